@@ -14,13 +14,17 @@
 //! The PDF (typeset → pdf) and DOCX backends read the same `Document`.
 #![warn(missing_docs)]
 
+pub mod backend;
 pub mod check;
 pub mod compose;
 pub mod diag;
 pub mod doc;
+pub mod fonts;
 pub mod format;
+pub mod render;
 pub mod report;
 pub mod style;
+pub mod typeset;
 
 use std::path::Path;
 

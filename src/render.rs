@@ -1,0 +1,126 @@
+//! `render`: one report file → checked, composed, and written as PDF and/or DOCX, atomically.
+//!
+//! Files are written to a temporary file in the target folder and renamed into place, so a failed
+//! or killed render never leaves a partial PDF/DOCX behind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::backend::{docx, pdf};
+use crate::check;
+use crate::diag::{has_errors, io_reason, Diagnostic, Diagnostics};
+use crate::fonts::FontSet;
+use crate::style::Style;
+
+/// Which files to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Outputs {
+    /// PDF only.
+    Pdf,
+    /// DOCX only.
+    Docx,
+    /// Both (default).
+    #[default]
+    All,
+}
+
+/// Options for rendering one report.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Output folder; none → beside the input.
+    pub out_dir: Option<PathBuf>,
+    /// Which files.
+    pub outputs: Outputs,
+    /// Render even when the check finds errors.
+    pub force: bool,
+    /// Last year's report, for the cross-year rules.
+    pub previous: Option<PathBuf>,
+    /// DOCX options.
+    pub docx: docx::DocxOptions,
+    /// SOURCE_DATE_EPOCH, when set.
+    pub epoch: Option<i64>,
+}
+
+/// What a render produced.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Files written.
+    pub written: Vec<PathBuf>,
+    /// Warnings (and, with `--force`, the errors rendered past).
+    pub diagnostics: Diagnostics,
+}
+
+/// A failed render: the diagnostics and the exit code they imply (1 check errors, 2 anything else).
+#[derive(Debug)]
+pub struct RenderError {
+    /// What went wrong.
+    pub diagnostics: Diagnostics,
+    /// 1 when the report failed its checks, 2 otherwise.
+    pub exit_code: i32,
+}
+
+impl From<Diagnostics> for RenderError {
+    fn from(diagnostics: Diagnostics) -> Self {
+        RenderError { diagnostics, exit_code: 2 }
+    }
+}
+
+/// The SOURCE_DATE_EPOCH environment variable, when set to a number.
+pub fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+}
+
+/// Renders one report file with already loaded fonts.
+pub fn render_file(input: &Path, style: &Style, fonts: &FontSet, opts: &RenderOptions) -> Result<Rendered, RenderError> {
+    let res = crate::load(input)?;
+    let prev = match &opts.previous {
+        Some(p) => Some(crate::load(p)?),
+        None => None,
+    };
+    let diagnostics = check::run(&res, prev.as_ref());
+    if has_errors(&diagnostics) && !opts.force {
+        return Err(RenderError { diagnostics, exit_code: 1 });
+    }
+    let doc = crate::compose::compose(&res);
+    let stem = input.file_stem().map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
+    let dir = match &opts.out_dir {
+        Some(d) => d.clone(),
+        None => input.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+    };
+    // Produce every output in memory first: nothing is written unless all of them succeed.
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if opts.outputs != Outputs::Docx {
+        let pages = crate::typeset::typeset(&doc, style, fonts)?;
+        let meta = pdf::PdfMeta { title: doc.title.clone(), author: doc.author.clone(), epoch: opts.epoch };
+        files.push((dir.join(format!("{stem}.pdf")), pdf::write(&pages, fonts, &meta)?));
+    }
+    if opts.outputs != Outputs::Pdf {
+        let mut dopts = opts.docx.clone();
+        dopts.epoch = dopts.epoch.or(opts.epoch);
+        files.push((dir.join(format!("{stem}.docx")), docx::write(&doc, style, &dopts)?));
+    }
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(Rendered { written, diagnostics })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostics> {
+    let fail = |what: &str, e: std::io::Error| {
+        vec![Diagnostic::error("io", format!("无法{what}（{}）", io_reason(&e)))
+            .in_file(Some(path))
+            .with_hint("请检查输出文件夹是否存在、是否有写入权限，以及文件是否正被其他程序（如 WPS、Word）打开")]
+    };
+    if path.is_dir() {
+        return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹").in_file(Some(path)).with_hint("请换一个输出文件夹，或删去同名文件夹")]);
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".gongkai-").suffix(".tmp").tempfile_in(dir).map_err(|e| fail("在输出文件夹中创建文件", e))?;
+    tmp.write_all(bytes).map_err(|e| fail("写入文件", e))?;
+    tmp.as_file().sync_all().map_err(|e| fail("写入文件", e))?;
+    tmp.persist(path).map_err(|e| fail("保存文件", e.error))?;
+    Ok(())
+}
