@@ -79,6 +79,12 @@ pub fn geometry(style: &Style, body_size_pt: f64, page_number_pt: f64) -> Geomet
     Geometry { width, height, top, bottom, left, right, footer, header, line, type_width: width - left - right }
 }
 
+/// Exact line height for a title line whose glyph tops should sit where a body line's do: the
+/// baseline (at 80 % of the line) moves down by the title's extra glyph height.
+pub fn title_line_pt(pitch: f64, body_pt: f64, title_pt: f64) -> f64 {
+    pitch + (GLYPH_TOP_EM * (title_pt - body_pt) / LO_BASELINE_FRACTION).max(0.0)
+}
+
 /// Character spacing (twentieths of a point, `w:spacing`) that fits `chars` characters of `size_pt`
 /// on a line `width_pt` wide with a little to spare (−5 for 28 × 16 pt in 156 mm, as measured).
 pub fn grid_spacing(width_pt: f64, chars: u32, size_pt: f64) -> i32 {
@@ -218,7 +224,7 @@ pub fn column_widths(t: &Table, total: i32, size_pt: f64, padding_pt: f64) -> Ve
     let mut min = vec![0.0f64; n];
     let mut desire = vec![0.0f64; n];
     for c in 0..n {
-        let base = if number[c] { 2.0 } else { 3.0 };
+        let base = if number[c] { 2.2 } else { 3.0 };
         min[c] = base * em + pad;
         desire[c] = min[c];
     }
@@ -232,7 +238,7 @@ pub fn column_widths(t: &Table, total: i32, size_pt: f64, padding_pt: f64) -> Ve
             let want = match cell.kind {
                 CellKind::Number => w + 1.0,
                 // a header may take two lines in a number column
-                CellKind::Header if number[c] => (w / 2.0).ceil(),
+                CellKind::Header if number[c] => (w / 2.0).ceil() + 0.2,
                 CellKind::Header | CellKind::Label | CellKind::Caption => (w / cell.rowspan.min(4) as f64).ceil(),
             };
             let want = want * em + pad;

@@ -57,6 +57,9 @@ fn style_id(role: Role) -> (&'static str, &'static str) {
     }
 }
 
+/// Top and bottom cell margin of table cells, in twips (as measured in LibreOffice).
+const TABLE_CELL_PAD_V: i32 = 40;
+
 /// The style of the running header, when the style has one.
 const HEADER_STYLE: (&str, &str) = ("GkHeader", "页眉");
 
@@ -216,10 +219,13 @@ impl<'a> Writer<'a> {
         Paragraph::new().style(id).line_spacing(self.exact()).widow_control(false)
     }
 
-    fn title(&self, parts: &[String]) -> Paragraph {
+    /// The title, whole parts per line (broken only between them, with a line break), and the
+    /// blank lines after it. The title's exact line is taller than the body's so that its glyph
+    /// tops, like the body's, land on the 天头; the blank lines take up the difference so that the
+    /// body below stays on the page grid.
+    fn title(&self, parts: &[String]) -> Vec<Paragraph> {
         let size = self.style.role(Role::Title).size_pt;
         let width = self.geo.type_width as f64 / TW_PER_PT;
-        // whole parts per line, broken only between them
         let mut lines: Vec<String> = Vec::new();
         for part in parts {
             match lines.last_mut() {
@@ -227,7 +233,13 @@ impl<'a> Writer<'a> {
                 _ => lines.push(part.clone()),
             }
         }
-        let mut p = self.text_para(Role::Title);
+        let n_lines: f64 = lines.iter().map(|l| (measure::text_em(l) * size / width).ceil().max(1.0)).sum();
+        let pitch = self.geo.line as f64 / TW_PER_PT;
+        let title_line = measure::title_line_pt(pitch, self.body_size(), size);
+        let blanks = self.style.title_blank_lines_after;
+        let mut out = Vec::new();
+        let mut p = self.text_para(Role::Title)
+            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(measure::pt_tw(title_line)).before(0).after(0));
         for (i, l) in lines.iter().enumerate() {
             if i > 0 {
                 p = p.add_run(self.run(Role::Title, "", None).add_break(BreakType::TextWrapping));
@@ -236,7 +248,18 @@ impl<'a> Writer<'a> {
                 p = p.add_run(r);
             }
         }
-        p
+        out.push(p);
+        if blanks > 0 {
+            let b = blanks as f64;
+            let blank = ((n_lines + b) * pitch - n_lines * title_line) / b;
+            let blank = if blank >= 0.4 * pitch { blank } else { pitch };
+            for _ in 0..blanks {
+                out.push(
+                    self.blank_line().line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(measure::pt_tw(blank)).before(0).after(0)),
+                );
+            }
+        }
+        out
     }
 
     fn signature(&self, organ: &str, date: &str) -> (Paragraph, Paragraph) {
@@ -327,8 +350,8 @@ impl<'a> Writer<'a> {
             .set(border(TableBorderPosition::InsideH))
             .set(border(TableBorderPosition::InsideV));
         let tb = TableCellMargins::new()
-            .margin_top(40, WidthType::Dxa)
-            .margin_bottom(40, WidthType::Dxa)
+            .margin_top(TABLE_CELL_PAD_V as usize, WidthType::Dxa)
+            .margin_bottom(TABLE_CELL_PAD_V as usize, WidthType::Dxa)
             .margin_left(pad_tw as usize, WidthType::Dxa)
             .margin_right(pad_tw as usize, WidthType::Dxa);
         DTable::new(rows)
@@ -408,9 +431,8 @@ impl<'a> Writer<'a> {
         for b in &doc.blocks {
             match b {
                 Block::Title { parts } => {
-                    d = d.add_paragraph(self.title(parts));
-                    for _ in 0..self.style.title_blank_lines_after {
-                        d = d.add_paragraph(self.blank_line());
+                    for p in self.title(parts) {
+                        d = d.add_paragraph(p);
                     }
                 }
                 Block::Heading { level, text, .. } => {
@@ -570,6 +592,7 @@ impl<'a> Writer<'a> {
         let indent_chars = (self.style.body_indent_chars * 100.0).round() as i64;
         let indent_tw = self.indent_tw().to_string();
         let mut tables = header_rows.iter();
+        let page_top_pad = self.page_top_cell_pad();
         root.walk_mut(&mut |e| match e.name.as_str() {
             // docx-rs accepts first_line_chars but never writes it
             "w:ind" if e.get_attr("w:firstLine").as_deref() == Some(indent_tw.as_str()) => {
@@ -577,12 +600,25 @@ impl<'a> Writer<'a> {
             }
             "w:pPr" => {
                 e.put(Elem::new("w:kinsoku").attr("w:val", "1"));
+                e.put(overflow_punct());
             }
             "w:tbl" => {
                 let n = tables.next().copied().unwrap_or(0);
                 for (i, tr) in e.elems_mut().filter(|c| c.name == "w:tr").enumerate() {
                     if i < n {
                         tr.find_or_add("w:trPr").put(Elem::new("w:tblHeader"));
+                    }
+                    // a row that can open a page (the first, repeated header row; any row of a table
+                    // without header rows) keeps its text below the 天头 although it starts above it
+                    if (i == 0 || n == 0) && page_top_pad > 0 {
+                        let v = page_top_pad.to_string();
+                        for tc in tr.elems_mut().filter(|c| c.name == "w:tc") {
+                            tc.find_or_add("w:tcPr").put(
+                                Elem::new("w:tcMar")
+                                    .child(Elem::new("w:top").attr("w:w", &v).attr("w:type", "dxa"))
+                                    .child(Elem::new("w:bottom").attr("w:w", &v).attr("w:type", "dxa")),
+                            );
+                        }
                     }
                 }
                 if let Some(tblpr) = e.elems_mut().find(|c| c.name == "w:tblPr") {
@@ -613,6 +649,17 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Top (and bottom) cell margin, in twips, for a table row that may open a page: the page's
+    /// lines start above the 天头 (see [`measure::geometry`]); the row's glyph tops must not.
+    fn page_top_cell_pad(&self) -> i32 {
+        let lift_pt = self.style.page.margin_top_mm * PT_PER_MM - self.geo.top as f64 / TW_PER_PT;
+        let size = self.style.role(Role::Table).size_pt;
+        let inner = measure::LO_BASELINE_FRACTION * self.style.table.line_pitch_pt - measure::GLYPH_TOP_EM * size;
+        // 0.7 mm inside the checker's 1 mm tolerance
+        let want = lift_pt - 0.7 * PT_PER_MM - inner;
+        measure::pt_tw(want).max(TABLE_CELL_PAD_V)
+    }
+
     fn patch_styles(&self, root: &mut Elem) {
         let body = self.face(Role::Body);
         let fonts = rfonts(&body);
@@ -622,6 +669,7 @@ impl<'a> Writer<'a> {
             Elem::new("w:pPr")
                 .child(Elem::new("w:widowControl").attr("w:val", "0"))
                 .child(Elem::new("w:kinsoku").attr("w:val", "1"))
+                .child(overflow_punct())
                 .child(Elem::new("w:spacing").attr("w:before", "0").attr("w:after", "0").attr("w:line", "240").attr("w:lineRule", "auto"))
         };
         let mut dd = Elem::new("w:docDefaults");
@@ -643,6 +691,7 @@ impl<'a> Writer<'a> {
             let heading = matches!(id.as_str(), "GkHeading1" | "GkHeading2" | "GkHeading3" | "GkHeading4");
             if let Some(p) = st.elems_mut().find(|c| c.name == "w:pPr") {
                 p.put(Elem::new("w:kinsoku").attr("w:val", "1"));
+                p.put(overflow_punct());
                 p.put(Elem::new("w:widowControl").attr("w:val", "0"));
                 if heading {
                     p.put(Elem::new("w:keepNext"));
@@ -705,6 +754,12 @@ fn heading_level(role: Role) -> usize {
         Role::Heading3 => 3,
         _ => 4,
     }
+}
+
+/// No punctuation hanging past the margin in LibreOffice, which reads `w:overflowPunct` inverted
+/// (measured: `0` makes a comma hang, and so does leaving it out).
+fn overflow_punct() -> Elem {
+    Elem::new("w:overflowPunct").attr("w:val", "1")
 }
 
 fn lang(latin: bool) -> Elem {
