@@ -12,7 +12,11 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let bundled = args.iter().any(|a| a == "--bundled");
-    let style_id = args.iter().position(|a| a == "--style").and_then(|i| args.get(i + 1)).map_or("gbt9704", String::as_str);
+    let style_id = args
+        .iter()
+        .position(|a| a == "--style")
+        .and_then(|i| args.get(i + 1))
+        .map_or("gbt9704", String::as_str);
     let Some(style) = gongkai::style::Style::builtin(style_id) else {
         eprintln!("unknown style {style_id}");
         return ExitCode::from(2);
@@ -25,7 +29,10 @@ fn main() -> ExitCode {
         }
     };
     let doc = gongkai::compose::compose(&res);
-    let opts = DocxOptions { bundled_font_names: bundled, epoch: gongkai::render::source_date_epoch() };
+    let opts = DocxOptions {
+        bundled_font_names: bundled,
+        epoch: gongkai::render::source_date_epoch(),
+    };
     match write(&doc, &style, &opts) {
         Ok(bytes) => {
             if let Err(e) = std::fs::write(output, bytes) {

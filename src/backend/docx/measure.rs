@@ -54,29 +54,48 @@ pub struct Geometry {
 /// The page geometry of a style, as LibreOffice places exact-spaced lines.
 pub fn geometry(style: &Style, body_size_pt: f64, page_number_pt: f64) -> Geometry {
     let p = &style.page;
-    let pitch = style.line_pitch_pt();
+    // whole twips, rounded down so that the lines always fit (28.95 pt for GB/T 9704)
+    let line = (style.line_pitch_pt() * TW_PER_PT).floor() as i32;
+    let pitch = line as f64 / TW_PER_PT;
     // LibreOffice puts the baseline at 80 % of an exact line; the glyph top is 0.88 em above it.
     let lift_pt = LO_BASELINE_FRACTION * pitch - GLYPH_TOP_EM * body_size_pt;
     let top = mm_tw(p.margin_top_mm) - pt_tw(lift_pt);
     let height = mm_tw(p.height_mm);
     let bottom = mm_tw(p.margin_bottom_mm);
-    let line = pt_tw(pitch);
     // The lowered type area must hold exactly `lines` lines, not one more.
     let area = height - top - bottom;
     let lines = style.grid.lines as i32;
-    let bottom = if area < lines * line || area >= (lines + 1) * line { height - top - lines * line - line / 3 } else { bottom };
+    let bottom = if area < lines * line || area >= (lines + 1) * line {
+        height - top - lines * line - line / 3
+    } else {
+        bottom
+    };
     let type_bottom_mm = p.height_mm - p.margin_bottom_mm;
-    let dash_from_bottom_pt = (p.height_mm - type_bottom_mm - style.footer.below_type_area_mm) * PT_PER_MM;
+    let dash_from_bottom_pt =
+        (p.height_mm - type_bottom_mm - style.footer.below_type_area_mm) * PT_PER_MM;
     let footer = pt_tw(dash_from_bottom_pt - FOOTER_DASH_EM * page_number_pt).max(0);
     let header = match &style.header {
         // single-spaced line: its baseline about 0.9 em below the header's top
-        Some(h) => pt_tw((p.margin_top_mm - h.above_type_area_mm) * PT_PER_MM - 0.9 * h.size_pt).max(0),
+        Some(h) => {
+            pt_tw((p.margin_top_mm - h.above_type_area_mm) * PT_PER_MM - 0.9 * h.size_pt).max(0)
+        }
         None => mm_tw(15.0).min(top / 2),
     };
     let left = mm_tw(p.margin_left_mm);
     let right = mm_tw(p.margin_right_mm);
     let width = mm_tw(p.width_mm);
-    Geometry { width, height, top, bottom, left, right, footer, header, line, type_width: width - left - right }
+    Geometry {
+        width,
+        height,
+        top,
+        bottom,
+        left,
+        right,
+        footer,
+        header,
+        line,
+        type_width: width - left - right,
+    }
 }
 
 /// Exact line height for a title line whose glyph tops should sit where a body line's do: the
@@ -94,7 +113,8 @@ pub fn grid_spacing(width_pt: f64, chars: u32, size_pt: f64) -> i32 {
 
 /// Is this a character set in the Latin (ascii/hAnsi) font, in a run of its own?
 pub fn is_latin(c: char) -> bool {
-    c.is_ascii() && !c.is_ascii_control() || ('\u{00A0}'..='\u{00FF}').contains(&c) && c != '×' && c != '÷' && c != '·'
+    c.is_ascii() && !c.is_ascii_control()
+        || ('\u{00A0}'..='\u{00FF}').contains(&c) && c != '×' && c != '÷' && c != '·'
 }
 
 /// Advance of a character in ems (CJK and full-width 1, Latin about half).
@@ -103,7 +123,8 @@ pub fn advance_em(c: char) -> f64 {
         return 1.0;
     }
     match c {
-        ' ' | 'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '!' | '\'' | '|' | 'I' | 'f' | 't' | 'r' => 0.3,
+        ' ' | 'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '!' | '\'' | '|' | 'I' | 'f' | 't'
+        | 'r' => 0.3,
         'm' | 'w' | 'M' | 'W' | '%' | '@' => 0.85,
         'A'..='Z' => 0.68,
         _ => 0.5,
@@ -142,7 +163,11 @@ fn tokens(text: &str, size_pt: f64, spacing_pt: f64) -> Vec<Token> {
                 t.text.push(c);
                 t.width += w;
             }
-            _ => out.push(Token { start: i, text: c.to_string(), width: w }),
+            _ => out.push(Token {
+                start: i,
+                text: c.to_string(),
+                width: w,
+            }),
         }
         latin = l;
     }
@@ -150,7 +175,11 @@ fn tokens(text: &str, size_pt: f64, spacing_pt: f64) -> Vec<Token> {
     let mut merged: Vec<Token> = Vec::new();
     for t in out {
         match merged.last_mut() {
-            Some(p) if (t.text == "…" || t.text == "—") && p.text.ends_with(t.text.as_str()) && p.text.chars().count() == 1 => {
+            Some(p)
+                if (t.text == "…" || t.text == "—")
+                    && p.text.ends_with(t.text.as_str())
+                    && p.text.chars().count() == 1 =>
+            {
                 p.text.push_str(&t.text);
                 p.width += t.width;
             }
@@ -161,11 +190,17 @@ fn tokens(text: &str, size_pt: f64, spacing_pt: f64) -> Vec<Token> {
 }
 
 /// Predicted lines of a justified paragraph: (char index of each line's start, that line's text).
-pub fn predict_lines(text: &str, size_pt: f64, spacing_pt: f64, width_pt: f64, first_indent_pt: f64) -> Vec<(usize, String)> {
+pub fn predict_lines(
+    text: &str,
+    size_pt: f64,
+    spacing_pt: f64,
+    width_pt: f64,
+    first_indent_pt: f64,
+) -> Vec<(usize, String)> {
     let toks = tokens(text, size_pt, spacing_pt);
     let mut lines: Vec<Vec<Token>> = vec![Vec::new()];
     let mut used = first_indent_pt;
-    let avail = |n: usize| if n == 0 { width_pt } else { width_pt };
+    let avail = |_: usize| width_pt;
     let tol = 0.05;
     for t in toks {
         let n = lines.len() - 1;
@@ -183,7 +218,11 @@ pub fn predict_lines(text: &str, size_pt: f64, spacing_pt: f64, width_pt: f64, f
         if starts_bad(&t) && lines[n].len() > 1 {
             carry.push(lines[n].pop().expect("non-empty"));
         }
-        while lines[n].len() > 1 && lines[n].last().is_some_and(|l| l.text.chars().last().is_some_and(|c| NO_END.contains(c))) {
+        while lines[n].len() > 1
+            && lines[n]
+                .last()
+                .is_some_and(|l| l.text.chars().last().is_some_and(|c| NO_END.contains(c)))
+        {
             carry.insert(0, lines[n].pop().expect("non-empty"));
         }
         carry.push(t);
@@ -193,14 +232,22 @@ pub fn predict_lines(text: &str, size_pt: f64, spacing_pt: f64, width_pt: f64, f
     lines
         .into_iter()
         .filter(|l| !l.is_empty())
-        .map(|l| (l[0].start, l.iter().map(|t| t.text.as_str()).collect::<String>()))
+        .map(|l| {
+            (
+                l[0].start,
+                l.iter().map(|t| t.text.as_str()).collect::<String>(),
+            )
+        })
         .collect()
 }
 
 /// Does a predicted last line hold one character alone (one hanzi, at most three characters)?
 pub fn is_lonely(line: &str) -> bool {
     let t = line.trim();
-    let han = t.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+    let han = t
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
     han == 1 && t.chars().count() <= 3
 }
 
@@ -239,7 +286,9 @@ pub fn column_widths(t: &Table, total: i32, size_pt: f64, padding_pt: f64) -> Ve
                 CellKind::Number => w + 1.0,
                 // a header may take two lines in a number column
                 CellKind::Header if number[c] => (w / 2.0).ceil() + 0.2,
-                CellKind::Header | CellKind::Label | CellKind::Caption => (w / cell.rowspan.min(4) as f64).ceil(),
+                CellKind::Header | CellKind::Label | CellKind::Caption => {
+                    (w / cell.rowspan.min(4) as f64).ceil()
+                }
             };
             let want = want * em + pad;
             if cell.kind == CellKind::Number {
@@ -258,9 +307,16 @@ pub fn column_widths(t: &Table, total: i32, size_pt: f64, padding_pt: f64) -> Ve
     } else {
         let extra = total_pt - sum_min;
         let room: f64 = desire.iter().zip(&min).map(|(d, m)| d - m).sum();
-        desire.iter().zip(&min).map(|(d, m)| m + extra * (d - m) / room).collect()
+        desire
+            .iter()
+            .zip(&min)
+            .map(|(d, m)| m + extra * (d - m) / room)
+            .collect()
     };
-    let mut tw: Vec<i32> = widths.iter().map(|w| (w * TW_PER_PT).floor() as i32).collect();
+    let mut tw: Vec<i32> = widths
+        .iter()
+        .map(|w| (w * TW_PER_PT).floor() as i32)
+        .collect();
     let rest = total - tw.iter().sum::<i32>();
     // the remainder goes to the widest column
     if let Some(i) = (0..n).max_by_key(|&i| tw[i]) {
@@ -277,7 +333,10 @@ mod tests {
     fn liwang_geometry_matches_the_measured_recipe() {
         let s = Style::builtin("gbt9704").unwrap();
         let g = geometry(&s, 16.0, 14.0);
-        assert_eq!((g.width, g.height, g.left, g.right), (11906, 16838, 1587, 1474));
+        assert_eq!(
+            (g.width, g.height, g.left, g.right),
+            (11906, 16838, 1587, 1474)
+        );
         assert!((g.top - 1916).abs() <= 2, "top {}", g.top);
         assert_eq!(g.bottom, 1984);
         assert_eq!(g.line, 579);

@@ -12,9 +12,10 @@ mod package;
 pub mod xml;
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header, InstrText, LineSpacing, LineSpacingType, Paragraph,
-    Run, RunFonts, SpecialIndentType, StyleType, Table as DTable, TableBorder, TableBorderPosition, TableBorders, TableCell,
-    TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header, InstrText,
+    LineSpacing, LineSpacingType, Paragraph, Run, RunFonts, SpecialIndentType, StyleType,
+    Table as DTable, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins,
+    TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -35,8 +36,11 @@ pub struct DocxOptions {
 /// Writes the document as DOCX bytes.
 pub fn write(doc: &Document, style: &Style, opts: &DocxOptions) -> Result<Vec<u8>, Diagnostics> {
     let w = Writer::new(style, opts);
-    let parts = w.parts(doc).map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 生成失败（{e}）"))])?;
-    package::zip(&parts, opts.epoch).map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 打包失败（{e}）"))])
+    let parts = w
+        .parts(doc)
+        .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 生成失败（{e}）"))])?;
+    package::zip(&parts, opts.epoch)
+        .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 打包失败（{e}）"))])
 }
 
 /// The Latin font written beside office CJK fonts.
@@ -81,15 +85,29 @@ struct Writer<'a> {
 
 /// Does this role sit on the body's character grid (and get its tracking)?
 fn on_grid(role: Role) -> bool {
-    matches!(role, Role::Body | Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 | Role::Signature)
+    matches!(
+        role,
+        Role::Body
+            | Role::Heading1
+            | Role::Heading2
+            | Role::Heading3
+            | Role::Heading4
+            | Role::Signature
+    )
 }
 
 impl<'a> Writer<'a> {
     fn new(style: &'a Style, opts: &'a DocxOptions) -> Self {
         let body = style.role(Role::Body).size_pt;
         let geo = measure::geometry(style, body, style.role(Role::PageNumber).size_pt);
-        let grid_spacing = measure::grid_spacing(geo.type_width as f64 / TW_PER_PT, style.grid.chars, body);
-        Writer { style, opts, geo, grid_spacing }
+        let grid_spacing =
+            measure::grid_spacing(geo.type_width as f64 / TW_PER_PT, style.grid.chars, body);
+        Writer {
+            style,
+            opts,
+            geo,
+            grid_spacing,
+        }
     }
 
     fn face(&self, role: Role) -> Face {
@@ -101,9 +119,17 @@ impl<'a> Writer<'a> {
                 "kai" => ("Gongkai Kai", false),
                 _ => ("Gongkai Serif", false),
             };
-            Face { east_asia: family.into(), latin: family.into(), bold }
+            Face {
+                east_asia: family.into(),
+                latin: family.into(),
+                bold,
+            }
         } else {
-            Face { east_asia: r.docx.clone(), latin: LATIN_FONT.into(), bold: false }
+            Face {
+                east_asia: r.docx.clone(),
+                latin: LATIN_FONT.into(),
+                bold: false,
+            }
         }
     }
 
@@ -120,7 +146,11 @@ impl<'a> Writer<'a> {
     }
 
     fn exact(&self) -> LineSpacing {
-        LineSpacing::new().line_rule(LineSpacingType::Exact).line(self.geo.line).before(0).after(0)
+        LineSpacing::new()
+            .line_rule(LineSpacingType::Exact)
+            .line(self.geo.line)
+            .before(0)
+            .after(0)
     }
 
     /// One docx run of text in a role, with every font property explicit.
@@ -128,7 +158,13 @@ impl<'a> Writer<'a> {
         let f = self.face(role);
         let mut r = Run::new()
             .add_text(text)
-            .fonts(RunFonts::new().ascii(&f.latin).hi_ansi(&f.latin).east_asia(&f.east_asia).cs(&f.latin))
+            .fonts(
+                RunFonts::new()
+                    .ascii(&f.latin)
+                    .hi_ansi(&f.latin)
+                    .east_asia(&f.east_asia)
+                    .cs(&f.latin),
+            )
             .size(self.size_hp(role));
         if f.bold {
             r = r.bold();
@@ -143,17 +179,28 @@ impl<'a> Writer<'a> {
 
     /// Runs for a text: digits and Latin in runs of their own (LibreOffice breaks "2020" otherwise).
     fn runs(&self, role: Role, text: &str, spacing: Option<i32>) -> Vec<Run> {
-        split_latin(text).into_iter().map(|seg| self.run(role, seg, spacing)).collect()
+        split_latin(text)
+            .into_iter()
+            .map(|seg| self.run(role, seg, spacing))
+            .collect()
     }
 
     fn text_para(&self, role: Role) -> Paragraph {
         let (id, _) = style_id(role);
-        let mut p = Paragraph::new().style(id).line_spacing(self.exact()).widow_control(false);
+        let mut p = Paragraph::new()
+            .style(id)
+            .line_spacing(self.exact())
+            .widow_control(false);
         match role {
             Role::Title => p = p.align(AlignmentType::Center),
             Role::Signature => p = p.align(AlignmentType::Right),
             _ => {
-                p = p.align(AlignmentType::Both).indent(None, Some(SpecialIndentType::FirstLine(self.indent_tw())), None, None);
+                p = p.align(AlignmentType::Both).indent(
+                    None,
+                    Some(SpecialIndentType::FirstLine(self.indent_tw())),
+                    None,
+                    None,
+                );
             }
         }
         if let Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 = role {
@@ -200,13 +247,23 @@ impl<'a> Writer<'a> {
         let size = self.body_size();
         let width = self.geo.type_width as f64 / TW_PER_PT;
         let indent = self.indent_tw() as f64 / TW_PER_PT;
-        let lines = measure::predict_lines(text, size, self.grid_spacing as f64 / TW_PER_PT, width, indent);
+        let lines = measure::predict_lines(
+            text,
+            size,
+            self.grid_spacing as f64 / TW_PER_PT,
+            width,
+            indent,
+        );
         if lines.len() < 2 || !measure::is_lonely(&lines[lines.len() - 1].1) {
             return None;
         }
         let from = lines[lines.len() - 2].0;
         let tail: String = text.chars().skip(from).collect();
-        let avail = if lines.len() == 2 { width - indent } else { width };
+        let avail = if lines.len() == 2 {
+            width - indent
+        } else {
+            width
+        };
         let n = tail.chars().count() as f64;
         let em = measure::text_em(&tail);
         // (em·size + n·s) ≤ avail, with a little to spare
@@ -216,7 +273,10 @@ impl<'a> Writer<'a> {
 
     fn blank_line(&self) -> Paragraph {
         let (id, _) = style_id(Role::Body);
-        Paragraph::new().style(id).line_spacing(self.exact()).widow_control(false)
+        Paragraph::new()
+            .style(id)
+            .line_spacing(self.exact())
+            .widow_control(false)
     }
 
     /// The title, whole parts per line (broken only between them, with a line break), and the
@@ -229,20 +289,33 @@ impl<'a> Writer<'a> {
         let mut lines: Vec<String> = Vec::new();
         for part in parts {
             match lines.last_mut() {
-                Some(l) if (measure::text_em(l) + measure::text_em(part)) * size <= width => l.push_str(part),
+                Some(l) if (measure::text_em(l) + measure::text_em(part)) * size <= width => {
+                    l.push_str(part)
+                }
                 _ => lines.push(part.clone()),
             }
         }
-        let n_lines: f64 = lines.iter().map(|l| (measure::text_em(l) * size / width).ceil().max(1.0)).sum();
+        let n_lines: f64 = lines
+            .iter()
+            .map(|l| (measure::text_em(l) * size / width).ceil().max(1.0))
+            .sum();
         let pitch = self.geo.line as f64 / TW_PER_PT;
         let title_line = measure::title_line_pt(pitch, self.body_size(), size);
         let blanks = self.style.title_blank_lines_after;
         let mut out = Vec::new();
-        let mut p = self.text_para(Role::Title)
-            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(measure::pt_tw(title_line)).before(0).after(0));
+        let mut p = self.text_para(Role::Title).line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(measure::pt_tw(title_line))
+                .before(0)
+                .after(0),
+        );
         for (i, l) in lines.iter().enumerate() {
             if i > 0 {
-                p = p.add_run(self.run(Role::Title, "", None).add_break(BreakType::TextWrapping));
+                p = p.add_run(
+                    self.run(Role::Title, "", None)
+                        .add_break(BreakType::TextWrapping),
+                );
             }
             for r in self.runs(Role::Title, l, None) {
                 p = p.add_run(r);
@@ -255,7 +328,13 @@ impl<'a> Writer<'a> {
             let blank = if blank >= 0.4 * pitch { blank } else { pitch };
             for _ in 0..blanks {
                 out.push(
-                    self.blank_line().line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(measure::pt_tw(blank)).before(0).after(0)),
+                    self.blank_line().line_spacing(
+                        LineSpacing::new()
+                            .line_rule(LineSpacingType::Exact)
+                            .line(measure::pt_tw(blank))
+                            .before(0)
+                            .after(0),
+                    ),
                 );
             }
         }
@@ -270,9 +349,18 @@ impl<'a> Writer<'a> {
         let wo = measure::text_em(organ) * em;
         let wd = measure::text_em(date) * em;
         let two = 2.0 * em;
-        let (organ_right, date_right) = if two + wd > wo { (two + wd + two - wo, two) } else { (two, wo - two - wd + two) };
+        let (organ_right, date_right) = if two + wd > wo {
+            (two + wd + two - wo, two)
+        } else {
+            (two, wo - two - wd + two)
+        };
         let para = |text: &str, right: f64| {
-            let mut p = self.text_para(Role::Signature).indent(None, None, Some(measure::pt_tw(right)), None);
+            let mut p = self.text_para(Role::Signature).indent(
+                None,
+                None,
+                Some(measure::pt_tw(right)),
+                None,
+            );
             for r in self.runs(Role::Signature, text, None) {
                 p = p.add_run(r);
             }
@@ -284,7 +372,8 @@ impl<'a> Writer<'a> {
     fn table(&self, t: &Table) -> DTable {
         let size = self.style.role(Role::Table).size_pt;
         let pad_tw = measure::mm_tw(self.style.table.padding_mm);
-        let widths = measure::column_widths(t, self.geo.type_width, size, pad_tw as f64 / TW_PER_PT);
+        let widths =
+            measure::column_widths(t, self.geo.type_width, size, pad_tw as f64 / TW_PER_PT);
         let span_w = |c: usize, n: usize| widths[c..c + n].iter().sum::<i32>() as usize;
         let rule = ((self.style.table.rule_pt * 8.0).round() as usize).max(2);
         let min_h = (self.style.table.min_row_height_mm * PT_PER_MM * TW_PER_PT).round() as f32;
@@ -304,7 +393,13 @@ impl<'a> Writer<'a> {
                             .align(jc)
                             .snap_to_grid(false)
                             .widow_control(false)
-                            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(line).before(0).after(0));
+                            .line_spacing(
+                                LineSpacing::new()
+                                    .line_rule(LineSpacingType::Exact)
+                                    .line(line)
+                                    .before(0)
+                                    .after(0),
+                            );
                         for x in self.runs(Role::Table, &cell.text, None) {
                             p = p.add_run(x);
                         }
@@ -327,7 +422,11 @@ impl<'a> Writer<'a> {
                             GridEntry::Merged { .. } => 1,
                         };
                         let mut tc = TableCell::new()
-                            .add_paragraph(Paragraph::new().style(style_id(Role::Table).0).snap_to_grid(false))
+                            .add_paragraph(
+                                Paragraph::new()
+                                    .style(style_id(Role::Table).0)
+                                    .snap_to_grid(false),
+                            )
                             .width(span_w(c, span), WidthType::Dxa)
                             .vertical_align(VAlignType::Center)
                             .vertical_merge(VMergeType::Continue);
@@ -339,9 +438,19 @@ impl<'a> Writer<'a> {
                     GridEntry::Merged { .. } => {}
                 }
             }
-            rows.push(TableRow::new(cells).cant_split().row_height(min_h).height_rule(docx_rs::HeightRule::AtLeast));
+            rows.push(
+                TableRow::new(cells)
+                    .cant_split()
+                    .row_height(min_h)
+                    .height_rule(docx_rs::HeightRule::AtLeast),
+            );
         }
-        let border = |p| TableBorder::new(p).border_type(BorderType::Single).size(rule).color("000000");
+        let border = |p| {
+            TableBorder::new(p)
+                .border_type(BorderType::Single)
+                .size(rule)
+                .color("000000")
+        };
         let borders = TableBorders::with_empty()
             .set(border(TableBorderPosition::Top))
             .set(border(TableBorderPosition::Left))
@@ -363,18 +472,38 @@ impl<'a> Writer<'a> {
     }
 
     /// A header/footer paragraph: literal text with `{page}` → PAGE field, `{pages}` → NUMPAGES.
-    fn field_paragraph(&self, role: Role, text: &str, align: AlignmentType, indent_left: i32, indent_right: i32) -> Paragraph {
+    fn field_paragraph(
+        &self,
+        role: Role,
+        text: &str,
+        align: AlignmentType,
+        indent_left: i32,
+        indent_right: i32,
+    ) -> Paragraph {
         let mut p = Paragraph::new()
-            .style(if role == Role::PageNumber { style_id(role).0 } else { HEADER_STYLE.0 })
+            .style(if role == Role::PageNumber {
+                style_id(role).0
+            } else {
+                HEADER_STYLE.0
+            })
             .align(align)
             .snap_to_grid(false)
-            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0));
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Auto)
+                    .line(240)
+                    .before(0)
+                    .after(0),
+            );
         if indent_left != 0 || indent_right != 0 {
             p = p.indent(Some(indent_left), None, Some(indent_right), None);
         }
         let mut rest = text;
         while !rest.is_empty() {
-            let next = [("{page}", "PAGE"), ("{pages}", "NUMPAGES")].iter().filter_map(|(k, f)| rest.find(k).map(|i| (i, *k, *f))).min();
+            let next = [("{page}", "PAGE"), ("{pages}", "NUMPAGES")]
+                .iter()
+                .filter_map(|(k, f)| rest.find(k).map(|i| (i, *k, *f)))
+                .min();
             let (lit, field) = match next {
                 Some((i, k, f)) => (&rest[..i], Some((k, f))),
                 None => (rest, None),
@@ -385,11 +514,27 @@ impl<'a> Writer<'a> {
             if let Some((k, f)) = field {
                 let base = || self.run(role, "", Some(0));
                 p = p
-                    .add_run(Run::new().add_field_char(FieldCharType::Begin, false).fonts_from(&base()))
-                    .add_run(Run::new().add_instr_text(InstrText::Unsupported(format!(" {f} "))).fonts_from(&base()))
-                    .add_run(Run::new().add_field_char(FieldCharType::Separate, false).fonts_from(&base()))
+                    .add_run(
+                        Run::new()
+                            .add_field_char(FieldCharType::Begin, false)
+                            .fonts_from(&base()),
+                    )
+                    .add_run(
+                        Run::new()
+                            .add_instr_text(InstrText::Unsupported(format!(" {f} ")))
+                            .fonts_from(&base()),
+                    )
+                    .add_run(
+                        Run::new()
+                            .add_field_char(FieldCharType::Separate, false)
+                            .fonts_from(&base()),
+                    )
                     .add_run(self.run(role, "1", Some(0)))
-                    .add_run(Run::new().add_field_char(FieldCharType::End, false).fonts_from(&base()));
+                    .add_run(
+                        Run::new()
+                            .add_field_char(FieldCharType::End, false)
+                            .fonts_from(&base()),
+                    );
                 rest = &rest[lit.len() + k.len()..];
             } else {
                 rest = "";
@@ -399,24 +544,44 @@ impl<'a> Writer<'a> {
     }
 
     fn runs_plain(&self, role: Role, text: &str) -> Vec<Run> {
-        split_latin(text).into_iter().map(|seg| self.run(role, seg, Some(0))).collect()
+        split_latin(text)
+            .into_iter()
+            .map(|seg| self.run(role, seg, Some(0)))
+            .collect()
     }
 
     fn footer_for(&self, odd: bool) -> Footer {
-        let inset = measure::pt_tw(self.style.footer.inset_chars * self.style.role(Role::PageNumber).size_pt);
+        let inset = measure::pt_tw(
+            self.style.footer.inset_chars * self.style.role(Role::PageNumber).size_pt,
+        );
         let text = &self.style.footer.text;
         let p = match (self.style.footer.align, odd) {
-            (FooterAlign::Outside, true) | (FooterAlign::Right, _) => self.field_paragraph(Role::PageNumber, text, AlignmentType::Right, 0, inset),
-            (FooterAlign::Outside, false) | (FooterAlign::Left, _) => self.field_paragraph(Role::PageNumber, text, AlignmentType::Left, inset, 0),
-            (FooterAlign::Center, _) => self.field_paragraph(Role::PageNumber, text, AlignmentType::Center, 0, 0),
+            (FooterAlign::Outside, true) | (FooterAlign::Right, _) => {
+                self.field_paragraph(Role::PageNumber, text, AlignmentType::Right, 0, inset)
+            }
+            (FooterAlign::Outside, false) | (FooterAlign::Left, _) => {
+                self.field_paragraph(Role::PageNumber, text, AlignmentType::Left, inset, 0)
+            }
+            (FooterAlign::Center, _) => {
+                self.field_paragraph(Role::PageNumber, text, AlignmentType::Center, 0, 0)
+            }
         };
         Footer::new().add_paragraph(p)
     }
 
     fn header(&self, doc: &Document) -> Option<Header> {
         let h = self.style.header.as_ref()?;
-        let text = h.text.replace("{title}", &doc.title).replace("{organ}", &doc.author);
-        Some(Header::new().add_paragraph(self.field_paragraph(Role::Body, &text, AlignmentType::Center, 0, 0)))
+        let text = h
+            .text
+            .replace("{title}", &doc.title)
+            .replace("{organ}", &doc.author);
+        Some(Header::new().add_paragraph(self.field_paragraph(
+            Role::Body,
+            &text,
+            AlignmentType::Center,
+            0,
+            0,
+        )))
     }
 
     fn build(&self, doc: &Document) -> Docx {
@@ -437,10 +602,20 @@ impl<'a> Writer<'a> {
                 }
                 Block::Heading { level, text, .. } => {
                     let role = Role::heading(*level);
-                    d = d.add_paragraph(self.grid_paragraph(role, &[DocRun { role, text: text.clone() }]));
+                    d = d.add_paragraph(self.grid_paragraph(
+                        role,
+                        &[DocRun {
+                            role,
+                            text: text.clone(),
+                        }],
+                    ));
                 }
                 Block::Paragraph { runs, .. } => {
-                    let role = runs.iter().map(|r| r.role).find(|r| *r == Role::Body).unwrap_or(Role::Body);
+                    let role = runs
+                        .iter()
+                        .map(|r| r.role)
+                        .find(|r| *r == Role::Body)
+                        .unwrap_or(Role::Body);
                     d = d.add_paragraph(self.grid_paragraph(role, runs));
                 }
                 Block::Table(t) => {
@@ -476,7 +651,10 @@ impl<'a> Writer<'a> {
     fn paragraph_style(&self, (id, name): (&str, &str), role: Role) -> docx_rs::Style {
         let f = self.face(role);
         let size = if id == HEADER_STYLE.0 {
-            self.style.header.as_ref().map_or(self.size_hp(role), |h| (h.size_pt * 2.0).round() as usize)
+            self.style
+                .header
+                .as_ref()
+                .map_or(self.size_hp(role), |h| (h.size_pt * 2.0).round() as usize)
         } else {
             self.size_hp(role)
         };
@@ -485,7 +663,13 @@ impl<'a> Writer<'a> {
             .based_on("Normal")
             .next(style_id(Role::Body).0)
             .q_format(true)
-            .fonts(RunFonts::new().ascii(&f.latin).hi_ansi(&f.latin).east_asia(&f.east_asia).cs(&f.latin))
+            .fonts(
+                RunFonts::new()
+                    .ascii(&f.latin)
+                    .hi_ansi(&f.latin)
+                    .east_asia(&f.east_asia)
+                    .cs(&f.latin),
+            )
             .size(size);
         if f.bold {
             s = s.bold();
@@ -493,7 +677,13 @@ impl<'a> Writer<'a> {
         match role {
             Role::Title => s = s.align(AlignmentType::Center).line_spacing(self.exact()),
             Role::Table | Role::PageNumber => {
-                s = s.snap_to_grid(false).line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0))
+                s = s.snap_to_grid(false).line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(240)
+                        .before(0)
+                        .after(0),
+                )
             }
             _ if id == HEADER_STYLE.0 => s = s.align(AlignmentType::Center),
             Role::Signature => s = s.align(AlignmentType::Right).line_spacing(self.exact()),
@@ -501,7 +691,12 @@ impl<'a> Writer<'a> {
                 s = s
                     .align(AlignmentType::Both)
                     .line_spacing(self.exact())
-                    .indent(None, Some(SpecialIndentType::FirstLine(self.indent_tw())), None, None)
+                    .indent(
+                        None,
+                        Some(SpecialIndentType::FirstLine(self.indent_tw())),
+                        None,
+                        None,
+                    )
             }
         }
         if let Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 = role {
@@ -616,7 +811,9 @@ impl<'a> Writer<'a> {
                             tc.find_or_add("w:tcPr").put(
                                 Elem::new("w:tcMar")
                                     .child(Elem::new("w:top").attr("w:w", &v).attr("w:type", "dxa"))
-                                    .child(Elem::new("w:bottom").attr("w:w", &v).attr("w:type", "dxa")),
+                                    .child(
+                                        Elem::new("w:bottom").attr("w:w", &v).attr("w:type", "dxa"),
+                                    ),
                             );
                         }
                     }
@@ -633,7 +830,11 @@ impl<'a> Writer<'a> {
         let mut sects = Vec::new();
         collect_mut(root, "w:sectPr", &mut sects);
         for s in sects {
-            s.put(Elem::new("w:pgSz").attr("w:w", &g.width.to_string()).attr("w:h", &g.height.to_string()));
+            s.put(
+                Elem::new("w:pgSz")
+                    .attr("w:w", &g.width.to_string())
+                    .attr("w:h", &g.height.to_string()),
+            );
             s.put(
                 Elem::new("w:pgMar")
                     .attr("w:top", &g.top.to_string())
@@ -654,7 +855,8 @@ impl<'a> Writer<'a> {
     fn page_top_cell_pad(&self) -> i32 {
         let lift_pt = self.style.page.margin_top_mm * PT_PER_MM - self.geo.top as f64 / TW_PER_PT;
         let size = self.style.role(Role::Table).size_pt;
-        let inner = measure::LO_BASELINE_FRACTION * self.style.table.line_pitch_pt - measure::GLYPH_TOP_EM * size;
+        let inner = measure::LO_BASELINE_FRACTION * self.style.table.line_pitch_pt
+            - measure::GLYPH_TOP_EM * size;
         // 0.7 mm inside the checker's 1 mm tolerance
         let want = lift_pt - 0.7 * PT_PER_MM - inner;
         measure::pt_tw(want).max(TABLE_CELL_PAD_V)
@@ -664,17 +866,31 @@ impl<'a> Writer<'a> {
         let body = self.face(Role::Body);
         let fonts = rfonts(&body);
         let sz = self.size_hp(Role::Body).to_string();
-        let rpr = || Elem::new("w:rPr").child(fonts.clone()).child(Elem::new("w:sz").attr("w:val", &sz)).child(Elem::new("w:szCs").attr("w:val", &sz)).child(lang(false));
+        let rpr = || {
+            Elem::new("w:rPr")
+                .child(fonts.clone())
+                .child(Elem::new("w:sz").attr("w:val", &sz))
+                .child(Elem::new("w:szCs").attr("w:val", &sz))
+                .child(lang(false))
+        };
         let ppr = || {
             Elem::new("w:pPr")
                 .child(Elem::new("w:widowControl").attr("w:val", "0"))
                 .child(Elem::new("w:kinsoku").attr("w:val", "1"))
                 .child(overflow_punct())
-                .child(Elem::new("w:spacing").attr("w:before", "0").attr("w:after", "0").attr("w:line", "240").attr("w:lineRule", "auto"))
+                .child(
+                    Elem::new("w:spacing")
+                        .attr("w:before", "0")
+                        .attr("w:after", "0")
+                        .attr("w:line", "240")
+                        .attr("w:lineRule", "auto"),
+                )
         };
         let mut dd = Elem::new("w:docDefaults");
-        dd.children.push(Node::Elem(Elem::new("w:rPrDefault").child(rpr())));
-        dd.children.push(Node::Elem(Elem::new("w:pPrDefault").child(ppr())));
+        dd.children
+            .push(Node::Elem(Elem::new("w:rPrDefault").child(rpr())));
+        dd.children
+            .push(Node::Elem(Elem::new("w:pPrDefault").child(ppr())));
         root.put(dd);
         root.remove("w:latentStyles");
         for st in root.elems_mut().filter(|e| e.name == "w:style") {
@@ -688,7 +904,10 @@ impl<'a> Writer<'a> {
             if let Some(r) = st.elems_mut().find(|c| c.name == "w:rPr") {
                 r.put(lang(false));
             }
-            let heading = matches!(id.as_str(), "GkHeading1" | "GkHeading2" | "GkHeading3" | "GkHeading4");
+            let heading = matches!(
+                id.as_str(),
+                "GkHeading1" | "GkHeading2" | "GkHeading3" | "GkHeading4"
+            );
             if let Some(p) = st.elems_mut().find(|c| c.name == "w:pPr") {
                 p.put(Elem::new("w:kinsoku").attr("w:val", "1"));
                 p.put(overflow_punct());
@@ -699,7 +918,8 @@ impl<'a> Writer<'a> {
             }
         }
         // docDefaults first, then the styles
-        root.children.sort_by_key(|n| usize::from(!matches!(n, Node::Elem(e) if e.name == "w:docDefaults")));
+        root.children
+            .sort_by_key(|n| usize::from(!matches!(n, Node::Elem(e) if e.name == "w:docDefaults")));
     }
 
     fn core_xml(&self, doc: &Document) -> Vec<u8> {
@@ -715,7 +935,11 @@ impl<'a> Writer<'a> {
     }
 
     fn settings_xml(&self) -> Vec<u8> {
-        let even_odd = if self.style.footer.align == FooterAlign::Outside { "<w:evenAndOddHeaders/>" } else { "" };
+        let even_odd = if self.style.footer.align == FooterAlign::Outside {
+            "<w:evenAndOddHeaders/>"
+        } else {
+            ""
+        };
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"{}\"/>{even_odd}<w:characterSpacingControl w:val=\"doNotCompress\"/><w:compat><w:useFELayout/><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat><w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/><w:decimalSymbol w:val=\".\"/><w:listSeparator w:val=\",\"/></w:settings>",
             measure::pt_tw(self.body_size()) * 2
@@ -736,7 +960,11 @@ impl<'a> Writer<'a> {
         }
         let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">");
         for (n, cjk) in names {
-            let (charset, family, pitch) = if cjk && n != LATIN_FONT { ("86", "modern", "fixed") } else { ("00", "roman", "variable") };
+            let (charset, family, pitch) = if cjk && n != LATIN_FONT {
+                ("86", "modern", "fixed")
+            } else {
+                ("00", "roman", "variable")
+            };
             o.push_str(&format!(
                 "<w:font w:name=\"{}\"><w:charset w:val=\"{charset}\"/><w:family w:val=\"{family}\"/><w:pitch w:val=\"{pitch}\"/></w:font>",
                 xml::escape(&n)
@@ -763,11 +991,17 @@ fn overflow_punct() -> Elem {
 }
 
 fn lang(latin: bool) -> Elem {
-    Elem::new("w:lang").attr("w:val", "en-US").attr("w:eastAsia", if latin { "en-US" } else { "zh-CN" })
+    Elem::new("w:lang")
+        .attr("w:val", "en-US")
+        .attr("w:eastAsia", if latin { "en-US" } else { "zh-CN" })
 }
 
 fn rfonts(f: &Face) -> Elem {
-    Elem::new("w:rFonts").attr("w:ascii", &f.latin).attr("w:hAnsi", &f.latin).attr("w:eastAsia", &f.east_asia).attr("w:cs", &f.latin)
+    Elem::new("w:rFonts")
+        .attr("w:ascii", &f.latin)
+        .attr("w:hAnsi", &f.latin)
+        .attr("w:eastAsia", &f.east_asia)
+        .attr("w:cs", &f.latin)
 }
 
 fn collect_mut<'e>(e: &'e mut Elem, name: &str, out: &mut Vec<&'e mut Elem>) {
@@ -817,7 +1051,10 @@ mod tests {
 
     #[test]
     fn latin_segments() {
-        assert_eq!(split_latin("自2021年1月1日起"), vec!["自", "2021", "年", "1", "月", "1", "日起"]);
+        assert_eq!(
+            split_latin("自2021年1月1日起"),
+            vec!["自", "2021", "年", "1", "月", "1", "日起"]
+        );
         assert_eq!(split_latin("abc"), vec!["abc"]);
         assert_eq!(split_latin(""), vec![""]);
     }

@@ -11,7 +11,12 @@ pub const FIXED_DATE: &str = "1980-01-01T00:00:00Z";
 
 /// The W3CDTF date of an epoch (or the fixed date).
 pub fn w3c_date(epoch: Option<i64>) -> String {
-    epoch.and_then(|e| DateTime::from_timestamp(e, 0)).map_or_else(|| FIXED_DATE.to_string(), |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    epoch
+        .and_then(|e| DateTime::from_timestamp(e, 0))
+        .map_or_else(
+            || FIXED_DATE.to_string(),
+            |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        )
 }
 
 fn zip_date(epoch: Option<i64>) -> zip::DateTime {
@@ -40,7 +45,8 @@ pub fn zip(parts: &[(String, Vec<u8>)], epoch: Option<i64>) -> Result<Vec<u8>, S
         .last_modified_time(zip_date(epoch))
         .unix_permissions(0o644);
     for (name, bytes) in parts {
-        w.start_file(name.as_str(), opts).map_err(|e| e.to_string())?;
+        w.start_file(name.as_str(), opts)
+            .map_err(|e| e.to_string())?;
         w.write_all(bytes).map_err(|e| e.to_string())?;
     }
     Ok(w.finish().map_err(|e| e.to_string())?.into_inner())

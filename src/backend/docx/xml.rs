@@ -57,7 +57,10 @@ pub fn unescape(s: &str) -> String {
             "quot" => o.push('"'),
             "apos" => o.push('\''),
             _ => {
-                let n = ent.strip_prefix("#x").map(|h| u32::from_str_radix(h, 16)).or_else(|| ent.strip_prefix('#').map(|d| d.parse()));
+                let n = ent
+                    .strip_prefix("#x")
+                    .map(|h| u32::from_str_radix(h, 16))
+                    .or_else(|| ent.strip_prefix('#').map(|d| d.parse()));
                 match n.and_then(Result::ok).and_then(char::from_u32) {
                     Some(c) => o.push(c),
                     None => o.push_str(&tail[..=end]),
@@ -73,7 +76,10 @@ pub fn unescape(s: &str) -> String {
 impl Elem {
     /// A new empty element.
     pub fn new(name: &str) -> Elem {
-        Elem { name: name.to_string(), ..Elem::default() }
+        Elem {
+            name: name.to_string(),
+            ..Elem::default()
+        }
     }
 
     /// Adds an attribute (value given unescaped).
@@ -99,7 +105,10 @@ impl Elem {
 
     /// An attribute's value, unescaped.
     pub fn get_attr(&self, k: &str) -> Option<String> {
-        self.attrs.iter().find(|(a, _)| a == k).map(|(_, v)| unescape(v))
+        self.attrs
+            .iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| unescape(v))
     }
 
     /// Child elements.
@@ -125,7 +134,11 @@ impl Elem {
 
     /// The first child element with this name, created (appended) when missing.
     pub fn find_or_add(&mut self, name: &str) -> &mut Elem {
-        let i = match self.children.iter().position(|n| matches!(n, Node::Elem(e) if e.name == name)) {
+        let i = match self
+            .children
+            .iter()
+            .position(|n| matches!(n, Node::Elem(e) if e.name == name))
+        {
             Some(i) => i,
             None => {
                 self.children.push(Node::Elem(Elem::new(name)));
@@ -140,13 +153,15 @@ impl Elem {
 
     /// Replaces the child element of this name (or appends it).
     pub fn put(&mut self, e: Elem) {
-        self.children.retain(|n| !matches!(n, Node::Elem(x) if x.name == e.name));
+        self.children
+            .retain(|n| !matches!(n, Node::Elem(x) if x.name == e.name));
         self.children.push(Node::Elem(e));
     }
 
     /// Removes child elements with this name.
     pub fn remove(&mut self, name: &str) {
-        self.children.retain(|n| !matches!(n, Node::Elem(x) if x.name == name));
+        self.children
+            .retain(|n| !matches!(n, Node::Elem(x) if x.name == name));
     }
 
     /// All the character data below this element, unescaped.
@@ -220,21 +235,37 @@ pub fn parse(src: &[u8]) -> Result<Elem, String> {
             } else if s[i..].starts_with("<![CDATA[") {
                 let end = s[i..].find("]]>").ok_or("unterminated CDATA")?;
                 let text = escape(&s[i + 9..i + end]);
-                stack.last_mut().ok_or("no parent")?.children.push(Node::Text(text));
+                stack
+                    .last_mut()
+                    .ok_or("no parent")?
+                    .children
+                    .push(Node::Text(text));
                 i += end + 3;
             } else if s[i..].starts_with("</") {
                 let end = s[i..].find('>').ok_or("unterminated end tag")?;
                 let e = stack.pop().ok_or("unbalanced end tag")?;
                 if e.name != s[i + 2..i + end].trim() {
-                    return Err(format!("end tag {} does not close {}", &s[i + 2..i + end], e.name));
+                    return Err(format!(
+                        "end tag {} does not close {}",
+                        &s[i + 2..i + end],
+                        e.name
+                    ));
                 }
-                stack.last_mut().ok_or("unbalanced end tag")?.children.push(Node::Elem(e));
+                stack
+                    .last_mut()
+                    .ok_or("unbalanced end tag")?
+                    .children
+                    .push(Node::Elem(e));
                 i += end + 1;
             } else {
                 let (e, len, closed) = parse_tag(&s[i..])?;
                 i += len;
                 if closed {
-                    stack.last_mut().ok_or("no parent")?.children.push(Node::Elem(e));
+                    stack
+                        .last_mut()
+                        .ok_or("no parent")?
+                        .children
+                        .push(Node::Elem(e));
                 } else {
                     stack.push(e);
                 }
@@ -243,7 +274,11 @@ pub fn parse(src: &[u8]) -> Result<Elem, String> {
             let end = s[i..].find('<').map_or(b.len(), |k| i + k);
             let t = &s[i..end];
             if stack.len() > 1 && !t.is_empty() {
-                stack.last_mut().ok_or("no parent")?.children.push(Node::Text(t.to_string()));
+                stack
+                    .last_mut()
+                    .ok_or("no parent")?
+                    .children
+                    .push(Node::Text(t.to_string()));
             }
             i = end;
         }
@@ -304,40 +339,193 @@ pub fn to_bytes(root: &Elem) -> Vec<u8> {
 pub fn schema_sequence(name: &str) -> Option<&'static [&'static str]> {
     Some(match name {
         "w:rPr" => &[
-            "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow", "emboss", "imprint",
-            "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u",
-            "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+            "rStyle",
+            "rFonts",
+            "b",
+            "bCs",
+            "i",
+            "iCs",
+            "caps",
+            "smallCaps",
+            "strike",
+            "dstrike",
+            "outline",
+            "shadow",
+            "emboss",
+            "imprint",
+            "noProof",
+            "snapToGrid",
+            "vanish",
+            "webHidden",
+            "color",
+            "spacing",
+            "w",
+            "kern",
+            "position",
+            "sz",
+            "szCs",
+            "highlight",
+            "u",
+            "effect",
+            "bdr",
+            "shd",
+            "fitText",
+            "vertAlign",
+            "rtl",
+            "cs",
+            "em",
+            "lang",
+            "eastAsianLayout",
+            "specVanish",
+            "oMath",
         ],
         "w:pPr" => &[
-            "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd",
-            "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
-            "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-            "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+            "pStyle",
+            "keepNext",
+            "keepLines",
+            "pageBreakBefore",
+            "framePr",
+            "widowControl",
+            "numPr",
+            "suppressLineNumbers",
+            "pBdr",
+            "shd",
+            "tabs",
+            "suppressAutoHyphens",
+            "kinsoku",
+            "wordWrap",
+            "overflowPunct",
+            "topLinePunct",
+            "autoSpaceDE",
+            "autoSpaceDN",
+            "bidi",
+            "adjustRightInd",
+            "snapToGrid",
+            "spacing",
+            "ind",
+            "contextualSpacing",
+            "mirrorIndents",
+            "suppressOverlap",
+            "jc",
+            "textDirection",
+            "textAlignment",
+            "textboxTightWrap",
+            "outlineLvl",
+            "divId",
+            "cnfStyle",
+            "rPr",
+            "sectPr",
+            "pPrChange",
         ],
         "w:tblPr" => &[
-            "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing",
-            "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange",
+            "tblStyle",
+            "tblpPr",
+            "tblOverlap",
+            "bidiVisual",
+            "tblStyleRowBandSize",
+            "tblStyleColBandSize",
+            "tblW",
+            "jc",
+            "tblCellSpacing",
+            "tblInd",
+            "tblBorders",
+            "shd",
+            "tblLayout",
+            "tblCellMar",
+            "tblLook",
+            "tblCaption",
+            "tblDescription",
+            "tblPrChange",
         ],
         "w:trPr" => &[
-            "cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc",
-            "hidden", "ins", "del", "trPrChange",
+            "cnfStyle",
+            "divId",
+            "gridBefore",
+            "gridAfter",
+            "wBefore",
+            "wAfter",
+            "cantSplit",
+            "trHeight",
+            "tblHeader",
+            "tblCellSpacing",
+            "jc",
+            "hidden",
+            "ins",
+            "del",
+            "trPrChange",
         ],
         "w:tcPr" => &[
-            "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign",
-            "hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange",
+            "cnfStyle",
+            "tcW",
+            "gridSpan",
+            "hMerge",
+            "vMerge",
+            "tcBorders",
+            "shd",
+            "noWrap",
+            "tcMar",
+            "textDirection",
+            "tcFitText",
+            "vAlign",
+            "hideMark",
+            "headers",
+            "cellIns",
+            "cellDel",
+            "cellMerge",
+            "tcPrChange",
         ],
         "w:sectPr" => &[
-            "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc", "pgBorders", "lnNumType",
-            "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid",
-            "printerSettings", "sectPrChange",
+            "headerReference",
+            "footerReference",
+            "footnotePr",
+            "endnotePr",
+            "type",
+            "pgSz",
+            "pgMar",
+            "paperSrc",
+            "pgBorders",
+            "lnNumType",
+            "pgNumType",
+            "cols",
+            "formProt",
+            "vAlign",
+            "noEndnote",
+            "titlePg",
+            "textDirection",
+            "bidi",
+            "rtlGutter",
+            "docGrid",
+            "printerSettings",
+            "sectPrChange",
         ],
-        "w:tblBorders" | "w:tcBorders" | "w:pBdr" => {
-            &["top", "left", "start", "bottom", "right", "end", "insideH", "insideV", "tl2br", "tr2bl", "between", "bar"]
-        }
+        "w:tblBorders" | "w:tcBorders" | "w:pBdr" => &[
+            "top", "left", "start", "bottom", "right", "end", "insideH", "insideV", "tl2br",
+            "tr2bl", "between", "bar",
+        ],
         "w:tblCellMar" | "w:tcMar" => &["top", "left", "start", "bottom", "right", "end"],
         "w:style" => &[
-            "name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority", "semiHidden", "unhideWhenUsed", "qFormat",
-            "locked", "personal", "personalCompose", "personalReply", "rsid", "pPr", "rPr", "tblPr", "trPr", "tcPr", "tblStylePr",
+            "name",
+            "aliases",
+            "basedOn",
+            "next",
+            "link",
+            "autoRedefine",
+            "hidden",
+            "uiPriority",
+            "semiHidden",
+            "unhideWhenUsed",
+            "qFormat",
+            "locked",
+            "personal",
+            "personalCompose",
+            "personalReply",
+            "rsid",
+            "pPr",
+            "rPr",
+            "tblPr",
+            "trPr",
+            "tcPr",
+            "tblStylePr",
         ],
         "w:docDefaults" => &["rPrDefault", "pPrDefault"],
         "w:tbl" => &["bookmarkStart", "tblPr", "tblGrid", "tr"],
@@ -354,7 +542,9 @@ pub fn schema_sequence(name: &str) -> Option<&'static [&'static str]> {
 /// `w:tbl`, `w:tr`, `w:tc` where only the property element is moved first).
 pub fn sort_schema(root: &mut Elem) {
     root.walk_mut(&mut |e| {
-        let Some(seq) = schema_sequence(&e.name) else { return };
+        let Some(seq) = schema_sequence(&e.name) else {
+            return;
+        };
         let content = matches!(e.name.as_str(), "w:p" | "w:r" | "w:tbl" | "w:tr" | "w:tc");
         let rank = |n: &Node| -> usize {
             match n {
@@ -367,7 +557,11 @@ pub fn sort_schema(root: &mut Elem) {
         };
         if content {
             // only the *Pr child moves to the front
-            let key = |n: &Node| -> usize { usize::from(!matches!(n, Node::Elem(c) if c.name.ends_with("Pr") && c.name != "w:sectPr")) };
+            let key = |n: &Node| -> usize {
+                usize::from(
+                    !matches!(n, Node::Elem(c) if c.name.ends_with("Pr") && c.name != "w:sectPr"),
+                )
+            };
             e.children.sort_by_key(key);
         } else {
             e.children.sort_by_key(rank);
@@ -425,7 +619,12 @@ mod tests {
         sort_schema(&mut d);
         check_schema_order(&d).unwrap();
         let out = String::from_utf8(to_bytes(&d)).unwrap();
-        assert!(out.contains(r#"<w:rPr><w:rStyle w:val="s"/><w:rFonts w:ascii="A"/><w:sz w:val="32"/></w:rPr>"#), "{out}");
+        assert!(
+            out.contains(
+                r#"<w:rPr><w:rStyle w:val="s"/><w:rFonts w:ascii="A"/><w:sz w:val="32"/></w:rPr>"#
+            ),
+            "{out}"
+        );
         assert!(out.contains("a &lt; b"));
     }
 }
