@@ -11,7 +11,7 @@ mod period;
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Pos, Severity};
-use crate::format::{self, Format, RuleInstance, Table, Term};
+use crate::format::{self, Format, Table, Term};
 use crate::report::{node::Node, Report, RowCells, SectionBody, META_KEYS};
 pub use number::Number;
 
