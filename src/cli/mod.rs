@@ -61,6 +61,26 @@ enum Command {
         #[arg(long = "docx-fonts", value_enum, default_value_t = DocxFonts::Office)]
         docx_fonts: DocxFonts,
     },
+    /// 生成一份待填写的报告模板 / a new report to fill in
+    New {
+        /// 机关名称
+        #[arg(long)]
+        organ: Option<String>,
+        /// 报告年度
+        #[arg(long)]
+        year: i32,
+        /// 上一年度的报告：带入机关名称、导语、上年结转等数字
+        #[arg(long, value_name = "LAST.yaml")]
+        from: Option<PathBuf>,
+        /// 输出文件（默认：机关名称-年度.yaml）
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// 覆盖已有的文件
+        #[arg(long)]
+        force: bool,
+    },
+    /// 输出报告 YAML 的 JSON Schema（供编辑器补全和检查） / JSON Schema of the report YAML
+    Schema,
     /// 显示各类文字所用的字体 / which font serves each role
     Fonts {
         /// 版式
@@ -119,6 +139,12 @@ pub fn dispatch(cli: Cli) -> i32 {
                 epoch: render::source_date_epoch(),
             };
             render_cmd(&inputs, &style, &fopts, &opts)
+        }
+        Command::New { organ, year, from, out, force } => new_cmd(organ, year, from.as_deref(), out, force),
+        Command::Schema => {
+            let formats = gongkai::format::builtin().unwrap_or_default();
+            println!("{}", serde_json::to_string_pretty(&gongkai::schema::schema(&formats)).unwrap_or_default());
+            0
         }
         Command::Fonts { style, font_dirs, bundled_fonts } => fonts_cmd(&style, &gongkai::fonts::FontOptions { font_dirs, bundled_only: bundled_fonts }),
     }
@@ -248,6 +274,47 @@ fn fonts_cmd(style: &str, fopts: &gongkai::fonts::FontOptions) -> i32 {
     };
     match gongkai::fonts::FontSet::load(&style, fopts) {
         Ok(_f) => 0,
+        Err(d) => {
+            print_diags(&d);
+            2
+        }
+    }
+}
+
+fn new_cmd(organ: Option<String>, year: i32, from: Option<&Path>, out: Option<PathBuf>, force: bool) -> i32 {
+    let previous = match from.map(gongkai::load) {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(d)) => {
+            print_diags(&d);
+            return 2;
+        }
+    };
+    let organ = match organ.or_else(|| previous.as_ref().map(|p| p.report.organ.value.clone())) {
+        Some(o) => o,
+        None => {
+            eprintln!("错误：请用 --organ 指定机关名称\n  提示：例如 gongkai new --organ 海原县李旺镇人民政府 --year {year}");
+            return 2;
+        }
+    };
+    let Some(format) = gongkai::format::for_year(year) else {
+        eprintln!("错误：没有适用于 {year} 年度的报告格式\n  提示：国家格式自 2019 年度起适用");
+        return 2;
+    };
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("{organ}-{year}.yaml")));
+    if out.exists() && !force {
+        eprintln!("{}: 错误：文件已存在，没有覆盖\n  提示：换一个文件名（-o），或加 --force 覆盖", out.display());
+        return 2;
+    }
+    let text = gongkai::template::template(
+        &format,
+        &gongkai::template::TemplateInput { organ: &organ, year, previous: previous.as_ref(), schema_ref: "gongkai.schema.json" },
+    );
+    match gongkai::render::write_atomic(&out, text.as_bytes()) {
+        Ok(()) => {
+            eprintln!("已生成 {}（{} 年版国家格式）。填写后运行：gongkai check {}", out.display(), format.id, out.display());
+            0
+        }
         Err(d) => {
             print_diags(&d);
             2
