@@ -60,6 +60,9 @@ enum Command {
         /// DOCX 中写入的字体名：office（仿宋_GB2312 等，默认）或 bundled（内置字体名）
         #[arg(long = "docx-fonts", value_enum, default_value_t = DocxFonts::Office)]
         docx_fonts: DocxFonts,
+        /// 同时处理的份数（默认：CPU 核数）
+        #[arg(short = 'j', long = "jobs", value_name = "N")]
+        jobs: Option<usize>,
     },
     /// 生成一份待填写的报告模板 / a new report to fill in
     New {
@@ -128,7 +131,7 @@ enum DocxFonts {
 pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
         Command::Check { files, previous, format } => check(&files, previous.as_deref(), format),
-        Command::Render { inputs, out, to, style, force, previous, font_dirs, bundled_fonts, docx_fonts } => {
+        Command::Render { inputs, out, to, style, force, previous, font_dirs, bundled_fonts, docx_fonts, jobs } => {
             let fopts = gongkai::fonts::FontOptions { font_dirs, bundled_only: bundled_fonts };
             let opts = RenderOptions {
                 out_dir: out,
@@ -138,7 +141,7 @@ pub fn dispatch(cli: Cli) -> i32 {
                 docx: gongkai::backend::docx::DocxOptions { bundled_font_names: matches!(docx_fonts, DocxFonts::Bundled), epoch: None },
                 epoch: render::source_date_epoch(),
             };
-            render_cmd(&inputs, &style, &fopts, &opts)
+            render_cmd(&inputs, &style, &fopts, &opts, jobs)
         }
         Command::New { organ, year, from, out, force } => new_cmd(organ, year, from.as_deref(), out, force),
         Command::Schema => {
@@ -212,7 +215,10 @@ fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptions, opts: &RenderOptions) -> i32 {
+fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptions, opts: &RenderOptions, jobs: Option<usize>) -> i32 {
+    use rayon::prelude::*;
+    use std::io::IsTerminal;
+
     let style = match load_style(style) {
         Ok(s) => s,
         Err(c) => return c,
@@ -223,6 +229,12 @@ fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptio
             return 2;
         }
     }
+    let files = collect_inputs(inputs);
+    if files.is_empty() {
+        eprintln!("错误：没有找到报告文件（.yaml）\n  提示：请指定报告文件，或包含报告文件的文件夹");
+        return 2;
+    }
+    // Fonts are loaded once for the whole run and shared by every report.
     let fonts = match gongkai::fonts::FontSet::load(&style, fopts) {
         Ok(f) => f,
         Err(d) => {
@@ -230,20 +242,43 @@ fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptio
             return 2;
         }
     };
-    let files = collect_inputs(inputs);
-    if files.is_empty() {
-        eprintln!("错误：没有找到报告文件（.yaml）\n  提示：请指定报告文件，或包含报告文件的文件夹");
-        return 2;
-    }
+    let bar = if files.len() > 1 && std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(files.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份  {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("错误：无法启动并行处理（{e}）");
+            return 2;
+        }
+    };
+    let results: Vec<_> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|f| {
+                let r = render::render_file(f, &style, &fonts, opts);
+                bar.set_message(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+                bar.inc(1);
+                (f, r)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
     let mut worst = 0;
     let mut written = 0;
     let mut failed = Vec::new();
-    for f in &files {
-        match render::render_file(f, &style, &fonts, opts) {
+    for (f, r) in results {
+        match r {
             Ok(r) => {
                 print_diags(&r.diagnostics);
                 if opts.force && gongkai::diag::has_errors(&r.diagnostics) {
-                    eprintln!("{}：有错误，已按 --force 仍然生成", f.display());
+                    eprintln!("{}：有错误，已按 --force 仍然生成，请改正后重新生成", f.display());
                 }
                 for w in &r.written {
                     eprintln!("已生成 {}", w.display());
