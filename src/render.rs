@@ -99,6 +99,10 @@ pub fn render_file(input: &Path, style: &Style, fonts: &FontSet, opts: &RenderOp
         dopts.epoch = dopts.epoch.or(opts.epoch);
         files.push((dir.join(format!("{stem}.docx")), docx::write(&doc, style, &dopts)?));
     }
+    // A target that is a folder fails before anything is written, so no output is left half done.
+    if let Some((path, _)) = files.iter().find(|(p, _)| p.is_dir()) {
+        return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹").in_file(Some(path)).with_hint("请换一个输出文件夹，或删去同名文件夹")].into());
+    }
     let mut written = Vec::new();
     for (path, bytes) in files {
         write_atomic(&path, &bytes)?;

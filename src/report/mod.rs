@@ -227,6 +227,10 @@ impl Reader {
     }
 
     fn report(&mut self, root: Node, path: Option<&Path>) -> Option<Report> {
+        if root.value == Value::Scalar(Scalar::Null) {
+            self.err(Pos::new(1, 1), "empty", "文件是空的（没有任何内容，只有注释或空行）", "可用“gongkai new --organ 机关名称 --year 年度”生成一份模板");
+            return None;
+        }
         let Value::Map(entries) = root.value else {
             self.err(root.pos, "shape", format!("报告的最外层应是“键: 值”的列表，而这里是{}", root.kind_name()), "请从“gongkai new”生成的模板开始填写");
             return None;
