@@ -234,6 +234,16 @@ fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptio
         eprintln!("错误：没有找到报告文件（.yaml）\n  提示：请指定报告文件，或包含报告文件的文件夹");
         return 2;
     }
+    // A run killed earlier (power cut, SIGKILL) may have left temporary files: remove them.
+    let mut dirs: Vec<PathBuf> = match &opts.out_dir {
+        Some(d) => vec![d.clone()],
+        None => files.iter().map(|f| f.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)).collect(),
+    };
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        render::clean_stale_temps(d);
+    }
     // Fonts are loaded once for the whole run and shared by every report.
     let fonts = match gongkai::fonts::FontSet::load(&style, fopts) {
         Ok(f) => f,
