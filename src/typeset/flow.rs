@@ -301,9 +301,11 @@ impl Flow<'_> {
         }
         let left = cfg.left + (cfg.type_width - tl.width()) / 2.0;
         let w = cfg.table_rule;
-        for cb in tl.cells.iter().filter(|c| rows.contains(&c.row)) {
+        // cells overlapping these rows; a cell cut by a page break is drawn (with its text) on both
+        for cb in tl.cells.iter().filter(|c| c.row < rows.end && c.row + c.rowspan > rows.start) {
+            let start = cb.row.max(rows.start);
             let end = (cb.row + cb.rowspan).min(rows.end);
-            let (y0, y1) = (row_y[cb.row - rows.start], row_y[end - rows.start]);
+            let (y0, y1) = (row_y[start - rows.start], row_y[end - rows.start]);
             let cols = tl.edges.len() - 1;
             let (x0, x1) = (left + tl.edges[cb.col], left + tl.edges[(cb.col + cb.colspan).min(cols)]);
             for (a, b, c, d) in [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)] {

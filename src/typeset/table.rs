@@ -159,26 +159,44 @@ pub(crate) fn layout(t: &Table, fonts: &FontSet, cfg: &Config, diags: &mut Vec<D
             heights[end - 1] += need(cb) - have;
         }
     }
-    // groups: rows joined by rowspans move together
+    // groups: rows joined by rowspans move together; a group taller than a page is cut inside its
+    // outer spanning cell, which is then drawn again on each page
     let header_rows = t.header_rows.min(rows);
-    let mut reach: Vec<usize> = (0..rows).map(|r| r + 1).collect();
-    for cb in &cells {
-        let end = (cb.row + cb.rowspan).min(rows);
-        reach[cb.row] = reach[cb.row].max(end);
+    let max_h = cfg.type_height - heights[..header_rows].iter().sum::<f64>();
+    let groups = row_groups(&cells, &heights, header_rows..rows, max_h, 0);
+    TableLayout { edges, heights, cells, header_rows, groups, pad_x, pad_y }
+}
+
+/// Splits `range` into the smallest runs of rows that no rowspan crosses; a run taller than `max_h`
+/// is split again, ignoring the cells that span all of it (at most a few levels deep).
+fn row_groups(cells: &[CellBox], heights: &[f64], range: Range<usize>, max_h: f64, depth: usize) -> Vec<Range<usize>> {
+    let s = range.start;
+    let mut reach: Vec<usize> = range.clone().map(|r| r + 1).collect();
+    for cb in cells.iter().filter(|c| range.contains(&c.row)) {
+        let end = (cb.row + cb.rowspan).min(range.end);
+        if depth > 0 && cb.row == range.start && end == range.end {
+            continue;
+        }
+        reach[cb.row - s] = reach[cb.row - s].max(end);
     }
-    let mut groups = Vec::new();
-    let mut start = header_rows;
-    while start < rows {
-        let mut end = reach[start];
+    let mut out = Vec::new();
+    let mut start = range.start;
+    while start < range.end {
+        let mut end = reach[start - s];
         let mut r = start;
         while r < end {
-            end = end.max(reach[r]);
+            end = end.max(reach[r - s]);
             r += 1;
         }
-        groups.push(start..end);
+        let h: f64 = heights[start..end].iter().sum();
+        if h > max_h && end - start > 1 && depth < 4 {
+            out.extend(row_groups(cells, heights, start..end, max_h, depth + 1));
+        } else {
+            out.push(start..end);
+        }
         start = end;
     }
-    TableLayout { edges, heights, cells, header_rows, groups, pad_x, pad_y }
+    out
 }
 
 impl TableLayout {
