@@ -163,18 +163,21 @@ pub(crate) fn layout(t: &Table, fonts: &FontSet, cfg: &Config, diags: &mut Vec<D
     // outer spanning cell, which is then drawn again on each page
     let header_rows = t.header_rows.min(rows);
     let max_h = cfg.type_height - heights[..header_rows].iter().sum::<f64>();
-    let groups = row_groups(&cells, &heights, header_rows..rows, max_h, 0);
+    let groups = row_groups(&cells, &heights, header_rows..rows, max_h, pad_y, 0);
     TableLayout { edges, heights, cells, header_rows, groups, pad_x, pad_y }
 }
 
 /// Splits `range` into the smallest runs of rows that no rowspan crosses; a run taller than `max_h`
 /// is split again, ignoring the cells that span all of it (at most a few levels deep).
-fn row_groups(cells: &[CellBox], heights: &[f64], range: Range<usize>, max_h: f64, depth: usize) -> Vec<Range<usize>> {
+fn row_groups(cells: &[CellBox], heights: &[f64], range: Range<usize>, max_h: f64, pad_y: f64, depth: usize) -> Vec<Range<usize>> {
     let s = range.start;
     let mut reach: Vec<usize> = range.clone().map(|r| r + 1).collect();
+    // a cut cell is drawn again in every piece: each piece must be tall enough for its text
+    let mut min_h: f64 = 0.0;
     for cb in cells.iter().filter(|c| range.contains(&c.row)) {
         let end = (cb.row + cb.rowspan).min(range.end);
         if depth > 0 && cb.row == range.start && end == range.end {
+            min_h = min_h.max(cb.lines.len() as f64 * cb.line_pitch + 2.0 * pad_y);
             continue;
         }
         reach[cb.row - s] = reach[cb.row - s].max(end);
@@ -190,13 +193,36 @@ fn row_groups(cells: &[CellBox], heights: &[f64], range: Range<usize>, max_h: f6
         }
         let h: f64 = heights[start..end].iter().sum();
         if h > max_h && end - start > 1 && depth < 4 {
-            out.extend(row_groups(cells, heights, start..end, max_h, depth + 1));
+            out.extend(row_groups(cells, heights, start..end, max_h, pad_y, depth + 1));
         } else {
             out.push(start..end);
         }
         start = end;
     }
-    out
+    if min_h <= 0.0 {
+        return out;
+    }
+    let h = |r: &Range<usize>| heights[r.clone()].iter().sum::<f64>();
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    let mut acc: Option<Range<usize>> = None;
+    for g in out {
+        let a = match acc.take() {
+            Some(a) => a.start..g.end,
+            None => g,
+        };
+        if h(&a) >= min_h {
+            merged.push(a);
+        } else {
+            acc = Some(a);
+        }
+    }
+    if let Some(a) = acc {
+        match merged.last_mut() {
+            Some(last) if h(&(last.start..a.end)) <= max_h => last.end = a.end,
+            _ => merged.push(a),
+        }
+    }
+    merged
 }
 
 impl TableLayout {
