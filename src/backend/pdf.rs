@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rgb,
-    TextItem, TextMatrix,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix,
 };
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -34,7 +34,12 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
     doc.metadata.info.creator = "gongkai".into();
     doc.metadata.info.producer = format!("gongkai {}", env!("CARGO_PKG_VERSION"));
     if let Some(t) = meta.epoch {
-        let date = printpdf::OffsetDateTime::from_unix_timestamp(t).map_err(|_| vec![Diagnostic::error("pdf", format!("SOURCE_DATE_EPOCH={t} 不是有效的时间"))])?;
+        let date = printpdf::OffsetDateTime::from_unix_timestamp(t).map_err(|_| {
+            vec![Diagnostic::error(
+                "pdf",
+                format!("SOURCE_DATE_EPOCH={t} 不是有效的时间"),
+            )]
+        })?;
         doc.metadata.info.creation_date = date;
         doc.metadata.info.modification_date = date;
         doc.metadata.info.metadata_date = date;
@@ -53,9 +58,14 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
         gids.dedup();
         let f = fonts.face(*face);
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(f.data(), f.index as usize, &mut warnings).ok_or_else(|| {
-            vec![Diagnostic::error("pdf", format!("无法嵌入字体“{}”（{}）", f.family, f.source)).with_hint("请用 --bundled-fonts 改用内置字体")]
-        })?;
+        let parsed =
+            ParsedFont::from_bytes(f.data(), f.index as usize, &mut warnings).ok_or_else(|| {
+                vec![Diagnostic::error(
+                    "pdf",
+                    format!("无法嵌入字体“{}”（{}）", f.family, f.source),
+                )
+                .with_hint("请用 --bundled-fonts 改用内置字体")]
+            })?;
         let mut h = Fnv::new();
         h.write(f.source.as_bytes());
         h.write(&f.index.to_le_bytes());
@@ -63,16 +73,27 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
             h.write(&g.to_le_bytes());
         }
         let id = FontId(subset_tag(h.finish()));
-        doc.resources.fonts.map.insert(id.clone(), PdfFont::new(parsed));
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(parsed));
         ids.insert(*face, id);
     }
     let pdf_pages = pages.iter().map(|p| page_ops(p, &ids, fonts)).collect();
     doc.with_pages(pdf_pages);
-    let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: false, image_optimization: None };
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: false,
+        image_optimization: None,
+    };
     let mut warnings = Vec::new();
     let bytes = doc.save(&opts, &mut warnings);
     if bytes.is_empty() {
-        return Err(vec![Diagnostic::error("pdf", "PDF 生成失败（printpdf 没有输出）")]);
+        return Err(vec![Diagnostic::error(
+            "pdf",
+            "PDF 生成失败（printpdf 没有输出）",
+        )]);
     }
     Ok(make_deterministic(bytes, meta.epoch.is_some()))
 }
@@ -81,12 +102,26 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
 fn page_ops(p: &Page, ids: &BTreeMap<FaceId, FontId>, fonts: &FontSet) -> PdfPage {
     let h = p.height;
     let mut ops = Vec::new();
-    ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
+    ops.push(Op::SetFillColor {
+        col: Color::Rgb(Rgb {
+            r: 0.0,
+            g: 0.0,
+            b: 0.0,
+            icc_profile: None,
+        }),
+    });
     ops.push(Op::StartTextSection);
     for r in &p.runs {
-        let Some(first) = r.glyphs.first() else { continue };
-        ops.push(Op::SetFont { font: PdfFontHandle::External(ids[&r.face].clone()), size: Pt(r.size as f32) });
-        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(first.x as f32), Pt((h - r.baseline) as f32)) });
+        let Some(first) = r.glyphs.first() else {
+            continue;
+        };
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(ids[&r.face].clone()),
+            size: Pt(r.size as f32),
+        });
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(first.x as f32), Pt((h - r.baseline) as f32)),
+        });
         // TJ: after each glyph the pen has moved by its advance; an offset moves it to the next
         // glyph's x (TJ numbers are thousandths of an em, positive = leftwards)
         let mut cps = Vec::with_capacity(r.glyphs.len());
@@ -101,22 +136,48 @@ fn page_ops(p: &Page, ids: &BTreeMap<FaceId, FontId>, fonts: &FontSet) -> PdfPag
             let offset = (offset * 100.0).round() / 100.0;
             cps.push(Codepoint::with_cid(g.gid, offset as f32, g.text.clone()));
         }
-        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(cps)] });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(cps)],
+        });
     }
     ops.push(Op::EndTextSection);
     if !p.rules.is_empty() {
-        ops.push(Op::SetOutlineColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
+        ops.push(Op::SetOutlineColor {
+            col: Color::Rgb(Rgb {
+                r: 0.0,
+                g: 0.0,
+                b: 0.0,
+                icc_profile: None,
+            }),
+        });
         let mut width = f64::NAN;
         for rule in &p.rules {
             if rule.width != width {
                 width = rule.width;
-                ops.push(Op::SetOutlineThickness { pt: Pt(width as f32) });
+                ops.push(Op::SetOutlineThickness {
+                    pt: Pt(width as f32),
+                });
             }
-            let pt = |x: f64, y: f64| LinePoint { p: Point { x: Pt(x as f32), y: Pt((h - y) as f32) }, bezier: false };
-            ops.push(Op::DrawLine { line: Line { points: vec![pt(rule.x0, rule.y0), pt(rule.x1, rule.y1)], is_closed: false } });
+            let pt = |x: f64, y: f64| LinePoint {
+                p: Point {
+                    x: Pt(x as f32),
+                    y: Pt((h - y) as f32),
+                },
+                bezier: false,
+            };
+            ops.push(Op::DrawLine {
+                line: Line {
+                    points: vec![pt(rule.x0, rule.y0), pt(rule.x1, rule.y1)],
+                    is_closed: false,
+                },
+            });
         }
     }
-    PdfPage::new(Mm((p.width / crate::style::PT_PER_MM) as f32), Mm((p.height / crate::style::PT_PER_MM) as f32), ops)
+    PdfPage::new(
+        Mm((p.width / crate::style::PT_PER_MM) as f32),
+        Mm((p.height / crate::style::PT_PER_MM) as f32),
+        ops,
+    )
 }
 
 /// The advance the PDF viewer applies after a glyph: its width in the embedded font, pt.
@@ -159,8 +220,12 @@ fn make_deterministic(mut bytes: Vec<u8>, keep_dates: bool) -> Vec<u8> {
         for key in [&b"/CreationDate"[..], b"/ModDate"] {
             while let Some(at) = find(&bytes, key, 0) {
                 // the key and its (literal string) value become spaces
-                let Some(open) = find(&bytes, b"(", at) else { break };
-                let Some(close) = find(&bytes, b")", open) else { break };
+                let Some(open) = find(&bytes, b"(", at) else {
+                    break;
+                };
+                let Some(close) = find(&bytes, b")", open) else {
+                    break;
+                };
                 bytes[at..=close].iter_mut().for_each(|b| *b = b' ');
             }
         }
@@ -179,7 +244,9 @@ fn make_deterministic(mut bytes: Vec<u8>, keep_dates: bool) -> Vec<u8> {
                 b')' => depth -= 1,
                 b'<' | b'>' => {}
                 _ if depth > 0 => {
-                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                    seed = seed
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
                     bytes[i] = b"0123456789ABCDEF"[(seed >> 60) as usize];
                 }
                 _ => {}
@@ -191,7 +258,10 @@ fn make_deterministic(mut bytes: Vec<u8>, keep_dates: bool) -> Vec<u8> {
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -13,10 +13,30 @@ use crate::style::Style;
 
 /// The bundled faces: `bundled:` key in a style, file name, family name, bytes.
 const BUNDLED: &[(&str, &str, &str, &[u8])] = &[
-    ("serif", "GongkaiSerif-Regular.ttf", "Gongkai Serif", include_bytes!("../../fonts/GongkaiSerif-Regular.ttf")),
-    ("serif-bold", "GongkaiSerif-Bold.ttf", "Gongkai Serif Bold", include_bytes!("../../fonts/GongkaiSerif-Bold.ttf")),
-    ("sans", "GongkaiSans-Medium.ttf", "Gongkai Sans", include_bytes!("../../fonts/GongkaiSans-Medium.ttf")),
-    ("kai", "GongkaiKai-Regular.ttf", "Gongkai Kai", include_bytes!("../../fonts/GongkaiKai-Regular.ttf")),
+    (
+        "serif",
+        "GongkaiSerif-Regular.ttf",
+        "Gongkai Serif",
+        include_bytes!("../../fonts/GongkaiSerif-Regular.ttf"),
+    ),
+    (
+        "serif-bold",
+        "GongkaiSerif-Bold.ttf",
+        "Gongkai Serif Bold",
+        include_bytes!("../../fonts/GongkaiSerif-Bold.ttf"),
+    ),
+    (
+        "sans",
+        "GongkaiSans-Medium.ttf",
+        "Gongkai Sans",
+        include_bytes!("../../fonts/GongkaiSans-Medium.ttf"),
+    ),
+    (
+        "kai",
+        "GongkaiKai-Regular.ttf",
+        "Gongkai Kai",
+        include_bytes!("../../fonts/GongkaiKai-Regular.ttf"),
+    ),
 ];
 
 /// The bundled face every role falls back to last for a character its own faces lack (digits,
@@ -51,14 +71,24 @@ pub struct Face {
 
 impl std::fmt::Debug for Face {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Face").field("family", &self.family).field("source", &self.source).field("index", &self.index).finish()
+        f.debug_struct("Face")
+            .field("family", &self.family)
+            .field("source", &self.source)
+            .field("index", &self.index)
+            .finish()
     }
 }
 
 impl Face {
     fn parse(family: String, source: String, data: &'static [u8], index: u32) -> Option<Face> {
         let parsed = ttf_parser::Face::parse(data, index).ok()?;
-        Some(Face { family, source, index, data, parsed })
+        Some(Face {
+            family,
+            source,
+            index,
+            data,
+            parsed,
+        })
     }
 
     /// The whole font file (a collection for .ttc; see [`Face::index`]).
@@ -69,7 +99,11 @@ impl Face {
     /// Advance of a glyph id, in em.
     pub fn advance(&self, gid: u16) -> f64 {
         let upem = f64::from(self.parsed.units_per_em().max(1));
-        f64::from(self.parsed.glyph_hor_advance(ttf_parser::GlyphId(gid)).unwrap_or(0)) / upem
+        f64::from(
+            self.parsed
+                .glyph_hor_advance(ttf_parser::GlyphId(gid))
+                .unwrap_or(0),
+        ) / upem
     }
 
     /// Glyph id and advance (in em) of a character, if the face has it.
@@ -118,18 +152,33 @@ struct Candidate {
 impl FontSet {
     /// Finds and loads the faces for every role of `style`.
     pub fn load(style: &Style, opts: &FontOptions) -> Result<FontSet, Diagnostics> {
-        let candidates = if opts.bundled_only { Vec::new() } else { scan(&search_dirs(&opts.font_dirs)) };
-        let mut set = FontSet { faces: Vec::new(), roles: BTreeMap::new() };
+        let candidates = if opts.bundled_only {
+            Vec::new()
+        } else {
+            scan(&search_dirs(&opts.font_dirs))
+        };
+        let mut set = FontSet {
+            faces: Vec::new(),
+            roles: BTreeMap::new(),
+        };
         let mut diags = Vec::new();
         for role in Role::ALL {
             let rs = style.role(role);
             let mut chain = Vec::new();
             // The first wanted family that is installed, searched in the order the style lists them.
-            let found = rs.families.iter().find_map(|fam| candidates.iter().find(|c| c.families.iter().any(|f| same_family(f, fam))).map(|c| (fam, c)));
+            let found = rs.families.iter().find_map(|fam| {
+                candidates
+                    .iter()
+                    .find(|c| c.families.iter().any(|f| same_family(f, fam)))
+                    .map(|c| (fam, c))
+            });
             if let Some((fam, c)) = found {
                 match set.installed(fam, c) {
                     Some(id) => chain.push(id),
-                    None => diags.push(Diagnostic::warning("fonts", format!("无法读取字体文件 {}，改用内置字体", c.path.display()))),
+                    None => diags.push(Diagnostic::warning(
+                        "fonts",
+                        format!("无法读取字体文件 {}，改用内置字体", c.path.display()),
+                    )),
                 }
             }
             match set.bundled(&rs.bundled) {
@@ -139,8 +188,16 @@ impl FontSet {
                     }
                 }
                 None => diags.push(
-                    Diagnostic::error("fonts", format!("样式 {} 中角色 {} 的内置字体“{}”不存在", style.id, role.key(), rs.bundled))
-                        .with_hint("bundled 只能是 serif、serif-bold、sans、kai 之一"),
+                    Diagnostic::error(
+                        "fonts",
+                        format!(
+                            "样式 {} 中角色 {} 的内置字体“{}”不存在",
+                            style.id,
+                            role.key(),
+                            rs.bundled
+                        ),
+                    )
+                    .with_hint("bundled 只能是 serif、serif-bold、sans、kai 之一"),
                 ),
             }
             if let Some(id) = set.bundled(LAST_RESORT) {
@@ -159,7 +216,11 @@ impl FontSet {
     /// Loads an installed face once (memory-mapped, kept for the whole run).
     fn installed(&mut self, family: &str, c: &Candidate) -> Option<FaceId> {
         let source = c.path.display().to_string();
-        if let Some(i) = self.faces.iter().position(|f| f.source == source && f.index == c.index) {
+        if let Some(i) = self
+            .faces
+            .iter()
+            .position(|f| f.source == source && f.index == c.index)
+        {
             return Some(FaceId(i));
         }
         let file = std::fs::File::open(&c.path).ok()?;
@@ -198,7 +259,13 @@ impl FontSet {
     /// of the role can draw it.
     pub fn glyph(&self, role: Role, ch: char) -> Option<GlyphHit> {
         let chain = &self.roles.get(&role)?.chain;
-        chain.iter().find_map(|&id| self.faces[id.0].glyph(ch).map(|(gid, advance)| GlyphHit { face: id, gid, advance }))
+        chain.iter().find_map(|&id| {
+            self.faces[id.0].glyph(ch).map(|(gid, advance)| GlyphHit {
+                face: id,
+                gid,
+                advance,
+            })
+        })
     }
 
     /// The primary face of a role.
@@ -220,19 +287,35 @@ impl FontSet {
 
 /// Family names compare without case and without spaces (`SimHei` = `simhei`, `Fang Song` = `FangSong`).
 fn same_family(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
     norm(a) == norm(b)
 }
 
 /// `--font-dir` folders first, then the system font folders of Linux, Windows and macOS.
 fn search_dirs(user: &[PathBuf]) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = user.to_vec();
-    for d in ["/usr/share/fonts", "/usr/local/share/fonts", "C:\\Windows\\Fonts", "/Library/Fonts", "/System/Library/Fonts"] {
+    for d in [
+        "/usr/share/fonts",
+        "/usr/local/share/fonts",
+        "C:\\Windows\\Fonts",
+        "/Library/Fonts",
+        "/System/Library/Fonts",
+    ] {
         dirs.push(PathBuf::from(d));
     }
     if let Some(home) = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")) {
         let home = PathBuf::from(home);
-        for d in [".fonts", ".local/share/fonts", "Library/Fonts", "AppData/Local/Microsoft/Windows/Fonts"] {
+        for d in [
+            ".fonts",
+            ".local/share/fonts",
+            "Library/Fonts",
+            "AppData/Local/Microsoft/Windows/Fonts",
+        ] {
             dirs.push(home.join(d));
         }
     }
@@ -247,15 +330,26 @@ fn scan(dirs: &[PathBuf]) -> Vec<Candidate> {
     }
     let mut out = Vec::new();
     for path in files {
-        let Ok(file) = std::fs::File::open(&path) else { continue };
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
         // SAFETY: read-only map, dropped at the end of this iteration.
-        let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else { continue };
+        let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else {
+            continue;
+        };
         let n = ttf_parser::fonts_in_collection(&map).unwrap_or(1);
         for index in 0..n {
-            let Ok(face) = ttf_parser::Face::parse(&map, index) else { continue };
+            let Ok(face) = ttf_parser::Face::parse(&map, index) else {
+                continue;
+            };
             let mut families = Vec::new();
             for name in face.names() {
-                if matches!(name.name_id, ttf_parser::name_id::FAMILY | ttf_parser::name_id::TYPOGRAPHIC_FAMILY | ttf_parser::name_id::FULL_NAME) {
+                if matches!(
+                    name.name_id,
+                    ttf_parser::name_id::FAMILY
+                        | ttf_parser::name_id::TYPOGRAPHIC_FAMILY
+                        | ttf_parser::name_id::FULL_NAME
+                ) {
                     if let Some(s) = name.to_string() {
                         if !families.contains(&s) {
                             families.push(s);
@@ -263,7 +357,11 @@ fn scan(dirs: &[PathBuf]) -> Vec<Candidate> {
                     }
                 }
             }
-            out.push(Candidate { path: path.clone(), index, families });
+            out.push(Candidate {
+                path: path.clone(),
+                index,
+                families,
+            });
         }
     }
     out
@@ -273,13 +371,19 @@ fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     if depth > 6 {
         return;
     }
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             collect_files(&p, depth + 1, out);
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc")) {
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc"))
+        {
             out.push(p);
         }
     }
@@ -290,7 +394,14 @@ mod tests {
     use super::*;
 
     fn bundled() -> FontSet {
-        FontSet::load(&Style::builtin("gbt9704").unwrap(), &FontOptions { font_dirs: vec![], bundled_only: true }).unwrap()
+        FontSet::load(
+            &Style::builtin("gbt9704").unwrap(),
+            &FontOptions {
+                font_dirs: vec![],
+                bundled_only: true,
+            },
+        )
+        .unwrap()
     }
 
     #[test]
@@ -322,18 +433,52 @@ mod tests {
     fn font_dir_family_is_preferred() {
         // a --font-dir holding a face whose family the style asks for wins over the bundled face
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("kai.ttf"), include_bytes!("../../fonts/GongkaiKai-Regular.ttf")).unwrap();
+        std::fs::write(
+            dir.path().join("kai.ttf"),
+            include_bytes!("../../fonts/GongkaiKai-Regular.ttf"),
+        )
+        .unwrap();
         let mut style = Style::builtin("gbt9704").unwrap();
-        style.roles.get_mut("body").unwrap().families.insert(0, "Gongkai Kai".into());
-        let fs = FontSet::load(&style, &FontOptions { font_dirs: vec![dir.path().into()], bundled_only: false }).unwrap();
-        let body = fs.describe().into_iter().find(|(r, ..)| r == "body").unwrap();
+        style
+            .roles
+            .get_mut("body")
+            .unwrap()
+            .families
+            .insert(0, "Gongkai Kai".into());
+        let fs = FontSet::load(
+            &style,
+            &FontOptions {
+                font_dirs: vec![dir.path().into()],
+                bundled_only: false,
+            },
+        )
+        .unwrap();
+        let body = fs
+            .describe()
+            .into_iter()
+            .find(|(r, ..)| r == "body")
+            .unwrap();
         assert_eq!(body.1, "Gongkai Kai");
         assert!(body.2.ends_with("kai.ttf"), "{body:?}");
         // the role keeps a fallback chain: the bundled serif still serves characters Kai lacks
         assert!(fs.roles[&Role::Body].chain.len() >= 2);
         // bundled_only ignores the folder
-        let fs = FontSet::load(&style, &FontOptions { font_dirs: vec![dir.path().into()], bundled_only: true }).unwrap();
-        assert_eq!(fs.describe().into_iter().find(|(r, ..)| r == "body").unwrap().1, "Gongkai Serif");
+        let fs = FontSet::load(
+            &style,
+            &FontOptions {
+                font_dirs: vec![dir.path().into()],
+                bundled_only: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            fs.describe()
+                .into_iter()
+                .find(|(r, ..)| r == "body")
+                .unwrap()
+                .1,
+            "Gongkai Serif"
+        );
     }
 
     #[test]

@@ -11,21 +11,29 @@ pub enum PunctStyle {
 
 /// May not start a line (clreq §3.1.7 basic level + GB-style: 点号, closing marks, 连接号, 间隔号, 分隔号).
 pub const NO_LINE_START: &[char] = &[
-    '、', '，', '。', '．', '：', '；', '！', '？', '‼', '⁇', '”', '’', '）', '》', '〉', '」', '』', '】', '〗', '〕', '］', '｝', '·', '・', '‧',
-    '–', '～', '／', '%', '％', ')', ',', '.', ':', ';', '!', '?', ']', '}', '℃', '‰',
+    '、', '，', '。', '．', '：', '；', '！', '？', '‼', '⁇', '”', '’', '）', '》', '〉', '」',
+    '』', '】', '〗', '〕', '］', '｝', '·', '・', '‧', '–', '～', '／', '%', '％', ')', ',', '.',
+    ':', ';', '!', '?', ']', '}', '℃', '‰',
 ];
 
 /// May not end a line (clreq §3.1.7: opening quotes, brackets, 书名号; GB-style adds the solidus).
-pub const NO_LINE_END: &[char] = &['“', '‘', '（', '《', '〈', '「', '『', '【', '〖', '〔', '［', '｛', '(', '[', '{', '／'];
+pub const NO_LINE_END: &[char] = &[
+    '“', '‘', '（', '《', '〈', '「', '『', '【', '〖', '〔', '［', '｛', '(', '[', '{', '／',
+];
 
 /// Marks that come in pairs and may never be split (GB/T 15834-2011 4.13 破折号, 4.11 省略号).
 pub const UNBREAKABLE_PAIRS: &[char] = &['—', '…', '⸺', '⋯'];
 
 /// Full-width marks whose blank half is on the right: closing marks and 点号 (clreq §3.1.6).
-pub const BLANK_RIGHT: &[char] = &['、', '，', '。', '．', '：', '；', '！', '？', '”', '’', '）', '》', '〉', '」', '』', '】', '〗', '〕', '］', '｝'];
+pub const BLANK_RIGHT: &[char] = &[
+    '、', '，', '。', '．', '：', '；', '！', '？', '”', '’', '）', '》', '〉', '」', '』', '】',
+    '〗', '〕', '］', '｝',
+];
 
 /// Full-width marks whose blank half is on the left: opening marks (clreq §3.1.6).
-pub const BLANK_LEFT: &[char] = &['“', '‘', '（', '《', '〈', '「', '『', '【', '〖', '〔', '［', '｛'];
+pub const BLANK_LEFT: &[char] = &[
+    '“', '‘', '（', '《', '〈', '「', '『', '【', '〖', '〔', '［', '｛',
+];
 
 /// Whether `c` may not start a line.
 pub fn is_no_line_start(c: char) -> bool {
@@ -71,7 +79,25 @@ pub fn is_fullwidth(c: char) -> bool {
         0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x3200..=0x33FF
         | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF01..=0xFF60
         | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFF)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '⸺' | '·' | '●' | '○' | '■' | '□' | '★' | '☆' | '※' | '№' | '℃')
+        || matches!(
+            c,
+            '“' | '”'
+                | '‘'
+                | '’'
+                | '—'
+                | '…'
+                | '⸺'
+                | '·'
+                | '●'
+                | '○'
+                | '■'
+                | '□'
+                | '★'
+                | '☆'
+                | '※'
+                | '№'
+                | '℃'
+        )
         || ('\u{2460}'..='\u{24FF}').contains(&c)
 }
 
@@ -89,11 +115,21 @@ mod tests {
         assert!(is_no_line_start('，') && is_no_line_start('”') && is_no_line_start('》'));
         assert!(is_no_line_end('“') && is_no_line_end('《') && is_no_line_end('（'));
         assert!(!is_no_line_start('国') && !is_no_line_end('国'));
-        assert!(is_unbreakable_pair('—', '—') && is_unbreakable_pair('…', '…') && !is_unbreakable_pair('—', '…'));
+        assert!(
+            is_unbreakable_pair('—', '—')
+                && is_unbreakable_pair('…', '…')
+                && !is_unbreakable_pair('—', '…')
+        );
         assert_eq!(blank_side('。'), Blank::Right);
         assert_eq!(blank_side('《'), Blank::Left);
         assert_eq!(blank_side('国'), Blank::None);
-        assert!(is_fullwidth('国') && is_fullwidth('，') && is_fullwidth('“') && !is_fullwidth('2') && !is_fullwidth('a'));
+        assert!(
+            is_fullwidth('国')
+                && is_fullwidth('，')
+                && is_fullwidth('“')
+                && !is_fullwidth('2')
+                && !is_fullwidth('a')
+        );
         assert_eq!(PunctStyle::default(), PunctStyle::Gb);
     }
 }

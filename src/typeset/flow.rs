@@ -69,8 +69,18 @@ struct Flow<'a> {
 }
 
 /// Lays the document out into pages.
-pub(crate) fn flow(doc: &Document, fonts: &FontSet, cfg: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
-    let mut f = Flow { cfg, texts: Vec::new(), pages: Vec::new(), cur: PageBuild::default() };
+pub(crate) fn flow(
+    doc: &Document,
+    fonts: &FontSet,
+    cfg: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
+    let mut f = Flow {
+        cfg,
+        texts: Vec::new(),
+        pages: Vec::new(),
+        cur: PageBuild::default(),
+    };
     let metric = |r: Role| cfg.metric(r);
     let full = cfg.type_width;
     let mut prepared = Vec::new();
@@ -78,7 +88,8 @@ pub(crate) fn flow(doc: &Document, fonts: &FontSet, cfg: &Config, diags: &mut Ve
     for b in &doc.blocks {
         match b {
             Block::Title { parts } => {
-                let runs: Vec<(Role, &str)> = parts.iter().map(|p| (Role::Title, p.as_str())).collect();
+                let runs: Vec<(Role, &str)> =
+                    parts.iter().map(|p| (Role::Title, p.as_str())).collect();
                 let mut sh = inline::shape(&runs, fonts, &metric, "标题", diags);
                 // the title breaks only between its parts (GB/T 9704 7.3.1: words kept whole)
                 sh.breaks.iter_mut().for_each(|x| *x = false);
@@ -89,22 +100,54 @@ pub(crate) fn flow(doc: &Document, fonts: &FontSet, cfg: &Config, diags: &mut Ve
                         sh.breaks[at] = true;
                     }
                 }
-                let align = if cfg.centred.contains(&Role::Title) { Align::Center } else { Align::Left };
-                title_block = Some(f.add_text(sh, 0.0, align, false, cfg.size(Role::Title), 0.0, full));
+                let align = if cfg.centred.contains(&Role::Title) {
+                    Align::Center
+                } else {
+                    Align::Left
+                };
+                title_block =
+                    Some(f.add_text(sh, 0.0, align, false, cfg.size(Role::Title), 0.0, full));
             }
-            Block::Heading { level, text, origin } => {
-                let sh = inline::shape(&[(Role::heading(*level), text)], fonts, &metric, &origin.place, diags);
+            Block::Heading {
+                level,
+                text,
+                origin,
+            } => {
+                let sh = inline::shape(
+                    &[(Role::heading(*level), text)],
+                    fonts,
+                    &metric,
+                    &origin.place,
+                    diags,
+                );
                 let size = cfg.size(Role::heading(*level));
                 let block = f.add_text(sh, cfg.indent, Align::Justify, false, size, 0.0, full);
-                prepared.push(Prepared::Text { block, heading: true });
+                prepared.push(Prepared::Text {
+                    block,
+                    heading: true,
+                });
             }
             Block::Paragraph { runs, origin } => {
-                let runs: Vec<(Role, &str)> = runs.iter().map(|r| (r.role, r.text.as_str())).collect();
+                let runs: Vec<(Role, &str)> =
+                    runs.iter().map(|r| (r.role, r.text.as_str())).collect();
                 let sh = inline::shape(&runs, fonts, &metric, &origin.place, diags);
-                let block = f.add_text(sh, cfg.indent, Align::Justify, true, cfg.size(Role::Body), 0.0, full);
-                prepared.push(Prepared::Text { block, heading: false });
+                let block = f.add_text(
+                    sh,
+                    cfg.indent,
+                    Align::Justify,
+                    true,
+                    cfg.size(Role::Body),
+                    0.0,
+                    full,
+                );
+                prepared.push(Prepared::Text {
+                    block,
+                    heading: false,
+                });
             }
-            Block::Table(t) => prepared.push(Prepared::Table(table::layout(t, fonts, cfg, diags), t)),
+            Block::Table(t) => {
+                prepared.push(Prepared::Table(table::layout(t, fonts, cfg, diags), t))
+            }
             Block::Signature { organ, date } => {
                 let size = cfg.size(Role::Signature);
                 let so = inline::shape(&[(Role::Signature, organ)], fonts, &metric, "落款", diags);
@@ -113,9 +156,22 @@ pub(crate) fn flow(doc: &Document, fonts: &FontSet, cfg: &Config, diags: &mut Ve
                 // GB/T 9704 7.3.5.2: organ right-indented 2 字, the date starting 2 字 right of the
                 // organ's first character; a longer date is right-indented 2 字 and pushes the organ left
                 let two = 2.0 * cfg.char_pitch;
-                let organ_x0 = if (full - two - wo) + two + wd <= full - two { full - two - wo } else { full - two - wd - two };
-                let organ = f.add_text(so, 0.0, Align::Left, false, size, organ_x0, full - organ_x0);
-                let date = f.add_text(sd, 0.0, Align::Left, false, size, organ_x0 + two, full - organ_x0 - two);
+                let organ_x0 = if (full - two - wo) + two + wd <= full - two {
+                    full - two - wo
+                } else {
+                    full - two - wd - two
+                };
+                let organ =
+                    f.add_text(so, 0.0, Align::Left, false, size, organ_x0, full - organ_x0);
+                let date = f.add_text(
+                    sd,
+                    0.0,
+                    Align::Left,
+                    false,
+                    size,
+                    organ_x0 + two,
+                    full - organ_x0 - two,
+                );
                 prepared.push(Prepared::Signature { organ, date });
             }
         }
@@ -124,7 +180,11 @@ pub(crate) fn flow(doc: &Document, fonts: &FontSet, cfg: &Config, diags: &mut Ve
         f.cur.has_title = true;
         let n = f.texts[tb].lines.len();
         for line in 0..n {
-            f.cur.slots.push(Slot { block: tb, line, row: line });
+            f.cur.slots.push(Slot {
+                block: tb,
+                line,
+                row: line,
+            });
         }
         f.cur.row = n + cfg.title_blank;
     }
@@ -165,9 +225,27 @@ fn natural(sh: &Shaped) -> f64 {
 
 impl Flow<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn add_text(&mut self, sh: Shaped, indent: f64, align: Align, paragraph: bool, size: f64, x: f64, measure: f64) -> usize {
+    fn add_text(
+        &mut self,
+        sh: Shaped,
+        indent: f64,
+        align: Align,
+        paragraph: bool,
+        size: f64,
+        x: f64,
+        measure: f64,
+    ) -> usize {
         let lines = inline::set_block(&sh, &|_| measure, indent, align, paragraph);
-        self.texts.push(TextBlock { sh, indent, align, paragraph, size, x, measure, lines });
+        self.texts.push(TextBlock {
+            sh,
+            indent,
+            align,
+            paragraph,
+            size,
+            x,
+            measure,
+            lines,
+        });
         self.texts.len() - 1
     }
 
@@ -175,7 +253,10 @@ impl Flow<'_> {
     fn min_rows(&self, prepared: &[Prepared], i: usize) -> usize {
         match prepared.get(i) {
             None => 0,
-            Some(Prepared::Text { block, heading: true }) => self.texts[*block].lines.len() + self.min_rows(prepared, i + 1),
+            Some(Prepared::Text {
+                block,
+                heading: true,
+            }) => self.texts[*block].lines.len() + self.min_rows(prepared, i + 1),
             Some(Prepared::Text { .. }) => 1,
             Some(Prepared::Signature { .. }) => 3,
             Some(Prepared::Table(tl, t)) => {
@@ -223,7 +304,13 @@ impl Flow<'_> {
                 for j in 1..=n {
                     let m = tb.measure;
                     let cut = r as f64 * self.cfg.char_pitch;
-                    let lines = inline::set_block(&tb.sh, &|i| if i + j >= n { m - cut } else { m }, tb.indent, tb.align, true);
+                    let lines = inline::set_block(
+                        &tb.sh,
+                        &|i| if i + j >= n { m - cut } else { m },
+                        tb.indent,
+                        tb.align,
+                        true,
+                    );
                     if lines.len() == n + 1 {
                         found = Some(lines);
                         break 'search;
@@ -232,15 +319,30 @@ impl Flow<'_> {
             }
             let Some(new_lines) = found else { continue };
             self.texts[b].lines = new_lines;
-            let first_row = page.slots.iter().find(|s| s.block == b).map_or(0, |s| s.row);
+            let first_row = page
+                .slots
+                .iter()
+                .find(|s| s.block == b)
+                .map_or(0, |s| s.row);
             let last_row = first_row + n - 1;
             for s in page.slots.iter_mut() {
                 if s.row > last_row {
                     s.row += 1;
                 }
             }
-            let at = page.slots.iter().position(|s| s.block == b && s.line + 1 == n).map_or(page.slots.len(), |p| p + 1);
-            page.slots.insert(at, Slot { block: b, line: n, row: last_row + 1 });
+            let at = page
+                .slots
+                .iter()
+                .position(|s| s.block == b && s.line + 1 == n)
+                .map_or(page.slots.len(), |p| p + 1);
+            page.slots.insert(
+                at,
+                Slot {
+                    block: b,
+                    line: n,
+                    row: last_row + 1,
+                },
+            );
             page.row += 1;
         }
     }
@@ -302,14 +404,32 @@ impl Flow<'_> {
         let left = cfg.left + (cfg.type_width - tl.width()) / 2.0;
         let w = cfg.table_rule;
         // cells overlapping these rows; a cell cut by a page break is drawn (with its text) on both
-        for cb in tl.cells.iter().filter(|c| c.row < rows.end && c.row + c.rowspan > rows.start) {
+        for cb in tl
+            .cells
+            .iter()
+            .filter(|c| c.row < rows.end && c.row + c.rowspan > rows.start)
+        {
             let start = cb.row.max(rows.start);
             let end = (cb.row + cb.rowspan).min(rows.end);
             let (y0, y1) = (row_y[start - rows.start], row_y[end - rows.start]);
             let cols = tl.edges.len() - 1;
-            let (x0, x1) = (left + tl.edges[cb.col], left + tl.edges[(cb.col + cb.colspan).min(cols)]);
-            for (a, b, c, d) in [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)] {
-                let r = Rule { x0: a, y0: b, x1: c, y1: d, width: w };
+            let (x0, x1) = (
+                left + tl.edges[cb.col],
+                left + tl.edges[(cb.col + cb.colspan).min(cols)],
+            );
+            for (a, b, c, d) in [
+                (x0, y0, x1, y0),
+                (x0, y1, x1, y1),
+                (x0, y0, x0, y1),
+                (x1, y0, x1, y1),
+            ] {
+                let r = Rule {
+                    x0: a,
+                    y0: b,
+                    x1: c,
+                    y1: d,
+                    width: w,
+                };
                 if !self.cur.rules.contains(&r) {
                     self.cur.rules.push(r);
                 }
@@ -333,35 +453,71 @@ impl Flow<'_> {
             let number = i + 1;
             let mut runs = Vec::new();
             if let Some(h) = &cfg.header {
-                let text = h.text.replace("{title}", &doc.title).replace("{organ}", &doc.author);
+                let text = h
+                    .text
+                    .replace("{title}", &doc.title)
+                    .replace("{organ}", &doc.author);
                 let metric = |_: Role| (h.size_pt, h.size_pt);
                 let sh = inline::shape(&[(Role::Body, &text)], fonts, &metric, "页眉", diags);
-                let line = inline::set_line(&sh.items, 0..sh.items.len(), cfg.type_width, Align::Center, true);
-                push_line(&mut runs, &line, cfg.left, cfg.top - h.above_type_area_mm * PT_PER_MM);
+                let line = inline::set_line(
+                    &sh.items,
+                    0..sh.items.len(),
+                    cfg.type_width,
+                    Align::Center,
+                    true,
+                );
+                push_line(
+                    &mut runs,
+                    &line,
+                    cfg.left,
+                    cfg.top - h.above_type_area_mm * PT_PER_MM,
+                );
             }
             for s in &pb.slots {
                 let tb = &self.texts[s.block];
                 let line = &tb.lines[s.line];
-                push_line(&mut runs, line, cfg.left + tb.x, cfg.baseline(s.row, tb.size));
+                push_line(
+                    &mut runs,
+                    line,
+                    cfg.left + tb.x,
+                    cfg.baseline(s.row, tb.size),
+                );
             }
             runs.extend(pb.runs);
             // page number: the dash line `below_type_area_mm` under the type area
             let ft = &cfg.footer;
             let size = cfg.size(Role::PageNumber);
-            let text = ft.text.replace("{page}", &number.to_string()).replace("{pages}", &total.to_string());
+            let text = ft
+                .text
+                .replace("{page}", &number.to_string())
+                .replace("{pages}", &total.to_string());
             let metric = |_: Role| (size, size);
             let sh = inline::shape(&[(Role::PageNumber, &text)], fonts, &metric, "页码", diags);
-            let line = inline::set_line(&sh.items, 0..sh.items.len(), cfg.type_width, Align::Left, true);
+            let line = inline::set_line(
+                &sh.items,
+                0..sh.items.len(),
+                cfg.type_width,
+                Align::Left,
+                true,
+            );
             let inset = ft.inset_chars * size;
-            let right = matches!(ft.align, FooterAlign::Right) || (ft.align == FooterAlign::Outside && number % 2 == 1);
+            let right = matches!(ft.align, FooterAlign::Right)
+                || (ft.align == FooterAlign::Outside && number % 2 == 1);
             let x = match ft.align {
                 FooterAlign::Center => cfg.left + (cfg.type_width - line.width) / 2.0,
                 _ if right => cfg.left + cfg.type_width - inset - line.width,
                 _ => cfg.left + inset,
             };
-            let baseline = cfg.top + cfg.type_height + ft.below_type_area_mm * PT_PER_MM + DASH_LINE_EM * size;
+            let baseline =
+                cfg.top + cfg.type_height + ft.below_type_area_mm * PT_PER_MM + DASH_LINE_EM * size;
             push_line(&mut runs, &line, x, baseline);
-            out.push(Page { width: cfg.page_w, height: cfg.page_h, number, runs, rules: merge_rules(pb.rules) });
+            out.push(Page {
+                width: cfg.page_w,
+                height: cfg.page_h,
+                number,
+                runs,
+                rules: merge_rules(pb.rules),
+            });
         }
         out
     }
@@ -372,14 +528,22 @@ impl Flow<'_> {
 fn push_line(runs: &mut Vec<GlyphRun>, line: &Line, x: f64, baseline: f64) {
     let mut cur: Option<GlyphRun> = None;
     for g in &line.glyphs {
-        let pg = PlacedGlyph { x: x + line.offset + g.x, ..g.clone() };
+        let pg = PlacedGlyph {
+            x: x + line.offset + g.x,
+            ..g.clone()
+        };
         match &mut cur {
             Some(r) if r.face == g.face && (r.size - g.size).abs() < 1e-9 => r.glyphs.push(pg),
             _ => {
                 if let Some(r) = cur.take() {
                     runs.push(r);
                 }
-                cur = Some(GlyphRun { face: g.face, size: g.size, baseline, glyphs: vec![pg] });
+                cur = Some(GlyphRun {
+                    face: g.face,
+                    size: g.size,
+                    baseline,
+                    glyphs: vec![pg],
+                });
             }
         }
     }
@@ -393,11 +557,19 @@ fn push_line(runs: &mut Vec<GlyphRun>, line: &Line, x: f64, baseline: f64) {
 fn merge_rules(rules: Vec<Rule>) -> Vec<Rule> {
     let key = |v: f64| (v * 100.0).round() as i64;
     // (horizontal?, fixed coordinate, width bits) → spans
-    let mut lines: std::collections::BTreeMap<(bool, i64, u64), Vec<(f64, f64)>> = std::collections::BTreeMap::new();
+    let mut lines: std::collections::BTreeMap<(bool, i64, u64), Vec<(f64, f64)>> =
+        std::collections::BTreeMap::new();
     for r in rules {
         let horizontal = (r.y0 - r.y1).abs() < 1e-6;
-        let (fixed, a, b) = if horizontal { (r.y0, r.x0.min(r.x1), r.x0.max(r.x1)) } else { (r.x0, r.y0.min(r.y1), r.y0.max(r.y1)) };
-        lines.entry((horizontal, key(fixed), r.width.to_bits())).or_default().push((a, b));
+        let (fixed, a, b) = if horizontal {
+            (r.y0, r.x0.min(r.x1), r.x0.max(r.x1))
+        } else {
+            (r.x0, r.y0.min(r.y1), r.y0.max(r.y1))
+        };
+        lines
+            .entry((horizontal, key(fixed), r.width.to_bits()))
+            .or_default()
+            .push((a, b));
     }
     let mut out = Vec::new();
     for ((horizontal, fixed, wbits), mut spans) in lines {
@@ -406,7 +578,23 @@ fn merge_rules(rules: Vec<Rule>) -> Vec<Rule> {
         let fixed = fixed as f64 / 100.0;
         let width = f64::from_bits(wbits);
         let mut emit = |(a, b): (f64, f64)| {
-            out.push(if horizontal { Rule { x0: a, y0: fixed, x1: b, y1: fixed, width } } else { Rule { x0: fixed, y0: a, x1: fixed, y1: b, width } })
+            out.push(if horizontal {
+                Rule {
+                    x0: a,
+                    y0: fixed,
+                    x1: b,
+                    y1: fixed,
+                    width,
+                }
+            } else {
+                Rule {
+                    x0: fixed,
+                    y0: a,
+                    x1: fixed,
+                    y1: b,
+                    width,
+                }
+            })
         };
         for (a, b) in spans {
             cur = match cur {

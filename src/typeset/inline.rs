@@ -68,7 +68,13 @@ pub(crate) type Metric<'a> = &'a dyn Fn(Role) -> (f64, f64);
 
 /// Looks each character up in its role's faces; a character no face can draw is an error naming it
 /// and its place.
-pub(crate) fn shape(runs: &[(Role, &str)], fonts: &FontSet, metric: Metric, place: &str, diags: &mut Vec<Diagnostic>) -> Shaped {
+pub(crate) fn shape(
+    runs: &[(Role, &str)],
+    fonts: &FontSet,
+    metric: Metric,
+    place: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Shaped {
     let mut items = Vec::new();
     let mut text = String::new();
     let mut starts = Vec::new();
@@ -84,11 +90,24 @@ pub(crate) fn shape(runs: &[(Role, &str)], fonts: &FontSet, metric: Metric, plac
                     let width = if fullwidth { slot } else { hit.advance * size };
                     starts.push(text.len());
                     text.push(ch);
-                    items.push(Item { ch, face: hit.face, gid: hit.gid, size, width, fullwidth });
+                    items.push(Item {
+                        ch,
+                        face: hit.face,
+                        gid: hit.gid,
+                        size,
+                        width,
+                        fullwidth,
+                    });
                 }
                 None => diags.push(
-                    Diagnostic::error("missing-glyph", format!("字符“{ch}”（U+{:04X}）没有可用的字体能显示，位置：{place}", ch as u32))
-                        .with_hint("请改用常用字，或用 --font-dir 提供含有这个字的字体"),
+                    Diagnostic::error(
+                        "missing-glyph",
+                        format!(
+                            "字符“{ch}”（U+{:04X}）没有可用的字体能显示，位置：{place}",
+                            ch as u32
+                        ),
+                    )
+                    .with_hint("请改用常用字，或用 --font-dir 提供含有这个字的字体"),
                 ),
             }
         }
@@ -150,7 +169,15 @@ fn squeeze(items: &[Item], r: Range<usize>, last: bool) -> Widths {
         w[n - 1] -= half(&its[n - 1]);
         done[n - 1] = true;
     }
-    let shrink = (0..n).map(|j| if !done[j] && cjk::blank_side(its[j].ch) != Blank::None { half(&its[j]) } else { 0.0 }).collect();
+    let shrink = (0..n)
+        .map(|j| {
+            if !done[j] && cjk::blank_side(its[j].ch) != Blank::None {
+                half(&its[j])
+            } else {
+                0.0
+            }
+        })
+        .collect();
     Widths { w, shift, shrink }
 }
 
@@ -223,7 +250,10 @@ pub(crate) fn fix_lone_last(sh: &Shaped, lines: &mut [Range<usize>]) {
         return;
     }
     let last = trim(&sh.items, lines[k - 1].clone());
-    let han = sh.items[last.clone()].iter().filter(|i| cjk::is_han(i.ch)).count();
+    let han = sh.items[last.clone()]
+        .iter()
+        .filter(|i| cjk::is_han(i.ch))
+        .count();
     if han != 1 || last.len() > 3 {
         return;
     }
@@ -236,7 +266,13 @@ pub(crate) fn fix_lone_last(sh: &Shaped, lines: &mut [Range<usize>]) {
 
 /// Sets one line of `items[r]` in `measure`: squeeze, then shrink if still too wide, then justify
 /// by equal inter-character spacing (never inside Latin runs or —— ……), or align.
-pub(crate) fn set_line(items: &[Item], r: Range<usize>, measure: f64, align: Align, last: bool) -> Line {
+pub(crate) fn set_line(
+    items: &[Item],
+    r: Range<usize>,
+    measure: f64,
+    align: Align,
+    last: bool,
+) -> Line {
     let r = trim(items, r);
     let its = &items[r.clone()];
     let mut wd = squeeze(items, r, last);
@@ -245,10 +281,10 @@ pub(crate) fn set_line(items: &[Item], r: Range<usize>, measure: f64, align: Ali
         let can: f64 = wd.shrink.iter().sum();
         if can > 0.0 {
             let ratio = ((total - measure) / can).min(1.0);
-            for j in 0..its.len() {
+            for (j, it) in its.iter().enumerate() {
                 let s = wd.shrink[j] * ratio;
                 wd.w[j] -= s;
-                if cjk::blank_side(its[j].ch) == Blank::Left {
+                if cjk::blank_side(it.ch) == Blank::Left {
                     wd.shift[j] += s;
                 }
             }
@@ -259,8 +295,14 @@ pub(crate) fn set_line(items: &[Item], r: Range<usize>, measure: f64, align: Ali
     let mut offset = 0.0;
     match align {
         Align::Justify if !last && total < measure - EPS => {
-            let gaps: Vec<usize> = (1..its.len()).filter(|&j| stretchable(&its[j - 1], &its[j])).collect();
-            let gaps = if gaps.is_empty() { (1..its.len()).collect() } else { gaps };
+            let gaps: Vec<usize> = (1..its.len())
+                .filter(|&j| stretchable(&its[j - 1], &its[j]))
+                .collect();
+            let gaps = if gaps.is_empty() {
+                (1..its.len()).collect()
+            } else {
+                gaps
+            };
             if !gaps.is_empty() {
                 let each = (measure - total) / gaps.len() as f64;
                 for j in gaps {
@@ -275,10 +317,20 @@ pub(crate) fn set_line(items: &[Item], r: Range<usize>, measure: f64, align: Ali
     let mut glyphs = Vec::with_capacity(its.len());
     for (j, it) in its.iter().enumerate() {
         x += extra[j];
-        glyphs.push(PlacedGlyph { face: it.face, gid: it.gid, size: it.size, x: x - wd.shift[j], text: it.ch.to_string() });
+        glyphs.push(PlacedGlyph {
+            face: it.face,
+            gid: it.gid,
+            size: it.size,
+            x: x - wd.shift[j],
+            text: it.ch.to_string(),
+        });
         x += wd.w[j];
     }
-    Line { glyphs, width: x, offset }
+    Line {
+        glyphs,
+        width: x,
+        offset,
+    }
 }
 
 /// Whether the gap between `a` and `b` may take justification space: not inside a Latin/digit run,
@@ -291,7 +343,13 @@ fn stretchable(a: &Item, b: &Item) -> bool {
 }
 
 /// Breaks and sets a whole block of text.
-pub(crate) fn set_block(sh: &Shaped, measure: &dyn Fn(usize) -> f64, indent: f64, align: Align, lone_rule: bool) -> Vec<Line> {
+pub(crate) fn set_block(
+    sh: &Shaped,
+    measure: &dyn Fn(usize) -> f64,
+    indent: f64,
+    align: Align,
+    lone_rule: bool,
+) -> Vec<Line> {
     let mut ranges = break_lines(sh, &|i| measure(i) - if i == 0 { indent } else { 0.0 });
     if lone_rule {
         fix_lone_last(sh, &mut ranges);
@@ -318,7 +376,14 @@ mod tests {
     const PITCH: f64 = 442.2 / 28.0;
 
     fn fonts() -> FontSet {
-        FontSet::load(&Style::builtin("gbt9704").unwrap(), &FontOptions { font_dirs: vec![], bundled_only: true }).unwrap()
+        FontSet::load(
+            &Style::builtin("gbt9704").unwrap(),
+            &FontOptions {
+                font_dirs: vec![],
+                bundled_only: true,
+            },
+        )
+        .unwrap()
     }
 
     fn body(fs: &FontSet, s: &str) -> Shaped {
@@ -329,19 +394,31 @@ mod tests {
     }
 
     fn texts(sh: &Shaped, lines: &[Range<usize>]) -> Vec<String> {
-        lines.iter().map(|r| sh.items[r.clone()].iter().map(|i| i.ch).collect()).collect()
+        lines
+            .iter()
+            .map(|r| sh.items[r.clone()].iter().map(|i| i.ch).collect())
+            .collect()
     }
 
     #[test]
     fn kinsoku_no_closing_mark_at_line_start() {
         let fs = fonts();
-        // 10 characters per line; the 11th is a comma, which may not start line 2
+        // 10 slots per line; the comma after them may not start line 2: squeezing the 顿号 makes
+        // room for it (先挤进, clreq §3.1.7)
+        let sh = body(&fs, "一二三、四五六七八九，甲乙丙丁");
+        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
+        assert_eq!(t[0], "一二三、四五六七八九，", "{t:?}");
+        let l = set_line(&sh.items, 0..11, 10.0 * PITCH, Align::Justify, false);
+        assert!(
+            (l.width - 10.0 * PITCH).abs() < 0.02,
+            "squeezed line fills the measure exactly: {}",
+            l.width
+        );
+        // without a mark to squeeze, the last character goes down with the comma (推出)
         let sh = body(&fs, "一二三四五六七八九十，甲乙丙丁");
-        let lines = break_lines(&sh, &|_| 10.0 * PITCH);
-        let t = texts(&sh, &lines);
-        // the comma is squeezed back onto line 1 (先挤进: it takes half a slot at the line end)
-        assert_eq!(t[0], "一二三四五六七八九十，", "{t:?}");
-        assert!(!t[1].starts_with('，'));
+        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
+        assert_eq!(t[0], "一二三四五六七八九", "{t:?}");
+        assert_eq!(t[1], "十，甲乙丙丁");
         // with no room to squeeze (two closing marks), the last Han character is pushed down with them
         let sh = body(&fs, "一二三四五六七八九十。”甲乙");
         let lines = break_lines(&sh, &|_| 10.0 * PITCH);
@@ -357,8 +434,14 @@ mod tests {
         assert!(!t[0].ends_with('《'), "{t:?}");
         let sh = body(&fs, "一二三四五六七八九——十甲乙");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert!(t.iter().all(|l| !l.starts_with('—') || l.starts_with("——")), "{t:?}");
-        assert!(t.iter().all(|l| !l.ends_with('—') || l.ends_with("——")), "{t:?}");
+        assert!(
+            t.iter().all(|l| !l.starts_with('—') || l.starts_with("——")),
+            "{t:?}"
+        );
+        assert!(
+            t.iter().all(|l| !l.ends_with('—') || l.ends_with("——")),
+            "{t:?}"
+        );
         let sh = body(&fs, "一二三四五六七八九……十甲乙");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
         assert!(t.iter().all(|l| l.matches('…').count() % 2 == 0), "{t:?}");
@@ -381,9 +464,15 @@ mod tests {
         assert!((w.w[1] + w.w[2] - 1.5 * PITCH).abs() < 1e-6);
         let sh = body(&fs, "甲乙，");
         let w = squeeze(&sh.items, 0..3, false);
-        assert!((w.w[2] - 0.5 * PITCH).abs() < 1e-6, "line-end comma takes half a slot");
+        assert!(
+            (w.w[2] - 0.5 * PITCH).abs() < 1e-6,
+            "line-end comma takes half a slot"
+        );
         let w = squeeze(&sh.items, 0..3, true);
-        assert!((w.w[2] - PITCH).abs() < 1e-6, "a paragraph's last mark keeps its slot");
+        assert!(
+            (w.w[2] - PITCH).abs() < 1e-6,
+            "a paragraph's last mark keeps its slot"
+        );
     }
 
     #[test]
@@ -397,7 +486,10 @@ mod tests {
         for (i, l) in lines.iter().enumerate() {
             let right = l.offset + l.width;
             if i + 1 < lines.len() {
-                assert!((right - m).abs() < 0.02, "line {i} ends at {right}, not {m}");
+                assert!(
+                    (right - m).abs() < 0.02,
+                    "line {i} ends at {right}, not {m}"
+                );
             } else {
                 assert!(right < m - 1.0, "last line is flush left, not stretched");
             }
@@ -406,7 +498,13 @@ mod tests {
         assert!((lines[0].offset - 2.0 * PITCH).abs() < 1e-9);
         // digits are not tracked apart
         let sh = body(&fs, "一二三四五六七2021年八九");
-        let l = set_line(&sh.items, 0..sh.items.len() - 2, 10.0 * PITCH, Align::Justify, false);
+        let l = set_line(
+            &sh.items,
+            0..sh.items.len() - 2,
+            10.0 * PITCH,
+            Align::Justify,
+            false,
+        );
         let g = &l.glyphs;
         let adv = g[8].x - g[7].x;
         assert!(adv < 12.0, "digit pitch {adv}");
@@ -427,8 +525,20 @@ mod tests {
     fn missing_glyph_is_an_error_naming_char_and_place() {
         let fs = fonts();
         let mut d = Vec::new();
-        shape(&[(Role::Body, "甲😀乙")], &fs, &|_| (16.0, PITCH), "一、总体情况 第 2 段", &mut d);
+        shape(
+            &[(Role::Body, "甲😀乙")],
+            &fs,
+            &|_| (16.0, PITCH),
+            "一、总体情况 第 2 段",
+            &mut d,
+        );
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("😀") && d[0].message.contains("U+1F600") && d[0].message.contains("一、总体情况 第 2 段"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("😀")
+                && d[0].message.contains("U+1F600")
+                && d[0].message.contains("一、总体情况 第 2 段"),
+            "{}",
+            d[0].message
+        );
     }
 }

@@ -139,8 +139,15 @@ impl Config {
     /// Resolves the style.
     pub(crate) fn new(style: &Style) -> Config {
         let g = &style.page;
-        let sizes = Role::ALL.iter().map(|r| (*r, style.role(*r).size_pt)).collect();
-        let centred = Role::ALL.iter().copied().filter(|r| style.role(*r).align.as_deref() == Some("center")).collect();
+        let sizes = Role::ALL
+            .iter()
+            .map(|r| (*r, style.role(*r).size_pt))
+            .collect();
+        let centred = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| style.role(*r).align.as_deref() == Some("center"))
+            .collect();
         Config {
             page_w: g.width_mm * PT_PER_MM,
             page_h: g.height_mm * PT_PER_MM,
@@ -173,7 +180,14 @@ impl Config {
     pub(crate) fn metric(&self, r: Role) -> (f64, f64) {
         let s = self.size(r);
         let body = self.size(Role::Body);
-        (s, if (s - body).abs() < 1e-6 { self.char_pitch } else { s })
+        (
+            s,
+            if (s - body).abs() < 1e-6 {
+                self.char_pitch
+            } else {
+                s
+            },
+        )
     }
 
     /// Baseline of grid line `row` for text of `size` whose glyph tops align with the line's top.

@@ -47,12 +47,15 @@ pub(crate) struct TableLayout {
     pub groups: Vec<Range<usize>>,
     /// Horizontal cell padding actually used, pt.
     pub pad_x: f64,
-    /// Vertical cell padding, pt.
-    pub pad_y: f64,
 }
 
 /// Lays out a table within `cfg.type_width`.
-pub(crate) fn layout(t: &Table, fonts: &FontSet, cfg: &Config, diags: &mut Vec<Diagnostic>) -> TableLayout {
+pub(crate) fn layout(
+    t: &Table,
+    fonts: &FontSet,
+    cfg: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> TableLayout {
     let size = cfg.size(Role::Table);
     let metric = |_: Role| (size, size);
     let pitch = cfg.table_line_pitch;
@@ -62,7 +65,11 @@ pub(crate) fn layout(t: &Table, fonts: &FontSet, cfg: &Config, diags: &mut Vec<D
     for (r, row) in t.grid.iter().enumerate() {
         for (c, e) in row.iter().enumerate() {
             if let GridEntry::Cell(cell) = e {
-                let place = if cell.origin.place.is_empty() { format!("{}第 {} 行第 {} 列", t.name, r + 1, c + 1) } else { cell.origin.place.clone() };
+                let place = if cell.origin.place.is_empty() {
+                    format!("{}第 {} 行第 {} 列", t.name, r + 1, c + 1)
+                } else {
+                    cell.origin.place.clone()
+                };
                 let sh = inline::shape(&[(Role::Table, &cell.text)], fonts, &metric, &place, diags);
                 shaped.push((r, c, cell.clone(), sh));
             }
@@ -89,7 +96,8 @@ pub(crate) fn layout(t: &Table, fonts: &FontSet, cfg: &Config, diags: &mut Vec<D
     // narrow the side padding (to no less than a quarter of it) when the minimums do not fit
     let sum_min: f64 = min.iter().sum();
     if sum_min + 2.0 * pad_x * cols as f64 > width {
-        pad_x = ((width - sum_min) / (2.0 * cols as f64)).clamp(cfg.table_padding / 4.0, cfg.table_padding);
+        pad_x = ((width - sum_min) / (2.0 * cols as f64))
+            .clamp(cfg.table_padding / 4.0, cfg.table_padding);
     }
     let room = width - 2.0 * pad_x * cols as f64;
     let sum_min: f64 = min.iter().sum();
@@ -97,11 +105,22 @@ pub(crate) fn layout(t: &Table, fonts: &FontSet, cfg: &Config, diags: &mut Vec<D
     let content: Vec<f64> = if sum_max <= room {
         // everything fits on one line: share the rest in proportion to the natural widths
         let spare = room - sum_max;
-        max.iter().map(|m| m + spare * (m + size) / (sum_max + size * cols as f64)).collect()
+        max.iter()
+            .map(|m| m + spare * (m + size) / (sum_max + size * cols as f64))
+            .collect()
     } else if sum_min <= room {
         // give each column its minimum, then the rest in proportion to how much it still wants
         let want: f64 = (0..cols).map(|i| max[i] - min[i]).sum();
-        (0..cols).map(|i| min[i] + if want > 0.0 { (room - sum_min) * (max[i] - min[i]) / want } else { 0.0 }).collect()
+        (0..cols)
+            .map(|i| {
+                min[i]
+                    + if want > 0.0 {
+                        (room - sum_min) * (max[i] - min[i]) / want
+                    } else {
+                        0.0
+                    }
+            })
+            .collect()
     } else {
         min.iter().map(|m| m * room / sum_min).collect()
     };
@@ -142,7 +161,15 @@ pub(crate) fn layout(t: &Table, fonts: &FontSet, cfg: &Config, diags: &mut Vec<D
                 l
             })
             .collect();
-        cells.push(CellBox { row: r, col: c, rowspan: cell.rowspan.max(1), colspan: cell.colspan.max(1), lines, line_pitch: pitch * cell_size / size, size: cell_size });
+        cells.push(CellBox {
+            row: r,
+            col: c,
+            rowspan: cell.rowspan.max(1),
+            colspan: cell.colspan.max(1),
+            lines,
+            line_pitch: pitch * cell_size / size,
+            size: cell_size,
+        });
     }
     // row heights: single-row cells first, then rowspans grow their last row if they need more
     let rows = t.grid.len();
@@ -164,12 +191,26 @@ pub(crate) fn layout(t: &Table, fonts: &FontSet, cfg: &Config, diags: &mut Vec<D
     let header_rows = t.header_rows.min(rows);
     let max_h = cfg.type_height - heights[..header_rows].iter().sum::<f64>();
     let groups = row_groups(&cells, &heights, header_rows..rows, max_h, pad_y, 0);
-    TableLayout { edges, heights, cells, header_rows, groups, pad_x, pad_y }
+    TableLayout {
+        edges,
+        heights,
+        cells,
+        header_rows,
+        groups,
+        pad_x,
+    }
 }
 
 /// Splits `range` into the smallest runs of rows that no rowspan crosses; a run taller than `max_h`
 /// is split again, ignoring the cells that span all of it (at most a few levels deep).
-fn row_groups(cells: &[CellBox], heights: &[f64], range: Range<usize>, max_h: f64, pad_y: f64, depth: usize) -> Vec<Range<usize>> {
+fn row_groups(
+    cells: &[CellBox],
+    heights: &[f64],
+    range: Range<usize>,
+    max_h: f64,
+    pad_y: f64,
+    depth: usize,
+) -> Vec<Range<usize>> {
     let s = range.start;
     let mut reach: Vec<usize> = range.clone().map(|r| r + 1).collect();
     // a cut cell is drawn again in every piece: each piece must be tall enough for its text
@@ -193,7 +234,14 @@ fn row_groups(cells: &[CellBox], heights: &[f64], range: Range<usize>, max_h: f6
         }
         let h: f64 = heights[start..end].iter().sum();
         if h > max_h && end - start > 1 && depth < 4 {
-            out.extend(row_groups(cells, heights, start..end, max_h, pad_y, depth + 1));
+            out.extend(row_groups(
+                cells,
+                heights,
+                start..end,
+                max_h,
+                pad_y,
+                depth + 1,
+            ));
         } else {
             out.push(start..end);
         }
@@ -238,7 +286,10 @@ impl TableLayout {
 
     /// Whether a group is a lone caption row (kept with the group after it).
     pub(crate) fn is_caption(&self, t: &Table, g: &Range<usize>) -> bool {
-        g.len() == 1 && t.grid[g.start].iter().any(|e| matches!(e, GridEntry::Cell(c) if c.kind == CellKind::Caption))
+        g.len() == 1
+            && t.grid[g.start]
+                .iter()
+                .any(|e| matches!(e, GridEntry::Cell(c) if c.kind == CellKind::Caption))
     }
 }
 
@@ -250,13 +301,26 @@ mod tests {
     use crate::style::Style;
 
     fn cell(text: &str, kind: CellKind, colspan: usize, rowspan: usize) -> GridEntry {
-        GridEntry::Cell(Cell { text: text.into(), colspan, rowspan, kind, origin: Origin::default() })
+        GridEntry::Cell(Cell {
+            text: text.into(),
+            colspan,
+            rowspan,
+            kind,
+            origin: Origin::default(),
+        })
     }
 
     #[test]
     fn widths_spans_and_groups() {
         let style = Style::builtin("gbt9704").unwrap();
-        let fonts = FontSet::load(&style, &FontOptions { font_dirs: vec![], bundled_only: true }).unwrap();
+        let fonts = FontSet::load(
+            &style,
+            &FontOptions {
+                font_dirs: vec![],
+                bundled_only: true,
+            },
+        )
+        .unwrap();
         let cfg = Config::new(&style);
         let m = |row, col| GridEntry::Merged { row, col };
         let t = Table {
@@ -264,23 +328,46 @@ mod tests {
             columns: 3,
             header_rows: 1,
             grid: vec![
-                vec![cell("项目", CellKind::Header, 2, 1), m(0, 0), cell("数量", CellKind::Header, 1, 1)], // row 0
-                vec![cell("（三）不予公开", CellKind::Label, 1, 2), cell("1.属于国家秘密", CellKind::Label, 1, 1), cell("1000000000000000", CellKind::Number, 1, 1)], // row 1
-                vec![m(1, 0), cell("2.其他法律行政法规禁止公开", CellKind::Label, 1, 1), cell("3", CellKind::Number, 1, 1)], // row 2
-                vec![cell("总计", CellKind::Label, 2, 1), m(3, 0), cell("4", CellKind::Number, 1, 1)], // row 3
+                vec![
+                    cell("项目", CellKind::Header, 2, 1),
+                    m(0, 0),
+                    cell("数量", CellKind::Header, 1, 1),
+                ], // row 0
+                vec![
+                    cell("（三）不予公开", CellKind::Label, 1, 2),
+                    cell("1.属于国家秘密", CellKind::Label, 1, 1),
+                    cell("1000000000000000", CellKind::Number, 1, 1),
+                ], // row 1
+                vec![
+                    m(1, 0),
+                    cell("2.其他法律行政法规禁止公开", CellKind::Label, 1, 1),
+                    cell("3", CellKind::Number, 1, 1),
+                ], // row 2
+                vec![
+                    cell("总计", CellKind::Label, 2, 1),
+                    m(3, 0),
+                    cell("4", CellKind::Number, 1, 1),
+                ], // row 3
             ],
         };
         let mut d = Vec::new();
         let l = layout(&t, &fonts, &cfg, &mut d);
         assert!(d.is_empty());
-        assert!((l.width() - cfg.type_width).abs() < 0.01, "table fills the type width");
+        assert!(
+            (l.width() - cfg.type_width).abs() < 0.01,
+            "table fills the type width"
+        );
         // rows 1–2 share a rowspan: one group; row 3 alone
         assert_eq!(l.groups, vec![1..3, 3..4]);
         // the huge number never overflows its cell
         let num = l.cells.iter().find(|c| c.row == 1 && c.col == 2).unwrap();
         let avail = l.edges[3] - l.edges[2] - 2.0 * l.pad_x;
         for line in &num.lines {
-            assert!(line.offset + line.width <= avail + 0.02, "{} > {avail}", line.width);
+            assert!(
+                line.offset + line.width <= avail + 0.02,
+                "{} > {avail}",
+                line.width
+            );
         }
     }
 }
