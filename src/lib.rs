@@ -23,7 +23,9 @@ pub mod fonts;
 pub mod format;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod style;
+pub mod template;
 pub mod typeset;
 
 use std::path::Path;

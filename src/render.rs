@@ -99,6 +99,10 @@ pub fn render_file(input: &Path, style: &Style, fonts: &FontSet, opts: &RenderOp
         dopts.epoch = dopts.epoch.or(opts.epoch);
         files.push((dir.join(format!("{stem}.docx")), docx::write(&doc, style, &dopts)?));
     }
+    // A target that is a folder fails before anything is written, so no output is left half done.
+    if let Some((path, _)) = files.iter().find(|(p, _)| p.is_dir()) {
+        return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹").in_file(Some(path)).with_hint("请换一个输出文件夹，或删去同名文件夹")].into());
+    }
     let mut written = Vec::new();
     for (path, bytes) in files {
         write_atomic(&path, &bytes)?;
@@ -118,9 +122,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostics> {
         return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹").in_file(Some(path)).with_hint("请换一个输出文件夹，或删去同名文件夹")]);
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".gongkai-").suffix(".tmp").tempfile_in(dir).map_err(|e| fail("在输出文件夹中创建文件", e))?;
+    let mut tmp = tempfile::Builder::new().prefix(&format!("{TEMP_PREFIX}{}-", std::process::id())).suffix(".tmp").tempfile_in(dir).map_err(|e| fail("在输出文件夹中创建文件", e))?;
     tmp.write_all(bytes).map_err(|e| fail("写入文件", e))?;
     tmp.as_file().sync_all().map_err(|e| fail("写入文件", e))?;
     tmp.persist(path).map_err(|e| fail("保存文件", e.error))?;
     Ok(())
+}
+
+/// Prefix of the temporary files written before the rename; `.gongkai-<pid>-<random>.tmp`.
+const TEMP_PREFIX: &str = ".gongkai-";
+
+/// Removes temporary files that a killed earlier run left in `dir` (their process no longer exists).
+pub fn clean_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else { continue };
+        if !name.ends_with(".tmp") {
+            continue;
+        }
+        let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
+        let alive = match pid {
+            Some(p) if p == std::process::id() => true,
+            Some(p) if cfg!(target_os = "linux") => Path::new(&format!("/proc/{p}")).exists(),
+            // Elsewhere: only files older than an hour are surely abandoned.
+            _ => e.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_none_or(|age| age.as_secs() < 3600),
+        };
+        if !alive {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }

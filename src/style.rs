@@ -8,7 +8,10 @@ use serde::Deserialize;
 use crate::doc::Role;
 
 /// The style files compiled into the binary, sorted by id.
-pub const BUILTIN: &[(&str, &str)] = &[("gbt9704", include_str!("../layouts/styles/gbt9704.yaml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("gbt9704", include_str!("../layouts/styles/gbt9704.yaml")),
+    ("notice-board", include_str!("../layouts/styles/notice-board.yaml")),
+];
 
 /// Millimetres → points.
 pub const PT_PER_MM: f64 = 72.0 / 25.4;
@@ -188,4 +191,23 @@ impl Style {
 /// The ids of the built-in styles.
 pub fn ids() -> Vec<&'static str> {
     BUILTIN.iter().map(|(i, _)| *i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_styles_load_with_the_gbt9704_geometry() {
+        for id in ids() {
+            Style::builtin(id).unwrap_or_else(|| panic!("style {id} loads"));
+        }
+        let s = Style::builtin("gbt9704").unwrap();
+        assert!((s.char_pitch_pt() - 15.79).abs() < 0.01, "{}", s.char_pitch_pt());
+        assert!((s.line_pitch_pt() - 28.99).abs() < 0.01, "{}", s.line_pitch_pt());
+        let n = Style::builtin("notice-board").unwrap();
+        assert!(n.role(Role::Body).size_pt >= 18.0);
+        assert_eq!(n.page.margin_left_mm, n.page.margin_right_mm);
+        assert!(n.char_pitch_pt() >= n.role(Role::Body).size_pt);
+    }
 }

@@ -11,7 +11,7 @@ mod period;
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Pos, Severity};
-use crate::format::{self, Format, RuleInstance, Table, Term};
+use crate::format::{self, Format, Table, Term};
 use crate::report::{node::Node, Report, RowCells, SectionBody, META_KEYS};
 pub use number::Number;
 
@@ -352,7 +352,17 @@ fn required(res: &Resolved, diags: &mut Diagnostics) {
                     }),
             ),
             (None, Some(sec)) => {
-                if res.text(&s.id).is_empty() {
+                let placeholder = res.text(&s.id).iter().find_map(|b| match b {
+                    crate::report::Block::Para(p) if p.value.contains(crate::template::PLACEHOLDER) => Some(p.pos),
+                    _ => None,
+                });
+                if let Some(pos) = placeholder {
+                    diags.push(
+                        Diagnostic::error("R11", format!("“{}”部分还没有填写（仍是模板中的“{}”）", s.heading, crate::template::PLACEHOLDER))
+                            .at(pos)
+                            .with_hint(format!("{}；确实没有可写“无”", s.what.as_deref().unwrap_or("请填写"))),
+                    );
+                } else if res.text(&s.id).is_empty() {
                     diags.push(
                         Diagnostic::error("R11", format!("“{}”部分没有内容", s.heading))
                             .at(sec.pos)

@@ -1,12 +1,47 @@
 //! `fonts`: for each type role of a style, the face that serves it — an office font installed on
 //! the machine, or the bundled subset compiled into the binary. Loaded once per run.
 //!
-//! STUB: to be implemented (issue 3).
+//! Only this module parses font files (ttf-parser). It does not lay anything out; the typesetter asks
+//! it for glyph ids and advances, the PDF writer for the raw bytes of each face.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::doc::Role;
 use crate::style::Style;
+
+/// The bundled faces: `bundled:` key in a style, file name, family name, bytes.
+const BUNDLED: &[(&str, &str, &str, &[u8])] = &[
+    (
+        "serif",
+        "GongkaiSerif-Regular.ttf",
+        "Gongkai Serif",
+        include_bytes!("../../fonts/GongkaiSerif-Regular.ttf"),
+    ),
+    (
+        "serif-bold",
+        "GongkaiSerif-Bold.ttf",
+        "Gongkai Serif Bold",
+        include_bytes!("../../fonts/GongkaiSerif-Bold.ttf"),
+    ),
+    (
+        "sans",
+        "GongkaiSans-Medium.ttf",
+        "Gongkai Sans",
+        include_bytes!("../../fonts/GongkaiSans-Medium.ttf"),
+    ),
+    (
+        "kai",
+        "GongkaiKai-Regular.ttf",
+        "Gongkai Kai",
+        include_bytes!("../../fonts/GongkaiKai-Regular.ttf"),
+    ),
+];
+
+/// The bundled face every role falls back to last for a character its own faces lack (digits,
+/// punctuation an office font may miss): the serif covers GB 2312 + 通用规范汉字表 + ASCII.
+const LAST_RESORT: &str = "serif";
 
 /// Where to look for fonts.
 #[derive(Debug, Clone, Default)]
@@ -17,13 +52,438 @@ pub struct FontOptions {
     pub bundled_only: bool,
 }
 
-/// The faces for every role of one style. Cheap to share between threads.
+/// Index of a loaded face inside its [`FontSet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FaceId(pub usize);
+
+/// One loaded face: its bytes (compiled in, or a memory-mapped file kept for the whole run) and its
+/// parsed tables.
+pub struct Face {
+    /// Family name as found (`仿宋_GB2312`, `Gongkai Serif`).
+    pub family: String,
+    /// `bundled:<file>` or the file path.
+    pub source: String,
+    /// Index of the face inside a collection (.ttc), else 0.
+    pub index: u32,
+    data: &'static [u8],
+    parsed: ttf_parser::Face<'static>,
+}
+
+impl std::fmt::Debug for Face {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Face")
+            .field("family", &self.family)
+            .field("source", &self.source)
+            .field("index", &self.index)
+            .finish()
+    }
+}
+
+impl Face {
+    fn parse(family: String, source: String, data: &'static [u8], index: u32) -> Option<Face> {
+        let parsed = ttf_parser::Face::parse(data, index).ok()?;
+        Some(Face {
+            family,
+            source,
+            index,
+            data,
+            parsed,
+        })
+    }
+
+    /// The whole font file (a collection for .ttc; see [`Face::index`]).
+    pub fn data(&self) -> &'static [u8] {
+        self.data
+    }
+
+    /// Advance of a glyph id, in em.
+    pub fn advance(&self, gid: u16) -> f64 {
+        let upem = f64::from(self.parsed.units_per_em().max(1));
+        f64::from(
+            self.parsed
+                .glyph_hor_advance(ttf_parser::GlyphId(gid))
+                .unwrap_or(0),
+        ) / upem
+    }
+
+    /// Glyph id and advance (in em) of a character, if the face has it.
+    pub fn glyph(&self, ch: char) -> Option<(u16, f64)> {
+        let gid = self.parsed.glyph_index(ch)?;
+        if gid.0 == 0 {
+            return None;
+        }
+        let upem = f64::from(self.parsed.units_per_em().max(1));
+        let adv = f64::from(self.parsed.glyph_hor_advance(gid).unwrap_or(0)) / upem;
+        Some((gid.0, adv))
+    }
+}
+
+/// The faces serving one role, in fallback order, and what the first one is.
+#[derive(Debug, Clone)]
+struct RoleFaces {
+    chain: Vec<FaceId>,
+}
+
+/// The faces for every role of one style. Cheap to share between threads (`Send + Sync`).
 #[derive(Debug)]
-pub struct FontSet {}
+pub struct FontSet {
+    faces: Vec<Face>,
+    roles: BTreeMap<Role, RoleFaces>,
+}
+
+/// A glyph found for a character: which face, its id, its advance in em.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GlyphHit {
+    /// The face drawing it.
+    pub face: FaceId,
+    /// Glyph id in that face.
+    pub gid: u16,
+    /// Advance width in em.
+    pub advance: f64,
+}
+
+/// An installed font file's face, found while scanning folders.
+struct Candidate {
+    path: PathBuf,
+    index: u32,
+    families: Vec<String>,
+}
 
 impl FontSet {
     /// Finds and loads the faces for every role of `style`.
-    pub fn load(_style: &Style, _opts: &FontOptions) -> Result<FontSet, Diagnostics> {
-        Err(vec![Diagnostic::error("fonts", "字体模块尚未实现")])
+    pub fn load(style: &Style, opts: &FontOptions) -> Result<FontSet, Diagnostics> {
+        let candidates = if opts.bundled_only {
+            Vec::new()
+        } else {
+            scan(&search_dirs(&opts.font_dirs))
+        };
+        let mut set = FontSet {
+            faces: Vec::new(),
+            roles: BTreeMap::new(),
+        };
+        let mut diags = Vec::new();
+        for role in Role::ALL {
+            let rs = style.role(role);
+            let mut chain = Vec::new();
+            // The first wanted family that is installed, searched in the order the style lists them.
+            let found = rs.families.iter().find_map(|fam| {
+                candidates
+                    .iter()
+                    .find(|c| c.families.iter().any(|f| same_family(f, fam)))
+                    .map(|c| (fam, c))
+            });
+            if let Some((fam, c)) = found {
+                match set.installed(fam, c) {
+                    Some(id) => chain.push(id),
+                    None => diags.push(Diagnostic::warning(
+                        "fonts",
+                        format!("无法读取字体文件 {}，改用内置字体", c.path.display()),
+                    )),
+                }
+            }
+            match set.bundled(&rs.bundled) {
+                Some(id) => {
+                    if !chain.contains(&id) {
+                        chain.push(id);
+                    }
+                }
+                None => diags.push(
+                    Diagnostic::error(
+                        "fonts",
+                        format!(
+                            "样式 {} 中角色 {} 的内置字体“{}”不存在",
+                            style.id,
+                            role.key(),
+                            rs.bundled
+                        ),
+                    )
+                    .with_hint("bundled 只能是 serif、serif-bold、sans、kai 之一"),
+                ),
+            }
+            if let Some(id) = set.bundled(LAST_RESORT) {
+                if !chain.contains(&id) {
+                    chain.push(id);
+                }
+            }
+            set.roles.insert(role, RoleFaces { chain });
+        }
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        Ok(set)
+    }
+
+    /// Loads an installed face once (memory-mapped, kept for the whole run).
+    fn installed(&mut self, family: &str, c: &Candidate) -> Option<FaceId> {
+        let source = c.path.display().to_string();
+        if let Some(i) = self
+            .faces
+            .iter()
+            .position(|f| f.source == source && f.index == c.index)
+        {
+            return Some(FaceId(i));
+        }
+        let file = std::fs::File::open(&c.path).ok()?;
+        // SAFETY: the file is mapped read-only; a font file changing under a running render is
+        // outside what we guard against (as in every program that maps fonts).
+        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        let data: &'static [u8] = Box::leak(Box::new(map));
+        let face = Face::parse(family.to_string(), source, data, c.index)?;
+        self.faces.push(face);
+        Some(FaceId(self.faces.len() - 1))
+    }
+
+    /// Loads a bundled face once.
+    fn bundled(&mut self, key: &str) -> Option<FaceId> {
+        let (_, file, family, data) = BUNDLED.iter().find(|(k, ..)| *k == key)?;
+        let source = format!("bundled:{file}");
+        if let Some(i) = self.faces.iter().position(|f| f.source == source) {
+            return Some(FaceId(i));
+        }
+        let face = Face::parse((*family).to_string(), source, data, 0)?;
+        self.faces.push(face);
+        Some(FaceId(self.faces.len() - 1))
+    }
+
+    /// Every loaded face, indexed by [`FaceId`].
+    pub fn faces(&self) -> &[Face] {
+        &self.faces
+    }
+
+    /// One face.
+    pub fn face(&self, id: FaceId) -> &Face {
+        &self.faces[id.0]
+    }
+
+    /// The glyph for `ch` in `role`: from the role's face, else a fallback face; `None` if no face
+    /// of the role can draw it.
+    pub fn glyph(&self, role: Role, ch: char) -> Option<GlyphHit> {
+        let chain = &self.roles.get(&role)?.chain;
+        chain.iter().find_map(|&id| {
+            self.faces[id.0].glyph(ch).map(|(gid, advance)| GlyphHit {
+                face: id,
+                gid,
+                advance,
+            })
+        })
+    }
+
+    /// The primary face of a role.
+    pub fn primary(&self, role: Role) -> FaceId {
+        self.roles[&role].chain[0]
+    }
+
+    /// For `gongkai fonts`: (role, family, source) of each role's primary face.
+    pub fn describe(&self) -> Vec<(String, String, String)> {
+        self.roles
+            .iter()
+            .map(|(r, rf)| {
+                let f = &self.faces[rf.chain[0].0];
+                (r.key().to_string(), f.family.clone(), f.source.clone())
+            })
+            .collect()
+    }
+}
+
+/// Family names compare without case and without spaces (`SimHei` = `simhei`, `Fang Song` = `FangSong`).
+fn same_family(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    norm(a) == norm(b)
+}
+
+/// `--font-dir` folders first, then the system font folders of Linux, Windows and macOS.
+fn search_dirs(user: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = user.to_vec();
+    for d in [
+        "/usr/share/fonts",
+        "/usr/local/share/fonts",
+        "C:\\Windows\\Fonts",
+        "/Library/Fonts",
+        "/System/Library/Fonts",
+    ] {
+        dirs.push(PathBuf::from(d));
+    }
+    if let Some(home) = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")) {
+        let home = PathBuf::from(home);
+        for d in [
+            ".fonts",
+            ".local/share/fonts",
+            "Library/Fonts",
+            "AppData/Local/Microsoft/Windows/Fonts",
+        ] {
+            dirs.push(home.join(d));
+        }
+    }
+    dirs
+}
+
+/// Every face of every .ttf/.otf/.ttc under the folders, with its family names (all languages).
+fn scan(dirs: &[PathBuf]) -> Vec<Candidate> {
+    let mut files = Vec::new();
+    for d in dirs {
+        collect_files(d, 0, &mut files);
+    }
+    let mut out = Vec::new();
+    for path in files {
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        // SAFETY: read-only map, dropped at the end of this iteration.
+        let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else {
+            continue;
+        };
+        let n = ttf_parser::fonts_in_collection(&map).unwrap_or(1);
+        for index in 0..n {
+            let Ok(face) = ttf_parser::Face::parse(&map, index) else {
+                continue;
+            };
+            let mut families = Vec::new();
+            for name in face.names() {
+                if matches!(
+                    name.name_id,
+                    ttf_parser::name_id::FAMILY
+                        | ttf_parser::name_id::TYPOGRAPHIC_FAMILY
+                        | ttf_parser::name_id::FULL_NAME
+                ) {
+                    if let Some(s) = name.to_string() {
+                        if !families.contains(&s) {
+                            families.push(s);
+                        }
+                    }
+                }
+            }
+            out.push(Candidate {
+                path: path.clone(),
+                index,
+                families,
+            });
+        }
+    }
+    out
+}
+
+fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if depth > 6 {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect_files(&p, depth + 1, out);
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> FontSet {
+        FontSet::load(
+            &Style::builtin("gbt9704").unwrap(),
+            &FontOptions {
+                font_dirs: vec![],
+                bundled_only: true,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn bundled_faces_by_role() {
+        let fs = bundled();
+        let d = fs.describe();
+        let fam = |k: &str| d.iter().find(|(r, ..)| r == k).unwrap().1.clone();
+        assert_eq!(fam("body"), "Gongkai Serif");
+        assert_eq!(fam("title"), "Gongkai Serif Bold");
+        assert_eq!(fam("heading1"), "Gongkai Sans");
+        assert_eq!(fam("heading2"), "Gongkai Kai");
+        // each distinct face is loaded once
+        assert_eq!(fs.faces().len(), 4);
+    }
+
+    #[test]
+    fn glyphs_and_fallback() {
+        let fs = bundled();
+        let g = fs.glyph(Role::Body, '国').unwrap();
+        assert!((g.advance - 1.0).abs() < 1e-9);
+        // U+00B7 is not in the Kai subset's 1-em set but the chain still finds a face for '·'
+        assert!(fs.glyph(Role::Heading2, '·').is_some());
+        // a character no bundled face has: no silent tofu
+        assert!(fs.glyph(Role::Body, '\u{1F600}').is_none());
+        assert!(fs.glyph(Role::Body, '𠀀').is_none());
+    }
+
+    #[test]
+    fn font_dir_family_is_preferred() {
+        // a --font-dir holding a face whose family the style asks for wins over the bundled face
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("kai.ttf"),
+            include_bytes!("../../fonts/GongkaiKai-Regular.ttf"),
+        )
+        .unwrap();
+        let mut style = Style::builtin("gbt9704").unwrap();
+        style
+            .roles
+            .get_mut("body")
+            .unwrap()
+            .families
+            .insert(0, "Gongkai Kai".into());
+        let fs = FontSet::load(
+            &style,
+            &FontOptions {
+                font_dirs: vec![dir.path().into()],
+                bundled_only: false,
+            },
+        )
+        .unwrap();
+        let body = fs
+            .describe()
+            .into_iter()
+            .find(|(r, ..)| r == "body")
+            .unwrap();
+        assert_eq!(body.1, "Gongkai Kai");
+        assert!(body.2.ends_with("kai.ttf"), "{body:?}");
+        // the role keeps a fallback chain: the bundled serif still serves characters Kai lacks
+        assert!(fs.roles[&Role::Body].chain.len() >= 2);
+        // bundled_only ignores the folder
+        let fs = FontSet::load(
+            &style,
+            &FontOptions {
+                font_dirs: vec![dir.path().into()],
+                bundled_only: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            fs.describe()
+                .into_iter()
+                .find(|(r, ..)| r == "body")
+                .unwrap()
+                .1,
+            "Gongkai Serif"
+        );
+    }
+
+    #[test]
+    fn send_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<FontSet>();
     }
 }

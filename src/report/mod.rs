@@ -182,14 +182,39 @@ pub fn load_str(text: &str, path: Option<&Path>) -> Result<Report, Diagnostics> 
     }
 }
 
+/// Common YAML parser messages, explained in Chinese (the parser's own words follow in brackets).
+const YAML_REASONS: &[(&str, &str)] = &[
+    ("duplicate", "同一层中有重复的键（同一项写了两次）"),
+    ("tabs", "YAML 不能用制表符 Tab 缩进，请改用空格"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有成对，或两项之间缺少逗号"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有成对，或两项之间缺少逗号"),
+    ("mapping values are not allowed", "这里不能有冒号：冒号后要加空格，文字中含英文冒号时请给整段文字加引号"),
+    ("did not find expected key", "缩进不一致：同一层的项应对齐"),
+    ("did not find expected '-'", "缩进不一致：列表的各项应以“- ”对齐"),
+    ("cannot start any token", "出现了不能作为开头的字符（例如制表符 Tab，请改用空格缩进）"),
+    ("unexpected end of stream", "文件意外结束：引号或括号没有成对"),
+    ("found unknown escape character", "双引号内有无效的反斜杠转义，请改用单引号或去掉反斜杠"),
+    ("budget", "文件结构过于庞大或含有大量别名引用，拒绝读取"),
+    ("alias", "别名（*）引用过多或无效，拒绝读取"),
+    ("recursion", "嵌套层次过深，拒绝读取"),
+    ("depth", "嵌套层次过深，拒绝读取"),
+];
+
 fn yaml_reason(msg: &str) -> String {
     let first = msg.lines().next().unwrap_or(msg).trim();
-    // serde-saphyr prefixes "line X column Y: " when the location is known; the position is printed separately.
-    let cleaned = match first.find(": ") {
-        Some(i) if first[..i].starts_with("line ") => &first[i + 2..],
-        _ => first,
+    // serde-saphyr adds "line X column Y" to the text; the position is printed separately.
+    let mut cleaned = match first.find(": ") {
+        Some(i) if first[..i].starts_with("line ") => first[i + 2..].to_string(),
+        _ => first.to_string(),
     };
-    cleaned.to_string()
+    if let Some(i) = cleaned.find(" at line ") {
+        cleaned.truncate(i);
+    }
+    let lower = cleaned.to_lowercase();
+    match YAML_REASONS.iter().find(|(k, _)| lower.contains(k)) {
+        Some((_, zh)) => format!("{zh}（{cleaned}）"),
+        None => cleaned,
+    }
 }
 
 struct Reader {
@@ -202,6 +227,10 @@ impl Reader {
     }
 
     fn report(&mut self, root: Node, path: Option<&Path>) -> Option<Report> {
+        if root.value == Value::Scalar(Scalar::Null) {
+            self.err(Pos::new(1, 1), "empty", "文件是空的（没有任何内容，只有注释或空行）", "可用“gongkai new --organ 机关名称 --year 年度”生成一份模板");
+            return None;
+        }
         let Value::Map(entries) = root.value else {
             self.err(root.pos, "shape", format!("报告的最外层应是“键: 值”的列表，而这里是{}", root.kind_name()), "请从“gongkai new”生成的模板开始填写");
             return None;

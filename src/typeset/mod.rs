@@ -1,18 +1,210 @@
 //! `typeset`: a [`Document`] + style + fonts → pages of positioned glyphs and rules (GB/T 9704 grid,
 //! clreq line breaking, tables with repeated headers, pagination).
 //!
-//! STUB: to be implemented (issue 3).
+//! Knows nothing of YAML, report semantics or printpdf; every length comes from the [`Style`].
+
+mod cjk;
+mod flow;
+mod inline;
+mod table;
+
+use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::doc::Document;
-use crate::fonts::FontSet;
-use crate::style::Style;
+use crate::doc::{Document, Role};
+use crate::fonts::{FaceId, FontSet};
+use crate::style::{FooterDef, HeaderDef, Style, PT_PER_MM};
 
-/// One laid-out page.
+pub use cjk::PunctStyle;
+
+/// Where a CJK glyph's ink box starts above the baseline, in em: the ideographic em box of the
+/// bundled faces (and of 仿宋_GB2312/SimSun) spans −0.12…0.88 em. The first line's glyph tops sit on
+/// the type area's top edge with this.
+pub const GLYPH_TOP_EM: f64 = 0.88;
+
+/// The height of the dash line of "— N —" above the baseline, in em (the middle of the digits).
+pub const DASH_LINE_EM: f64 = 0.3;
+
+/// One laid-out page: the contract between `typeset` and the PDF backend.
+///
+/// Guarantees:
+/// - all lengths are in pt, measured from the page's **top-left** corner (y grows downwards);
+/// - every glyph is a glyph id of a face of the [`FontSet`] it was typeset with, placed at an
+///   absolute x on its run's baseline, carrying the text it stands for (ToUnicode);
+/// - glyphs of a run share one face and size and are in reading order, runs in reading order;
+/// - every glyph lies inside the type area, except the running header and the page number;
+/// - rules are straight segments (table borders), no fills.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Paper width, pt.
+    pub width: f64,
+    /// Paper height, pt.
+    pub height: f64,
+    /// 1-based page number.
+    pub number: usize,
+    /// Text, in reading order.
+    pub runs: Vec<GlyphRun>,
+    /// Ruled lines.
+    pub rules: Vec<Rule>,
+}
+
+/// Glyphs of one face and size on one baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    /// The face.
+    pub face: FaceId,
+    /// Font size, pt.
+    pub size: f64,
+    /// Baseline, pt from the page top.
+    pub baseline: f64,
+    /// The glyphs, left to right.
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+/// One glyph at its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    /// The face (same as its run's once in a [`Page`]).
+    pub face: FaceId,
+    /// Glyph id in the face.
+    pub gid: u16,
+    /// Font size, pt.
+    pub size: f64,
+    /// Left edge of the glyph's advance box: from the page's left edge in a [`Page`], from the
+    /// line's start inside the typesetter.
+    pub x: f64,
+    /// The text this glyph stands for.
+    pub text: String,
+}
+
+/// A straight ruled line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    /// Start x, pt.
+    pub x0: f64,
+    /// Start y, pt from the top.
+    pub y0: f64,
+    /// End x.
+    pub x1: f64,
+    /// End y.
+    pub y1: f64,
+    /// Line width, pt.
+    pub width: f64,
+}
+
+/// Every setting the typesetter uses, resolved once from the style (all pt).
 #[derive(Debug, Clone)]
-pub struct Page {}
+pub(crate) struct Config {
+    /// Paper size.
+    pub page_w: f64,
+    /// Paper height.
+    pub page_h: f64,
+    /// Type area's left edge (订口 margin).
+    pub left: f64,
+    /// Type area's top edge (天头).
+    pub top: f64,
+    /// Type area width (156 mm).
+    pub type_width: f64,
+    /// Type area height (225 mm).
+    pub type_height: f64,
+    /// Body character pitch: type width / grid chars.
+    pub char_pitch: f64,
+    /// Line pitch: type height / grid lines.
+    pub line_pitch: f64,
+    /// Grid lines per page.
+    pub lines: usize,
+    /// Size of each role.
+    pub sizes: BTreeMap<Role, f64>,
+    /// Centred roles (`align: center`).
+    pub centred: Vec<Role>,
+    /// First-line indent, pt.
+    pub indent: f64,
+    /// Blank grid lines below the title.
+    pub title_blank: usize,
+    /// Running header.
+    pub header: Option<HeaderDef>,
+    /// Page-number footer.
+    pub footer: FooterDef,
+    /// Baseline pitch inside table cells.
+    pub table_line_pitch: f64,
+    /// Cell padding.
+    pub table_padding: f64,
+    /// Border width.
+    pub table_rule: f64,
+    /// Minimum row height.
+    pub table_min_row: f64,
+}
+
+impl Config {
+    /// Resolves the style.
+    pub(crate) fn new(style: &Style) -> Config {
+        let g = &style.page;
+        let sizes = Role::ALL
+            .iter()
+            .map(|r| (*r, style.role(*r).size_pt))
+            .collect();
+        let centred = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| style.role(*r).align.as_deref() == Some("center"))
+            .collect();
+        Config {
+            page_w: g.width_mm * PT_PER_MM,
+            page_h: g.height_mm * PT_PER_MM,
+            left: g.margin_left_mm * PT_PER_MM,
+            top: g.margin_top_mm * PT_PER_MM,
+            type_width: style.type_width_pt(),
+            type_height: style.type_height_pt(),
+            char_pitch: style.char_pitch_pt(),
+            line_pitch: style.line_pitch_pt(),
+            lines: style.grid.lines as usize,
+            sizes,
+            centred,
+            indent: style.body_indent_chars * style.char_pitch_pt(),
+            title_blank: style.title_blank_lines_after as usize,
+            header: style.header.clone(),
+            footer: style.footer.clone(),
+            table_line_pitch: style.table.line_pitch_pt,
+            table_padding: style.table.padding_mm * PT_PER_MM,
+            table_rule: style.table.rule_pt,
+            table_min_row: style.table.min_row_height_mm * PT_PER_MM,
+        }
+    }
+
+    /// Size of a role, pt.
+    pub(crate) fn size(&self, r: Role) -> f64 {
+        self.sizes[&r]
+    }
+
+    /// Size and full-width slot of a role: text at the body size is tracked to the grid pitch.
+    pub(crate) fn metric(&self, r: Role) -> (f64, f64) {
+        let s = self.size(r);
+        let body = self.size(Role::Body);
+        (
+            s,
+            if (s - body).abs() < 1e-6 {
+                self.char_pitch
+            } else {
+                s
+            },
+        )
+    }
+
+    /// Baseline of grid line `row` for text of `size` whose glyph tops align with the line's top.
+    pub(crate) fn baseline(&self, row: usize, size: f64) -> f64 {
+        self.top + row as f64 * self.line_pitch + GLYPH_TOP_EM * size
+    }
+}
 
 /// Lays out the document.
-pub fn typeset(_doc: &Document, _style: &Style, _fonts: &FontSet) -> Result<Vec<Page>, Diagnostics> {
-    Err(vec![Diagnostic::error("typeset", "排版模块尚未实现")])
+pub fn typeset(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Vec<Page>, Diagnostics> {
+    // Resolve every setting from the style once.
+    let cfg = Config::new(style);
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    // Stack the blocks on the line grid, page by page (shapes text, sets lines and tables).
+    let pages = flow::flow(doc, fonts, &cfg, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(pages)
 }

@@ -1,0 +1,135 @@
+//! CJK character classes for line breaking and punctuation width: the 禁则 sets and the blank sides
+//! of full-width marks, as cited constants (W3C clreq §3.1, GB/T 15834-2011).
+
+/// Punctuation conventions. Only the mainland (GB/T 15834-2011) style exists so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PunctStyle {
+    /// GB/T 15834-2011, clreq "GB-style" prohibition level.
+    #[default]
+    Gb,
+}
+
+/// May not start a line (clreq §3.1.7 basic level + GB-style: 点号, closing marks, 连接号, 间隔号, 分隔号).
+pub const NO_LINE_START: &[char] = &[
+    '、', '，', '。', '．', '：', '；', '！', '？', '‼', '⁇', '”', '’', '）', '》', '〉', '」',
+    '』', '】', '〗', '〕', '］', '｝', '·', '・', '‧', '–', '～', '／', '%', '％', ')', ',', '.',
+    ':', ';', '!', '?', ']', '}', '℃', '‰',
+];
+
+/// May not end a line (clreq §3.1.7: opening quotes, brackets, 书名号; GB-style adds the solidus).
+pub const NO_LINE_END: &[char] = &[
+    '“', '‘', '（', '《', '〈', '「', '『', '【', '〖', '〔', '［', '｛', '(', '[', '{', '／',
+];
+
+/// Marks that come in pairs and may never be split (GB/T 15834-2011 4.13 破折号, 4.11 省略号).
+pub const UNBREAKABLE_PAIRS: &[char] = &['—', '…', '⸺', '⋯'];
+
+/// Full-width marks whose blank half is on the right: closing marks and 点号 (clreq §3.1.6).
+pub const BLANK_RIGHT: &[char] = &[
+    '、', '，', '。', '．', '：', '；', '！', '？', '”', '’', '）', '》', '〉', '」', '』', '】',
+    '〗', '〕', '］', '｝',
+];
+
+/// Full-width marks whose blank half is on the left: opening marks (clreq §3.1.6).
+pub const BLANK_LEFT: &[char] = &[
+    '“', '‘', '（', '《', '〈', '「', '『', '【', '〖', '〔', '［', '｛',
+];
+
+/// Whether `c` may not start a line.
+pub fn is_no_line_start(c: char) -> bool {
+    NO_LINE_START.contains(&c)
+}
+
+/// Whether `c` may not end a line.
+pub fn is_no_line_end(c: char) -> bool {
+    NO_LINE_END.contains(&c)
+}
+
+/// Whether the pair `a b` is one unbreakable mark (—— or ……).
+pub fn is_unbreakable_pair(a: char, b: char) -> bool {
+    a == b && UNBREAKABLE_PAIRS.contains(&a)
+}
+
+/// Which side of a full-width mark's em box is blank (and may be squeezed away).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blank {
+    /// No squeezable blank.
+    None,
+    /// Right half blank: 。，、 closing marks.
+    Right,
+    /// Left half blank: opening marks.
+    Left,
+}
+
+/// The squeezable blank side of `c` (clreq §3.1.6 punctuation width adjustment).
+pub fn blank_side(c: char) -> Blank {
+    if BLANK_RIGHT.contains(&c) {
+        Blank::Right
+    } else if BLANK_LEFT.contains(&c) {
+        Blank::Left
+    } else {
+        Blank::None
+    }
+}
+
+/// Whether `c` is set on the character grid (one full-width slot): Han, kana, full-width forms and
+/// CJK punctuation; Latin letters and digits keep their own proportional widths.
+pub fn is_fullwidth(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x3200..=0x33FF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF01..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFF)
+        || matches!(
+            c,
+            '“' | '”'
+                | '‘'
+                | '’'
+                | '—'
+                | '…'
+                | '⸺'
+                | '·'
+                | '●'
+                | '○'
+                | '■'
+                | '□'
+                | '★'
+                | '☆'
+                | '※'
+                | '№'
+                | '℃'
+        )
+        || ('\u{2460}'..='\u{24FF}').contains(&c)
+}
+
+/// Whether `c` is a Han character (used for the 孤字 rule, clreq §3.5).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert!(is_no_line_start('，') && is_no_line_start('”') && is_no_line_start('》'));
+        assert!(is_no_line_end('“') && is_no_line_end('《') && is_no_line_end('（'));
+        assert!(!is_no_line_start('国') && !is_no_line_end('国'));
+        assert!(
+            is_unbreakable_pair('—', '—')
+                && is_unbreakable_pair('…', '…')
+                && !is_unbreakable_pair('—', '…')
+        );
+        assert_eq!(blank_side('。'), Blank::Right);
+        assert_eq!(blank_side('《'), Blank::Left);
+        assert_eq!(blank_side('国'), Blank::None);
+        assert!(
+            is_fullwidth('国')
+                && is_fullwidth('，')
+                && is_fullwidth('“')
+                && !is_fullwidth('2')
+                && !is_fullwidth('a')
+        );
+        assert_eq!(PunctStyle::default(), PunctStyle::Gb);
+    }
+}

@@ -1,0 +1,614 @@
+//! Flow: stack the document's blocks on the line grid, page by page — titles, headings kept with what
+//! follows, paragraphs line by line, tables cut between row groups with header rows repeated, the
+//! signature block — then add running headers and page numbers.
+//!
+//! Every text line sits on a grid line (GB/T 9704: 22 lines per page); a table starts on a grid
+//! line's top and the text after it resumes on the next free grid line. A text-only page that would
+//! end short (its next block did not fit) is filled by setting its last paragraphs one line looser
+//! (clreq §3.5 推出), so full pages keep all their lines.
+
+use super::inline::{self, Align, Line, Shaped};
+use super::table::{self, TableLayout};
+use super::{Config, GlyphRun, Page, PlacedGlyph, Rule, DASH_LINE_EM};
+use crate::diag::Diagnostic;
+use crate::doc::{Block, Document, Role, Table};
+use crate::fonts::FontSet;
+use crate::style::{FooterAlign, PT_PER_MM};
+
+/// Space kept between a table's bottom rule and the next text line's glyph tops, in line pitches.
+const AFTER_TABLE_GAP: f64 = 0.2;
+/// Most characters a loosened line gives up (clreq 均排: beyond this the spacing looks gappy).
+const MAX_LOOSEN_CHARS: usize = 4;
+/// Float slack for fitting heights, pt.
+const EPS: f64 = 0.01;
+
+/// A block of text set in lines, kept so that a page can re-set it one line looser.
+struct TextBlock {
+    sh: Shaped,
+    indent: f64,
+    align: Align,
+    /// A body paragraph (may be loosened; 孤字 rule applies).
+    paragraph: bool,
+    /// Glyph size of the block, for its baseline on the grid.
+    size: f64,
+    /// Horizontal offset from the type area's left edge and the measure.
+    x: f64,
+    measure: f64,
+    lines: Vec<Line>,
+}
+
+/// A text line on a grid row.
+#[derive(Clone, Copy)]
+struct Slot {
+    block: usize,
+    line: usize,
+    row: usize,
+}
+
+#[derive(Default)]
+struct PageBuild {
+    slots: Vec<Slot>,
+    row: usize,
+    has_table: bool,
+    has_title: bool,
+    runs: Vec<GlyphRun>,
+    rules: Vec<Rule>,
+}
+
+enum Prepared<'d> {
+    Text { block: usize, heading: bool },
+    Table(TableLayout, &'d Table),
+    Signature { organ: usize, date: usize },
+}
+
+struct Flow<'a> {
+    cfg: &'a Config,
+    texts: Vec<TextBlock>,
+    pages: Vec<PageBuild>,
+    cur: PageBuild,
+}
+
+/// Lays the document out into pages.
+pub(crate) fn flow(
+    doc: &Document,
+    fonts: &FontSet,
+    cfg: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
+    let mut f = Flow {
+        cfg,
+        texts: Vec::new(),
+        pages: Vec::new(),
+        cur: PageBuild::default(),
+    };
+    let metric = |r: Role| cfg.metric(r);
+    let full = cfg.type_width;
+    let mut prepared = Vec::new();
+    let mut title_block = None;
+    for b in &doc.blocks {
+        match b {
+            Block::Title { parts } => {
+                let runs: Vec<(Role, &str)> =
+                    parts.iter().map(|p| (Role::Title, p.as_str())).collect();
+                let mut sh = inline::shape(&runs, fonts, &metric, "标题", diags);
+                // the title breaks only between its parts (GB/T 9704 7.3.1: words kept whole)
+                sh.breaks.iter_mut().for_each(|x| *x = false);
+                let mut at = 0;
+                for p in parts {
+                    at += p.chars().filter(|c| !c.is_control()).count();
+                    if at < sh.breaks.len() {
+                        sh.breaks[at] = true;
+                    }
+                }
+                let align = if cfg.centred.contains(&Role::Title) {
+                    Align::Center
+                } else {
+                    Align::Left
+                };
+                title_block =
+                    Some(f.add_text(sh, 0.0, align, false, cfg.size(Role::Title), 0.0, full));
+            }
+            Block::Heading {
+                level,
+                text,
+                origin,
+            } => {
+                let sh = inline::shape(
+                    &[(Role::heading(*level), text)],
+                    fonts,
+                    &metric,
+                    &origin.place,
+                    diags,
+                );
+                let size = cfg.size(Role::heading(*level));
+                let block = f.add_text(sh, cfg.indent, Align::Justify, false, size, 0.0, full);
+                prepared.push(Prepared::Text {
+                    block,
+                    heading: true,
+                });
+            }
+            Block::Paragraph { runs, origin } => {
+                let runs: Vec<(Role, &str)> =
+                    runs.iter().map(|r| (r.role, r.text.as_str())).collect();
+                let sh = inline::shape(&runs, fonts, &metric, &origin.place, diags);
+                let block = f.add_text(
+                    sh,
+                    cfg.indent,
+                    Align::Justify,
+                    true,
+                    cfg.size(Role::Body),
+                    0.0,
+                    full,
+                );
+                prepared.push(Prepared::Text {
+                    block,
+                    heading: false,
+                });
+            }
+            Block::Table(t) => {
+                prepared.push(Prepared::Table(table::layout(t, fonts, cfg, diags), t))
+            }
+            Block::Signature { organ, date } => {
+                let size = cfg.size(Role::Signature);
+                let so = inline::shape(&[(Role::Signature, organ)], fonts, &metric, "落款", diags);
+                let sd = inline::shape(&[(Role::Signature, date)], fonts, &metric, "落款", diags);
+                let (wo, wd) = (natural(&so), natural(&sd));
+                // GB/T 9704 7.3.5.2: organ right-indented 2 字, the date starting 2 字 right of the
+                // organ's first character; a longer date is right-indented 2 字 and pushes the organ left
+                let two = 2.0 * cfg.char_pitch;
+                let organ_x0 = if (full - two - wo) + two + wd <= full - two {
+                    full - two - wo
+                } else {
+                    full - two - wd - two
+                };
+                let organ =
+                    f.add_text(so, 0.0, Align::Left, false, size, organ_x0, full - organ_x0);
+                let date = f.add_text(
+                    sd,
+                    0.0,
+                    Align::Left,
+                    false,
+                    size,
+                    organ_x0 + two,
+                    full - organ_x0 - two,
+                );
+                prepared.push(Prepared::Signature { organ, date });
+            }
+        }
+    }
+    if let Some(tb) = title_block {
+        f.cur.has_title = true;
+        let n = f.texts[tb].lines.len();
+        for line in 0..n {
+            f.cur.slots.push(Slot {
+                block: tb,
+                line,
+                row: line,
+            });
+        }
+        f.cur.row = n + cfg.title_blank;
+    }
+    for i in 0..prepared.len() {
+        match &prepared[i] {
+            Prepared::Text { block, heading } => {
+                if *heading {
+                    // a heading never ends a page: it goes with the first piece of what follows
+                    let need = f.texts[*block].lines.len() + f.min_rows(&prepared, i + 1);
+                    if f.cur.row + need > cfg.lines && f.cur.row > 0 {
+                        f.new_page();
+                    }
+                }
+                f.place_text(*block);
+            }
+            Prepared::Table(tl, t) => f.place_table(tl, t),
+            Prepared::Signature { organ, date } => {
+                // one blank line below the body, then organ and date together
+                if f.cur.row + 3 > cfg.lines {
+                    f.new_page();
+                } else if f.cur.row > 0 {
+                    f.cur.row += 1;
+                }
+                f.place_text(*organ);
+                f.place_text(*date);
+            }
+        }
+    }
+    let last = std::mem::take(&mut f.cur);
+    f.pages.push(last);
+    f.finish(doc, fonts, diags)
+}
+
+/// Width of a shaped text on one line, unadjusted.
+fn natural(sh: &Shaped) -> f64 {
+    sh.items.iter().map(|i| i.width).sum()
+}
+
+impl Flow<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn add_text(
+        &mut self,
+        sh: Shaped,
+        indent: f64,
+        align: Align,
+        paragraph: bool,
+        size: f64,
+        x: f64,
+        measure: f64,
+    ) -> usize {
+        let lines = inline::set_block(&sh, &|_| measure, indent, align, paragraph);
+        self.texts.push(TextBlock {
+            sh,
+            indent,
+            align,
+            paragraph,
+            size,
+            x,
+            measure,
+            lines,
+        });
+        self.texts.len() - 1
+    }
+
+    /// Grid rows the first unbreakable piece of block `i` needs (keep-with-next).
+    fn min_rows(&self, prepared: &[Prepared], i: usize) -> usize {
+        match prepared.get(i) {
+            None => 0,
+            Some(Prepared::Text {
+                block,
+                heading: true,
+            }) => self.texts[*block].lines.len() + self.min_rows(prepared, i + 1),
+            Some(Prepared::Text { .. }) => 1,
+            Some(Prepared::Signature { .. }) => 3,
+            Some(Prepared::Table(tl, t)) => {
+                let mut h = tl.height(0..tl.header_rows);
+                let mut gi = 0;
+                while let Some(g) = tl.groups.get(gi) {
+                    h += tl.height(g.clone());
+                    if !tl.is_caption(t, g) {
+                        break;
+                    }
+                    gi += 1;
+                }
+                (h / self.cfg.line_pitch).ceil() as usize
+            }
+        }
+    }
+
+    fn new_page(&mut self) {
+        let mut page = std::mem::take(&mut self.cur);
+        if !page.has_table && !page.has_title {
+            self.loosen(&mut page);
+        }
+        self.pages.push(page);
+    }
+
+    /// Fills a short text page by setting its last whole paragraphs one line looser each.
+    fn loosen(&mut self, page: &mut PageBuild) {
+        let lines = self.cfg.lines;
+        let mut tried = Vec::new();
+        while page.row < lines {
+            // the last paragraph lying wholly on this page that was not tried yet
+            let cand = page.slots.iter().rev().map(|s| s.block).find(|&b| {
+                let n = self.texts[b].lines.len();
+                self.texts[b].paragraph
+                    && !tried.contains(&b)
+                    && page.slots.iter().any(|s| s.block == b && s.line == 0)
+                    && page.slots.iter().any(|s| s.block == b && s.line + 1 == n)
+            });
+            let Some(b) = cand else { break };
+            tried.push(b);
+            let tb = &self.texts[b];
+            let n = tb.lines.len();
+            let mut found = None;
+            'search: for r in 1..=MAX_LOOSEN_CHARS {
+                for j in 1..=n {
+                    let m = tb.measure;
+                    let cut = r as f64 * self.cfg.char_pitch;
+                    let lines = inline::set_block(
+                        &tb.sh,
+                        &|i| if i + j >= n { m - cut } else { m },
+                        tb.indent,
+                        tb.align,
+                        true,
+                    );
+                    if lines.len() == n + 1 {
+                        found = Some(lines);
+                        break 'search;
+                    }
+                }
+            }
+            let Some(new_lines) = found else { continue };
+            self.texts[b].lines = new_lines;
+            let first_row = page
+                .slots
+                .iter()
+                .find(|s| s.block == b)
+                .map_or(0, |s| s.row);
+            let last_row = first_row + n - 1;
+            for s in page.slots.iter_mut() {
+                if s.row > last_row {
+                    s.row += 1;
+                }
+            }
+            let at = page
+                .slots
+                .iter()
+                .position(|s| s.block == b && s.line + 1 == n)
+                .map_or(page.slots.len(), |p| p + 1);
+            page.slots.insert(
+                at,
+                Slot {
+                    block: b,
+                    line: n,
+                    row: last_row + 1,
+                },
+            );
+            page.row += 1;
+        }
+    }
+
+    fn place_text(&mut self, block: usize) {
+        for line in 0..self.texts[block].lines.len() {
+            if self.cur.row >= self.cfg.lines {
+                self.new_page();
+            }
+            let row = self.cur.row;
+            self.cur.slots.push(Slot { block, line, row });
+            self.cur.row += 1;
+        }
+    }
+
+    fn place_table(&mut self, tl: &TableLayout, t: &Table) {
+        let cfg = self.cfg;
+        let bottom = cfg.top + cfg.type_height;
+        let header_h = tl.height(0..tl.header_rows);
+        let first = header_h + tl.groups.first().map_or(0.0, |g| tl.height(g.clone()));
+        let mut y = cfg.top + self.cur.row as f64 * cfg.line_pitch;
+        if y + first > bottom + EPS && self.cur.row > 0 {
+            self.new_page();
+            y = cfg.top;
+        }
+        self.cur.has_table = true;
+        self.draw_rows(tl, 0..tl.header_rows, y);
+        y += header_h;
+        for (gi, g) in tl.groups.iter().enumerate() {
+            let mut need = tl.height(g.clone());
+            if tl.is_caption(t, g) {
+                if let Some(next) = tl.groups.get(gi + 1) {
+                    need += tl.height(next.clone());
+                }
+            }
+            if y + need > bottom + EPS && y > cfg.top + header_h + EPS {
+                // rows never split: the group moves to the next page under repeated header rows
+                self.new_page();
+                self.cur.has_table = true;
+                y = cfg.top;
+                self.draw_rows(tl, 0..tl.header_rows, y);
+                y += header_h;
+            }
+            self.draw_rows(tl, g.clone(), y);
+            y += tl.height(g.clone());
+        }
+        let row = ((y - cfg.top) / cfg.line_pitch + AFTER_TABLE_GAP).ceil() as usize;
+        self.cur.row = row;
+    }
+
+    /// Draws rows `rows` of the table with their top at `y` (cells whose top row is in range).
+    fn draw_rows(&mut self, tl: &TableLayout, rows: std::ops::Range<usize>, y: f64) {
+        let cfg = self.cfg;
+        let mut row_y = vec![y];
+        for r in rows.clone() {
+            let last = *row_y.last().unwrap_or(&y);
+            row_y.push(last + tl.heights[r]);
+        }
+        let left = cfg.left + (cfg.type_width - tl.width()) / 2.0;
+        let w = cfg.table_rule;
+        // cells overlapping these rows; a cell cut by a page break is drawn (with its text) on both
+        for cb in tl
+            .cells
+            .iter()
+            .filter(|c| c.row < rows.end && c.row + c.rowspan > rows.start)
+        {
+            let start = cb.row.max(rows.start);
+            let end = (cb.row + cb.rowspan).min(rows.end);
+            let (y0, y1) = (row_y[start - rows.start], row_y[end - rows.start]);
+            let cols = tl.edges.len() - 1;
+            let (x0, x1) = (
+                left + tl.edges[cb.col],
+                left + tl.edges[(cb.col + cb.colspan).min(cols)],
+            );
+            for (a, b, c, d) in [
+                (x0, y0, x1, y0),
+                (x0, y1, x1, y1),
+                (x0, y0, x0, y1),
+                (x1, y0, x1, y1),
+            ] {
+                let r = Rule {
+                    x0: a,
+                    y0: b,
+                    x1: c,
+                    y1: d,
+                    width: w,
+                };
+                if !self.cur.rules.contains(&r) {
+                    self.cur.rules.push(r);
+                }
+            }
+            let n = cb.lines.len() as f64;
+            let block_top = y0 + ((y1 - y0) - n * cb.line_pitch) / 2.0;
+            for (i, line) in cb.lines.iter().enumerate() {
+                let centre = block_top + (i as f64 + 0.5) * cb.line_pitch;
+                let baseline = centre + (super::GLYPH_TOP_EM - 0.5) * cb.size;
+                push_line(&mut self.cur.runs, line, x0 + tl.pad_x, baseline);
+            }
+        }
+    }
+
+    /// Turns the built pages into [`Page`]s with headers and page numbers.
+    fn finish(self, doc: &Document, fonts: &FontSet, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
+        let cfg = self.cfg;
+        let total = self.pages.len();
+        let mut out = Vec::with_capacity(total);
+        for (i, pb) in self.pages.into_iter().enumerate() {
+            let number = i + 1;
+            let mut runs = Vec::new();
+            if let Some(h) = &cfg.header {
+                let text = h
+                    .text
+                    .replace("{title}", &doc.title)
+                    .replace("{organ}", &doc.author);
+                let metric = |_: Role| (h.size_pt, h.size_pt);
+                let sh = inline::shape(&[(Role::Body, &text)], fonts, &metric, "页眉", diags);
+                let line = inline::set_line(
+                    &sh.items,
+                    0..sh.items.len(),
+                    cfg.type_width,
+                    Align::Center,
+                    true,
+                );
+                push_line(
+                    &mut runs,
+                    &line,
+                    cfg.left,
+                    cfg.top - h.above_type_area_mm * PT_PER_MM,
+                );
+            }
+            for s in &pb.slots {
+                let tb = &self.texts[s.block];
+                let line = &tb.lines[s.line];
+                push_line(
+                    &mut runs,
+                    line,
+                    cfg.left + tb.x,
+                    cfg.baseline(s.row, tb.size),
+                );
+            }
+            runs.extend(pb.runs);
+            // page number: the dash line `below_type_area_mm` under the type area
+            let ft = &cfg.footer;
+            let size = cfg.size(Role::PageNumber);
+            let text = ft
+                .text
+                .replace("{page}", &number.to_string())
+                .replace("{pages}", &total.to_string());
+            let metric = |_: Role| (size, size);
+            let sh = inline::shape(&[(Role::PageNumber, &text)], fonts, &metric, "页码", diags);
+            let line = inline::set_line(
+                &sh.items,
+                0..sh.items.len(),
+                cfg.type_width,
+                Align::Left,
+                true,
+            );
+            let inset = ft.inset_chars * size;
+            let right = matches!(ft.align, FooterAlign::Right)
+                || (ft.align == FooterAlign::Outside && number % 2 == 1);
+            let x = match ft.align {
+                FooterAlign::Center => cfg.left + (cfg.type_width - line.width) / 2.0,
+                _ if right => cfg.left + cfg.type_width - inset - line.width,
+                _ => cfg.left + inset,
+            };
+            let baseline =
+                cfg.top + cfg.type_height + ft.below_type_area_mm * PT_PER_MM + DASH_LINE_EM * size;
+            push_line(&mut runs, &line, x, baseline);
+            out.push(Page {
+                width: cfg.page_w,
+                height: cfg.page_h,
+                number,
+                runs,
+                rules: merge_rules(pb.rules),
+            });
+        }
+        out
+    }
+}
+
+/// Appends a set line at `x` (its left edge before its own offset) on `baseline`, one run per face
+/// and size.
+fn push_line(runs: &mut Vec<GlyphRun>, line: &Line, x: f64, baseline: f64) {
+    let mut cur: Option<GlyphRun> = None;
+    for g in &line.glyphs {
+        let pg = PlacedGlyph {
+            x: x + line.offset + g.x,
+            ..g.clone()
+        };
+        match &mut cur {
+            Some(r) if r.face == g.face && (r.size - g.size).abs() < 1e-9 => r.glyphs.push(pg),
+            _ => {
+                if let Some(r) = cur.take() {
+                    runs.push(r);
+                }
+                cur = Some(GlyphRun {
+                    face: g.face,
+                    size: g.size,
+                    baseline,
+                    glyphs: vec![pg],
+                });
+            }
+        }
+    }
+    if let Some(r) = cur {
+        runs.push(r);
+    }
+}
+
+/// Joins collinear touching or overlapping rules into one, so no stretch of border is drawn twice
+/// (a doubled anti-aliased line looks darker in some viewers).
+fn merge_rules(rules: Vec<Rule>) -> Vec<Rule> {
+    let key = |v: f64| (v * 100.0).round() as i64;
+    // (horizontal?, fixed coordinate, width bits) → spans
+    let mut lines: std::collections::BTreeMap<(bool, i64, u64), Vec<(f64, f64)>> =
+        std::collections::BTreeMap::new();
+    for r in rules {
+        let horizontal = (r.y0 - r.y1).abs() < 1e-6;
+        let (fixed, a, b) = if horizontal {
+            (r.y0, r.x0.min(r.x1), r.x0.max(r.x1))
+        } else {
+            (r.x0, r.y0.min(r.y1), r.y0.max(r.y1))
+        };
+        lines
+            .entry((horizontal, key(fixed), r.width.to_bits()))
+            .or_default()
+            .push((a, b));
+    }
+    let mut out = Vec::new();
+    for ((horizontal, fixed, wbits), mut spans) in lines {
+        spans.sort_by(|p, q| p.0.total_cmp(&q.0));
+        let mut cur: Option<(f64, f64)> = None;
+        let fixed = fixed as f64 / 100.0;
+        let width = f64::from_bits(wbits);
+        let mut emit = |(a, b): (f64, f64)| {
+            out.push(if horizontal {
+                Rule {
+                    x0: a,
+                    y0: fixed,
+                    x1: b,
+                    y1: fixed,
+                    width,
+                }
+            } else {
+                Rule {
+                    x0: fixed,
+                    y0: a,
+                    x1: fixed,
+                    y1: b,
+                    width,
+                }
+            })
+        };
+        for (a, b) in spans {
+            cur = match cur {
+                Some((ca, cb)) if a <= cb + 0.01 => Some((ca, cb.max(b))),
+                Some(c) => {
+                    emit(c);
+                    Some((a, b))
+                }
+                None => Some((a, b)),
+            };
+        }
+        if let Some(c) = cur {
+            emit(c);
+        }
+    }
+    out
+}
