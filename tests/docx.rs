@@ -183,10 +183,7 @@ fn page_setup_fonts_and_paragraphs_follow_the_recipe() {
         assert!(rpr.find("w:lang").is_some());
         let text = r.find("w:t").map(Elem::text).unwrap_or_default();
         if text.chars().any(|c| c.is_ascii_digit()) {
-            assert!(
-                text.chars().all(|c| c.is_ascii()),
-                "digits in a run of their own: {text}"
-            );
+            assert!(text.is_ascii(), "digits in a run of their own: {text}");
             assert_eq!(
                 rpr.find("w:lang")
                     .unwrap()
@@ -434,6 +431,9 @@ fn tables_are_real_word_tables() {
     }
 }
 
+/// Per table, per grid position: the text of the covering cell and that cell's origin.
+type Expected = Vec<Vec<(String, [usize; 2])>>;
+
 const PY_READ_TABLES: &str = r#"
 import json, sys, docx
 d = docx.Document(sys.argv[1])
@@ -464,7 +464,7 @@ fn python_docx_reads_every_table_value_in_its_cell() {
     for s in SAMPLES {
         let document = doc(s);
         // expected: per table, per position, (text of the covering cell, its origin)
-        let expected: Vec<Vec<Vec<(String, [usize; 2])>>> = document
+        let expected: Vec<Expected> = document
             .blocks
             .iter()
             .filter_map(|b| {
