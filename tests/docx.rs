@@ -569,3 +569,64 @@ fn libreoffice_pdf_of_the_docx_passes_gbt9704_check() {
         assert!(text.contains("14 passed, 0 failed"), "{s}:\n{text}");
     }
 }
+
+/// The notice-board style: a running header with the title, "第 N 页 共 M 页" centred on every page
+/// (PAGE and NUMPAGES fields), no odd/even distinction, its own margins, sizes and grid.
+#[test]
+fn notice_board_style_header_and_centred_page_x_of_y() {
+    let style = Style::builtin("notice-board").expect("notice-board style");
+    let document = doc("qinghe-2021");
+    let d = write(&document, &style, &DocxOptions::default()).unwrap();
+    let names: Vec<String> = entries(&d).into_iter().map(|(n, _, _)| n).collect();
+    assert!(names.contains(&"word/header1.xml".to_string()), "{names:?}");
+    assert!(
+        !names.contains(&"word/footer2.xml".to_string()),
+        "one footer for all pages"
+    );
+    let settings = String::from_utf8(
+        entries(&d)
+            .into_iter()
+            .find(|(n, _, _)| n == "word/settings.xml")
+            .unwrap()
+            .2,
+    )
+    .unwrap();
+    assert!(!settings.contains("evenAndOddHeaders"));
+    let f = part(&d, "word/footer1.xml");
+    let instr: Vec<String> = all(&f, "w:instrText")
+        .iter()
+        .map(|t| t.text().trim().to_string())
+        .collect();
+    assert_eq!(instr, ["PAGE", "NUMPAGES"]);
+    let shown: String = all(&f, "w:t").iter().map(|t| t.text()).collect();
+    assert_eq!(shown, "第 1 页 共 1 页");
+    assert_eq!(
+        all(&f, "w:jc")[0].get_attr("w:val").as_deref(),
+        Some("center")
+    );
+    let h = part(&d, "word/header1.xml");
+    let shown: String = all(&h, "w:t").iter().map(|t| t.text()).collect();
+    assert_eq!(shown, document.title);
+    assert!(
+        all(&h, "w:sz")
+            .iter()
+            .all(|s| s.get_attr("w:val").as_deref() == Some("24")),
+        "header 12 pt"
+    );
+    let body = part(&d, "word/document.xml");
+    let mar = all(&body, "w:pgMar")[0];
+    assert_eq!(mar.get_attr("w:left").as_deref(), Some("1247"), "22 mm");
+    assert!(all(&body, "w:headerReference").len() == 1);
+    xml::check_schema_order(&body).unwrap();
+    // 18 pt body on a 34 pt line, 26 characters in 166 mm
+    let x = String::from_utf8(
+        entries(&d)
+            .into_iter()
+            .find(|(n, _, _)| n == "word/document.xml")
+            .unwrap()
+            .2,
+    )
+    .unwrap();
+    assert!(x.contains(r#"w:line="680" w:lineRule="exact""#));
+    assert!(x.contains(r#"<w:sz w:val="36"/>"#));
+}

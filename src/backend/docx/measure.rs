@@ -16,6 +16,9 @@ pub const GLYPH_TOP_EM: f64 = 0.88;
 /// of its size (measured: 1423 twips put the dash 7.1 mm below the type area at 14 pt).
 pub const FOOTER_DASH_EM: f64 = 0.567;
 
+/// Baseline of a single-spaced header line below the header's top edge, in ems (measured).
+pub const HEADER_BASELINE_EM: f64 = 1.16;
+
 /// Millimetres → twips.
 pub fn mm_tw(mm: f64) -> i32 {
     (mm * PT_PER_MM * TW_PER_PT).round() as i32
@@ -75,10 +78,12 @@ pub fn geometry(style: &Style, body_size_pt: f64, page_number_pt: f64) -> Geomet
         (p.height_mm - type_bottom_mm - style.footer.below_type_area_mm) * PT_PER_MM;
     let footer = pt_tw(dash_from_bottom_pt - FOOTER_DASH_EM * page_number_pt).max(0);
     let header = match &style.header {
-        // single-spaced line: its baseline about 0.9 em below the header's top
-        Some(h) => {
-            pt_tw((p.margin_top_mm - h.above_type_area_mm) * PT_PER_MM - 0.9 * h.size_pt).max(0)
-        }
+        // single-spaced line: LibreOffice puts its baseline 1.16 em below the header's top
+        // (measured with the bundled serif)
+        Some(h) => pt_tw(
+            (p.margin_top_mm - h.above_type_area_mm) * PT_PER_MM - HEADER_BASELINE_EM * h.size_pt,
+        )
+        .max(0),
         None => mm_tw(15.0).min(top / 2),
     };
     let left = mm_tw(p.margin_left_mm);

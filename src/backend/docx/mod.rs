@@ -480,6 +480,10 @@ impl<'a> Writer<'a> {
         indent_left: i32,
         indent_right: i32,
     ) -> Paragraph {
+        let size_hp = match (&self.style.header, role) {
+            (Some(h), Role::Body) => (h.size_pt * 2.0).round() as usize,
+            _ => self.size_hp(role),
+        };
         let mut p = Paragraph::new()
             .style(if role == Role::PageNumber {
                 style_id(role).0
@@ -508,11 +512,11 @@ impl<'a> Writer<'a> {
                 Some((i, k, f)) => (&rest[..i], Some((k, f))),
                 None => (rest, None),
             };
-            for r in self.runs_plain(role, lit) {
+            for r in self.runs_plain(role, lit, size_hp) {
                 p = p.add_run(r);
             }
             if let Some((k, f)) = field {
-                let base = || self.run(role, "", Some(0));
+                let base = || self.run(role, "", Some(0)).size(size_hp);
                 p = p
                     .add_run(
                         Run::new()
@@ -529,7 +533,7 @@ impl<'a> Writer<'a> {
                             .add_field_char(FieldCharType::Separate, false)
                             .fonts_from(&base()),
                     )
-                    .add_run(self.run(role, "1", Some(0)))
+                    .add_run(self.run(role, "1", Some(0)).size(size_hp))
                     .add_run(
                         Run::new()
                             .add_field_char(FieldCharType::End, false)
@@ -543,10 +547,10 @@ impl<'a> Writer<'a> {
         p
     }
 
-    fn runs_plain(&self, role: Role, text: &str) -> Vec<Run> {
+    fn runs_plain(&self, role: Role, text: &str, size_hp: usize) -> Vec<Run> {
         split_latin(text)
             .into_iter()
-            .map(|seg| self.run(role, seg, Some(0)))
+            .map(|seg| self.run(role, seg, Some(0)).size(size_hp))
             .collect()
     }
 
