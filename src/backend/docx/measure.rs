@@ -276,7 +276,7 @@ pub fn column_widths(t: &Table, total: i32, size_pt: f64, padding_pt: f64) -> Ve
     let mut min = vec![0.0f64; n];
     let mut desire = vec![0.0f64; n];
     for c in 0..n {
-        let base = if number[c] { 2.2 } else { 3.0 };
+        let base = if number[c] { 2.05 } else { 3.0 };
         min[c] = base * em + pad;
         desire[c] = min[c];
     }
@@ -289,8 +289,8 @@ pub fn column_widths(t: &Table, total: i32, size_pt: f64, padding_pt: f64) -> Ve
             let w = text_em(&cell.text);
             let want = match cell.kind {
                 CellKind::Number => w + 1.0,
-                // a header may take two lines in a number column
-                CellKind::Header if number[c] => (w / 2.0).ceil() + 0.2,
+                // a header may take up to three lines in a number column
+                CellKind::Header if number[c] => (w / 3.0).ceil() + 0.05,
                 CellKind::Header | CellKind::Label | CellKind::Caption => {
                     (w / cell.rowspan.min(4) as f64).ceil()
                 }

@@ -210,7 +210,7 @@ impl<'a> Writer<'a> {
     }
 
     /// A paragraph of runs on the character grid; a paragraph whose last line would hold one
-    /// character alone has its last two lines condensed so that the character moves up.
+    /// character alone has its second-to-last line and that character condensed onto one line.
     fn grid_paragraph(&self, role: Role, runs: &[DocRun]) -> Paragraph {
         let mut p = self.text_para(role);
         let text: String = runs.iter().map(|r| r.text.as_str()).collect();
