@@ -1054,6 +1054,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_a_paragraph_ending_with_one_character_is_condensed() {
+        let style = Style::builtin("gbt9704").unwrap();
+        let opts = DocxOptions::default();
+        let w = Writer::new(&style, &opts);
+        assert_eq!(w.grid_spacing, -5);
+        // indent + 26, 28, then 1 alone: the second line and the lone character are condensed
+        let (from, s) = w.condense_from(&"国".repeat(26 + 28 + 1)).unwrap();
+        assert_eq!(from, 26);
+        assert!(29.0 * (16.0 + s as f64 / 20.0) <= 442.2 && s < -5, "{s}");
+        // two characters on the last line: left alone
+        assert_eq!(w.condense_from(&"国".repeat(26 + 28 + 2)), None);
+        assert_eq!(w.condense_from(&"国".repeat(20)), None);
+    }
+
+    #[test]
     fn latin_segments() {
         assert_eq!(
             split_latin("自2021年1月1日起"),
