@@ -8,7 +8,8 @@ use gongkai::doc::{Block, CellKind, GridEntry, Role};
 fn esc(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '\\' | '#' | '*' | '_' | '`' | '$' | '<' | '>' | '@' | '[' | ']' | '/' | '=' | '-' | '+' | '~' | '"' => format!("\\{c}"),
+            '\\' | '#' | '*' | '_' | '`' | '$' | '<' | '>' | '@' | '[' | ']' | '/' | '=' | '-'
+            | '+' | '~' | '"' => format!("\\{c}"),
             c => c.to_string(),
         })
         .collect()
@@ -24,7 +25,9 @@ fn font(role: Role) -> &'static str {
 }
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: typst_export REPORT.yaml");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: typst_export REPORT.yaml");
     let res = gongkai::load(std::path::Path::new(&path)).unwrap_or_else(|d| panic!("{d:?}"));
     let doc = gongkai::compose::compose(&res);
     let mut o = String::new();
@@ -38,10 +41,18 @@ fn main() {
     for b in &doc.blocks {
         match b {
             Block::Title { parts } => {
-                o.push_str(&format!("#align(center, text(font: {}, size: 22pt)[{}])\n#v(28.99pt)\n\n", font(Role::Title), parts.iter().map(|p| esc(p)).collect::<Vec<_>>().join("\\ ")));
+                o.push_str(&format!(
+                    "#align(center, text(font: {}, size: 22pt)[{}])\n#v(28.99pt)\n\n",
+                    font(Role::Title),
+                    parts.iter().map(|p| esc(p)).collect::<Vec<_>>().join("\\ ")
+                ));
             }
             Block::Heading { level, text, .. } => {
-                o.push_str(&format!("#block(sticky: true, text(font: {})[#h(2em){}])\n\n", font(Role::heading(*level)), esc(text)));
+                o.push_str(&format!(
+                    "#block(sticky: true, text(font: {})[#h(2em){}])\n\n",
+                    font(Role::heading(*level)),
+                    esc(text)
+                ));
             }
             Block::Paragraph { runs, .. } => {
                 for r in runs {
@@ -54,15 +65,27 @@ fn main() {
                 o.push_str("\n\n");
             }
             Block::Table(t) => {
-                o.push_str(&format!("#text(size: 12pt, table(columns: {}, table.header(repeat: true,\n", t.columns));
+                o.push_str(&format!(
+                    "#text(size: 12pt, table(columns: {}, table.header(repeat: true,\n",
+                    t.columns
+                ));
                 for (r, row) in t.grid.iter().enumerate() {
                     if r == t.header_rows {
                         o.push_str("),\n");
                     }
                     for e in row {
                         if let GridEntry::Cell(c) = e {
-                            let align = if matches!(c.kind, CellKind::Label | CellKind::Caption) { ", align: left + horizon" } else { "" };
-                            o.push_str(&format!("  table.cell(colspan: {}, rowspan: {}{align})[{}],\n", c.colspan, c.rowspan, esc(&c.text)));
+                            let align = if matches!(c.kind, CellKind::Label | CellKind::Caption) {
+                                ", align: left + horizon"
+                            } else {
+                                ""
+                            };
+                            o.push_str(&format!(
+                                "  table.cell(colspan: {}, rowspan: {}{align})[{}],\n",
+                                c.colspan,
+                                c.rowspan,
+                                esc(&c.text)
+                            ));
                         }
                     }
                 }
@@ -72,7 +95,11 @@ fn main() {
                 o.push_str("))\n\n");
             }
             Block::Signature { organ, date } => {
-                o.push_str(&format!("#v(28.99pt)\n#align(right)[{}#h(2em)\\ {}#h(2em)]\n", esc(organ), esc(date)));
+                o.push_str(&format!(
+                    "#v(28.99pt)\n#align(right)[{}#h(2em)\\ {}#h(2em)]\n",
+                    esc(organ),
+                    esc(date)
+                ));
             }
         }
     }
