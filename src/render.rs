@@ -165,6 +165,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostics> {
         .map_err(|e| fail("在输出文件夹中创建文件", e))?;
     tmp.write_all(bytes).map_err(|e| fail("写入文件", e))?;
     tmp.as_file().sync_all().map_err(|e| fail("写入文件", e))?;
+    // Temporary files are private (0600); the report is an ordinary document others may read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
     tmp.persist(path).map_err(|e| fail("保存文件", e.error))?;
     Ok(())
 }

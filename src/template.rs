@@ -279,7 +279,11 @@ pub fn carry(format: &Format, previous: &Resolved) -> BTreeMap<(String, String, 
             for t in inst.right.iter().filter(|t| t.previous) {
                 match previous.value(&rule.table, &t.row, &t.column) {
                     Some(v) if pt.has_value(&t.row, &t.column) => {
-                        sum = sum.plus(if t.negative { v.number.negated() } else { v.number })
+                        sum = sum.plus(if t.negative {
+                            v.number.negated()
+                        } else {
+                            v.number
+                        })
                     }
                     _ => ok = false,
                 }

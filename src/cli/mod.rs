@@ -400,7 +400,40 @@ fn fonts_cmd(style: &str, fopts: &gongkai::fonts::FontOptions) -> i32 {
         Err(c) => return c,
     };
     match gongkai::fonts::FontSet::load(&style, fopts) {
-        Ok(_f) => 0,
+        Ok(f) => {
+            println!("版式：{}（{}）", style.id, style.name);
+            let mut fallback = Vec::new();
+            for (role, family, source) in f.describe() {
+                let label = match role.as_str() {
+                    "title" => "标题",
+                    "heading1" => "一级标题（一、）",
+                    "heading2" => "二级标题（（一））",
+                    "heading3" => "三级标题（1.）",
+                    "heading4" => "四级标题（（1））",
+                    "body" => "正文",
+                    "table" => "表格",
+                    "page_number" => "页码",
+                    "signature" => "落款",
+                    other => other,
+                };
+                let (shown, bundled) = match source.strip_prefix("bundled:") {
+                    Some(file) => (format!("内置字体 {file}"), true),
+                    None => (source.clone(), false),
+                };
+                println!("  {label}\t{family}\t{shown}");
+                if bundled {
+                    fallback.push(label.to_string());
+                }
+            }
+            if !fallback.is_empty() {
+                println!(
+                    "以下文字未找到公文字体，使用内置开源字体代替：{}",
+                    fallback.join("、")
+                );
+                println!("（安装仿宋_GB2312、方正小标宋简体、黑体、楷体_GB2312、宋体后即自动使用；也可用 --font-dir 指定字体文件夹）");
+            }
+            0
+        }
         Err(d) => {
             print_diags(&d);
             2

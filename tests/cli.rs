@@ -1,0 +1,104 @@
+//! The command line as a clerk meets it: help with exit codes, JSON diagnostics, `fonts`, batch
+//! summary with one broken file among many.
+
+use std::path::Path;
+use std::process::Command;
+
+fn gongkai(args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let (code, out, _) = gongkai(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("退出码") && out.contains("1 报告未通过检查"),
+        "{out}"
+    );
+    let (code, _, _) = gongkai(&["render"]);
+    assert_eq!(code, 2, "usage errors exit 2");
+}
+
+#[test]
+fn check_json_lists_every_diagnostic() {
+    let (code, out, _) = gongkai(&["check", "--format", "json", "tests/suite/check/r1.yaml"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let d = &v[0]["diagnostics"];
+    assert_eq!(d.as_array().unwrap().len(), 2);
+    assert_eq!(d[0]["code"], "R1");
+    assert_eq!(d[0]["severity"], "error");
+    assert_eq!(d[0]["pos"]["line"], 65);
+}
+
+#[test]
+fn fonts_names_a_face_for_every_role() {
+    let (code, out, _) = gongkai(&["fonts", "--bundled-fonts"]);
+    assert_eq!(code, 0);
+    for label in ["标题", "一级标题", "二级标题", "正文", "表格", "页码"] {
+        assert!(out.contains(label), "{out}");
+    }
+    assert!(
+        out.contains("Gongkai Kai") && out.contains("内置字体"),
+        "{out}"
+    );
+    assert!(out.contains("未找到公文字体"), "{out}");
+}
+
+#[test]
+fn fifty_reports_with_one_broken_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&inputs).unwrap();
+    let sample = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/qinghe-2021.yaml"),
+    )
+    .unwrap();
+    for i in 0..50 {
+        let text = if i == 17 {
+            sample.replace(
+                "review:            [2, 1, 0, 1, 4]",
+                "review:            [2, 1, 0, 1, 9]",
+            )
+        } else {
+            sample.replace("青禾县自然资源局", &format!("青禾县第{i}局"))
+        };
+        std::fs::write(inputs.join(format!("r{i:02}.yaml")), text).unwrap();
+    }
+    let (code, _, err) = gongkai(&[
+        "render",
+        inputs.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--bundled-fonts",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("共 50 份：49 份已生成，1 份失败"), "{err}");
+    assert!(
+        err.contains("失败：")
+            && err.contains("r17.yaml")
+            && err.contains("表四“行政复议”的“总计”为 9"),
+        "{err}"
+    );
+    let mut written: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written.len(), 98, "{written:?}");
+    assert!(
+        !written.iter().any(|n| n.starts_with("r17.")),
+        "the broken report leaves no file"
+    );
+}
