@@ -624,3 +624,80 @@ fn required(res: &Resolved, diags: &mut Diagnostics) {
         d.file = d.file.take().or_else(|| path.clone());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolved(yaml: &str) -> Resolved {
+        resolve(crate::report::load_str(yaml, None).expect("loads")).expect("resolves")
+    }
+
+    const MINIMAL_2021: &str = "organ: 测试局\nyear: 2021\noverview: [无]\nproblems: [无]\nother: [本年度未收取信息处理费。]\n";
+
+    #[test]
+    fn r1_expands_over_every_column_with_the_printed_labels() {
+        let f = format::by_id("2021").unwrap();
+        let r1 = f.rules.iter().find(|r| r.id == "R1").unwrap();
+        let inst = r1.instances(f.table("applications").unwrap()).unwrap();
+        assert_eq!(inst.len(), 7);
+        assert_eq!(
+            inst[0]
+                .left
+                .iter()
+                .map(|t| t.row.as_str())
+                .collect::<Vec<_>>(),
+            ["new", "carried"]
+        );
+        assert_eq!(inst[6].at.column, "total");
+    }
+
+    #[test]
+    fn omitted_totals_are_computed_row_then_column() {
+        // The 2021 sample with （七）总计 and every 总计 cell left out: all computed, and R1 still holds.
+        let y = include_str!("../../samples/qinghe-2021.yaml")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("result_total:"))
+            .map(|l| l.replace(", 27]", "]").replace(", 2]", "]"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let res = resolved(&y);
+        let v = |r: &str, c: &str| {
+            res.value("applications", r, c)
+                .map(|v| (v.number.display(), v.computed))
+        };
+        assert_eq!(v("result_total", "natural"), Some(("22".into(), true)));
+        assert_eq!(v("result_total", "total"), Some(("27".into(), true)));
+        assert_eq!(v("new", "total"), Some(("27".into(), true)));
+        assert_eq!(v("carried_next", "total"), Some(("2".into(), true)));
+        assert!(run(&res, None).is_empty(), "{:?}", run(&res, None));
+    }
+
+    #[test]
+    fn a_wrong_given_total_is_reported_at_that_cell() {
+        let mut y = String::from(MINIMAL_2021);
+        y.push_str("review:\n  review: [1, 1, 0, 0, 3]\n  direct_suit: [0, 0, 0, 0]\n  suit_after_review: [0, 0, 0, 0]\n");
+        let res = resolved(&y);
+        let d: Vec<_> = run(&res, None)
+            .into_iter()
+            .filter(|d| d.code == "R4")
+            .collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].message,
+            "表四“行政复议”的“总计”为 3，但结果维持、结果纠正、其他结果、尚未审结之和为 2"
+        );
+        assert_eq!(d[0].pos.line, 7);
+    }
+
+    #[test]
+    fn cross_year_rules_skip_cells_last_years_format_lacks() {
+        // R6 reads 现行有效件数, which the 2019 format has not: no finding, no panic.
+        let prev =
+            resolved("organ: 测试局\nyear: 2020\noverview: [无]\nproblems: [无]\nother: [无]\n");
+        let mut y = String::from(MINIMAL_2021);
+        y.push_str("proactive:\n  normative: {issued: 1, repealed: 0, in_force: 9}\n");
+        let res = resolved(&y);
+        assert!(run(&res, Some(&prev)).iter().all(|d| d.code != "R6"));
+    }
+}
