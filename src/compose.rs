@@ -71,8 +71,19 @@ fn title_parts(res: &Resolved) -> Vec<String> {
 fn paragraph(runs: Vec<Run>, place: String, line: u32) -> Block {
     Block::Paragraph {
         runs,
-        origin: Origin { place, line },
+        origin: origin(place, line),
     }
+}
+
+/// Where a block came from; the place names the report line too, so any later message can send the
+/// clerk straight there.
+fn origin(place: String, line: u32) -> Origin {
+    let place = if line > 0 {
+        format!("{place}（第 {line} 行）")
+    } else {
+        place
+    };
+    Origin { place, line }
 }
 
 fn text_blocks(blocks: &[report::Block], section: &str, out: &mut Vec<Block>) {
@@ -112,10 +123,7 @@ fn text_blocks(blocks: &[report::Block], section: &str, out: &mut Vec<Block>) {
                     None => out.push(Block::Heading {
                         level,
                         text: heading,
-                        origin: Origin {
-                            place,
-                            line: text.pos.line,
-                        },
+                        origin: origin(place, text.pos.line),
                     }),
                 }
             }

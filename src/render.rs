@@ -93,6 +93,12 @@ pub fn render_file(
         });
     }
     let doc = crate::compose::compose(&res);
+    let in_input = |d: Diagnostics| -> RenderError {
+        d.into_iter()
+            .map(|x| x.in_file(Some(input)))
+            .collect::<Diagnostics>()
+            .into()
+    };
     let stem = input
         .file_stem()
         .map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
@@ -105,7 +111,7 @@ pub fn render_file(
     // Produce every output in memory first: nothing is written unless all of them succeed.
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if opts.outputs != Outputs::Docx {
-        let pages = crate::typeset::typeset(&doc, style, fonts)?;
+        let pages = crate::typeset::typeset(&doc, style, fonts).map_err(in_input)?;
         let meta = pdf::PdfMeta {
             title: doc.title.clone(),
             author: doc.author.clone(),

@@ -106,11 +106,32 @@ fn fifty_reports_with_one_broken_file() {
 #[test]
 fn force_renders_a_report_with_errors_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, _, err) = gongkai(&["render", "tests/bad/rule-error.yaml", "-o", dir.path().to_str().unwrap(), "--bundled-fonts"]);
+    let (code, _, err) = gongkai(&[
+        "render",
+        "tests/bad/rule-error.yaml",
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--bundled-fonts",
+    ]);
     assert_eq!(code, 1, "{err}");
-    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no file without --force");
-    let (code, _, err) = gongkai(&["render", "tests/bad/rule-error.yaml", "-o", dir.path().to_str().unwrap(), "--bundled-fonts", "--force"]);
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "no file without --force"
+    );
+    let (code, _, err) = gongkai(&[
+        "render",
+        "tests/bad/rule-error.yaml",
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--bundled-fonts",
+        "--force",
+    ]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("表三“（七）总计”行“自然人”列为 0，但各项之和为 1") && err.contains("--force"), "{err}");
-    assert!(dir.path().join("rule-error.pdf").exists() && dir.path().join("rule-error.docx").exists());
+    assert!(
+        err.contains("表三“（七）总计”行“自然人”列为 0，但各项之和为 1") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(
+        dir.path().join("rule-error.pdf").exists() && dir.path().join("rule-error.docx").exists()
+    );
 }
