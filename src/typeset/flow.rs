@@ -260,15 +260,7 @@ impl Flow<'_> {
             Some(Prepared::Text { .. }) => 1,
             Some(Prepared::Signature { .. }) => 3,
             Some(Prepared::Table(tl, t)) => {
-                let mut h = tl.height(0..tl.header_rows);
-                let mut gi = 0;
-                while let Some(g) = tl.groups.get(gi) {
-                    h += tl.height(g.clone());
-                    if !tl.is_caption(t, g) {
-                        break;
-                    }
-                    gi += 1;
-                }
+                let h = tl.height(0..tl.header_rows) + tl.groups_height(tl.keep_run(t, 0));
                 (h / self.cfg.line_pitch).ceil() as usize
             }
         }
@@ -362,7 +354,7 @@ impl Flow<'_> {
         let cfg = self.cfg;
         let bottom = cfg.top + cfg.type_height;
         let header_h = tl.height(0..tl.header_rows);
-        let first = header_h + tl.groups.first().map_or(0.0, |g| tl.height(g.clone()));
+        let first = header_h + tl.groups_height(tl.keep_run(t, 0));
         let mut y = cfg.top + self.cur.row as f64 * cfg.line_pitch;
         if y + first > bottom + EPS && self.cur.row > 0 {
             self.new_page();
@@ -372,12 +364,7 @@ impl Flow<'_> {
         self.draw_rows(tl, 0..tl.header_rows, y);
         y += header_h;
         for (gi, g) in tl.groups.iter().enumerate() {
-            let mut need = tl.height(g.clone());
-            if tl.is_caption(t, g) {
-                if let Some(next) = tl.groups.get(gi + 1) {
-                    need += tl.height(next.clone());
-                }
-            }
+            let need = tl.groups_height(tl.keep_run(t, gi));
             if y + need > bottom + EPS && y > cfg.top + header_h + EPS {
                 // rows never split: the group moves to the next page under repeated header rows
                 self.new_page();

@@ -284,12 +284,33 @@ impl TableLayout {
         self.heights[r].iter().sum()
     }
 
-    /// Whether a group is a lone caption row (kept with the group after it).
-    pub(crate) fn is_caption(&self, t: &Table, g: &Range<usize>) -> bool {
-        g.len() == 1
-            && t.grid[g.start]
-                .iter()
-                .any(|e| matches!(e, GridEntry::Cell(c) if c.kind == CellKind::Caption))
+    /// Groups from `gi` that must share a page: caption rows and header-only rows lead into the
+    /// first data group after them (a caption never stands alone at a page foot).
+    pub(crate) fn keep_run(&self, t: &Table, gi: usize) -> Range<usize> {
+        let mut end = gi;
+        while end < self.groups.len() && self.is_lead_in(t, &self.groups[end]) {
+            end += 1;
+        }
+        gi..(end + 1).min(self.groups.len())
+    }
+
+    /// Height of the groups `gs`, pt.
+    pub(crate) fn groups_height(&self, gs: Range<usize>) -> f64 {
+        self.groups[gs].iter().map(|g| self.height(g.clone())).sum()
+    }
+
+    /// Whether every cell of a group is a caption or a column header.
+    fn is_lead_in(&self, t: &Table, g: &Range<usize>) -> bool {
+        let mut cells = t.grid[g.clone()].iter().flatten().filter_map(|e| match e {
+            GridEntry::Cell(c) => Some(c.kind),
+            GridEntry::Merged { .. } => None,
+        });
+        let mut any = false;
+        let all = cells.all(|k| {
+            any = true;
+            matches!(k, CellKind::Caption | CellKind::Header)
+        });
+        any && all
     }
 }
 
