@@ -10,25 +10,52 @@ use crate::report;
 /// Builds the document of a resolved report.
 pub fn compose(res: &Resolved) -> Document {
     let rep = &res.report;
-    let mut blocks = vec![Block::Title { parts: title_parts(res) }];
+    let mut blocks = vec![Block::Title {
+        parts: title_parts(res),
+    }];
     // The lead paragraphs stand before 一、 without a heading.
     for (i, p) in rep.lead.iter().enumerate() {
-        blocks.push(paragraph(vec![Run { role: Role::Body, text: clean(&p.value) }], format!("导语第 {} 段", i + 1), p.pos.line));
+        blocks.push(paragraph(
+            vec![Run {
+                role: Role::Body,
+                text: clean(&p.value),
+            }],
+            format!("导语第 {} 段", i + 1),
+            p.pos.line,
+        ));
     }
     for s in &res.format.sections {
-        blocks.push(Block::Heading { level: 1, text: s.heading.clone(), origin: Origin { place: s.heading.clone(), line: 0 } });
+        blocks.push(Block::Heading {
+            level: 1,
+            text: s.heading.clone(),
+            origin: Origin {
+                place: s.heading.clone(),
+                line: 0,
+            },
+        });
         match &s.table {
-            Some(tid) => blocks.push(Block::Table(table(res, res.format.table(tid).expect("validated format")))),
+            Some(tid) => blocks.push(Block::Table(table(
+                res,
+                res.format.table(tid).expect("validated format"),
+            ))),
             None => text_blocks(res.text(&s.id), &s.heading, &mut blocks),
         }
     }
     if let Some(sig) = &rep.signature {
         blocks.push(Block::Signature {
-            organ: sig.organ.as_ref().map_or_else(|| rep.organ.value.clone(), |o| clean(&o.value)),
+            organ: sig
+                .organ
+                .as_ref()
+                .map_or_else(|| rep.organ.value.clone(), |o| clean(&o.value)),
             date: sig.date.value.format("%Y年%-m月%-d日").to_string(),
         });
     }
-    Document { title: res.title(), author: rep.organ.value.clone(), year: rep.year.value, blocks }
+    Document {
+        title: res.title(),
+        author: rep.organ.value.clone(),
+        year: rep.year.value,
+        blocks,
+    }
 }
 
 /// The title broken only between whole words: organ | 〈年度〉年政府信息公开工作年度报告 (GB/T 9704 7.3.1).
@@ -42,24 +69,54 @@ fn title_parts(res: &Resolved) -> Vec<String> {
 }
 
 fn paragraph(runs: Vec<Run>, place: String, line: u32) -> Block {
-    Block::Paragraph { runs, origin: Origin { place, line } }
+    Block::Paragraph {
+        runs,
+        origin: Origin { place, line },
+    }
 }
 
 fn text_blocks(blocks: &[report::Block], section: &str, out: &mut Vec<Block>) {
     for (i, b) in blocks.iter().enumerate() {
         let place = format!("{section} 第 {} 项", i + 1);
         match b {
-            report::Block::Para(p) => out.push(paragraph(vec![Run { role: Role::Body, text: clean(&p.value) }], place, p.pos.line)),
-            report::Block::Heading { text, level, run_in } => {
+            report::Block::Para(p) => out.push(paragraph(
+                vec![Run {
+                    role: Role::Body,
+                    text: clean(&p.value),
+                }],
+                place,
+                p.pos.line,
+            )),
+            report::Block::Heading {
+                text,
+                level,
+                run_in,
+            } => {
                 let heading = normalise_numbering(&clean(&text.value));
                 let level = level.unwrap_or_else(|| heading_level(&heading)).clamp(2, 4);
                 match run_in {
                     Some(body) => out.push(paragraph(
-                        vec![Run { role: Role::heading(level), text: heading }, Run { role: Role::Body, text: clean(&body.value) }],
+                        vec![
+                            Run {
+                                role: Role::heading(level),
+                                text: heading,
+                            },
+                            Run {
+                                role: Role::Body,
+                                text: clean(&body.value),
+                            },
+                        ],
                         place,
                         text.pos.line,
                     )),
-                    None => out.push(Block::Heading { level, text: heading, origin: Origin { place, line: text.pos.line } }),
+                    None => out.push(Block::Heading {
+                        level,
+                        text: heading,
+                        origin: Origin {
+                            place,
+                            line: text.pos.line,
+                        },
+                    }),
                 }
             }
         }
@@ -89,7 +146,12 @@ pub fn normalise_numbering(text: &str) -> String {
     if let Some(rest) = t.strip_prefix('(') {
         if let Some(close) = rest.find(')') {
             let num = &rest[..close];
-            if !num.is_empty() && num.chars().count() <= 3 && num.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c)) {
+            if !num.is_empty()
+                && num.chars().count() <= 3
+                && num
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+            {
                 return format!("（{num}）{}", rest[close + 1..].trim_start());
             }
         }
@@ -100,7 +162,12 @@ pub fn normalise_numbering(text: &str) -> String {
 /// Removes zero-width and BOM characters and turns tabs into spaces; trims.
 pub fn clean(s: &str) -> String {
     s.chars()
-        .filter(|c| !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\r'))
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\r'
+            )
+        })
         .map(|c| if c == '\t' { ' ' } else { c })
         .collect::<String>()
         .trim()
@@ -115,12 +182,19 @@ fn table(res: &Resolved, t: &format::Table) -> Table {
         .map(|row| {
             row.iter()
                 .map(|e| match e {
-                    Entry::Merged { row, col } => GridEntry::Merged { row: *row, col: *col },
+                    Entry::Merged { row, col } => GridEntry::Merged {
+                        row: *row,
+                        col: *col,
+                    },
                     Entry::Cell(c) => {
                         let (text, place) = match &c.content {
-                            CellContent::Text(s) => (s.clone(), format!("{}表头“{}”", t.def.name, s)),
+                            CellContent::Text(s) => {
+                                (s.clone(), format!("{}表头“{}”", t.def.name, s))
+                            }
                             CellContent::Value(r, col) => (
-                                values.and_then(|v| v.get(&(r.clone(), col.clone()))).map_or_else(String::new, |v| v.number.display()),
+                                values
+                                    .and_then(|v| v.get(&(r.clone(), col.clone())))
+                                    .map_or_else(String::new, |v| v.number.display()),
                                 t.cell_name(r, col),
                             ),
                         };
@@ -130,13 +204,24 @@ fn table(res: &Resolved, t: &format::Table) -> Table {
                             CellRole::Label => CellKind::Label,
                             CellRole::Value => CellKind::Number,
                         };
-                        GridEntry::Cell(Cell { text, colspan: c.colspan, rowspan: c.rowspan, kind, origin: Origin { place, line: 0 } })
+                        GridEntry::Cell(Cell {
+                            text,
+                            colspan: c.colspan,
+                            rowspan: c.rowspan,
+                            kind,
+                            origin: Origin { place, line: 0 },
+                        })
                     }
                 })
                 .collect()
         })
         .collect();
-    Table { name: t.def.name.clone(), columns: t.def.grid_columns, header_rows: t.def.header_rows, grid }
+    Table {
+        name: t.def.name.clone(),
+        columns: t.def.grid_columns,
+        header_rows: t.def.header_rows,
+        grid,
+    }
 }
 
 #[cfg(test)]

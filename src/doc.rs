@@ -46,8 +46,17 @@ pub enum Role {
 
 impl Role {
     /// Every role, in style-file order.
-    pub const ALL: [Role; 9] =
-        [Role::Title, Role::Heading1, Role::Heading2, Role::Heading3, Role::Heading4, Role::Body, Role::Table, Role::PageNumber, Role::Signature];
+    pub const ALL: [Role; 9] = [
+        Role::Title,
+        Role::Heading1,
+        Role::Heading2,
+        Role::Heading3,
+        Role::Heading4,
+        Role::Body,
+        Role::Table,
+        Role::PageNumber,
+        Role::Signature,
+    ];
 
     /// The key of the role in a style file.
     pub fn key(self) -> &'static str {
@@ -191,10 +200,21 @@ impl Document {
             match b {
                 Block::Title { parts } => {
                     for p in parts {
-                        out.push((Role::Title, p.as_str(), Origin { place: "标题".into(), line: 0 }));
+                        out.push((
+                            Role::Title,
+                            p.as_str(),
+                            Origin {
+                                place: "标题".into(),
+                                line: 0,
+                            },
+                        ));
                     }
                 }
-                Block::Heading { level, text, origin } => out.push((Role::heading(*level), text.as_str(), origin.clone())),
+                Block::Heading {
+                    level,
+                    text,
+                    origin,
+                } => out.push((Role::heading(*level), text.as_str(), origin.clone())),
                 Block::Paragraph { runs, origin } => {
                     for r in runs {
                         out.push((r.role, r.text.as_str(), origin.clone()));
@@ -210,8 +230,22 @@ impl Document {
                     }
                 }
                 Block::Signature { organ, date } => {
-                    out.push((Role::Signature, organ.as_str(), Origin { place: "落款".into(), line: 0 }));
-                    out.push((Role::Signature, date.as_str(), Origin { place: "落款".into(), line: 0 }));
+                    out.push((
+                        Role::Signature,
+                        organ.as_str(),
+                        Origin {
+                            place: "落款".into(),
+                            line: 0,
+                        },
+                    ));
+                    out.push((
+                        Role::Signature,
+                        date.as_str(),
+                        Origin {
+                            place: "落款".into(),
+                            line: 0,
+                        },
+                    ));
                 }
             }
         }

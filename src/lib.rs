@@ -50,14 +50,27 @@ pub struct CheckOutcome {
 pub fn check_file(path: &Path, previous: Option<&Path>) -> CheckOutcome {
     let res = match load(path) {
         Ok(r) => r,
-        Err(d) => return CheckOutcome { diagnostics: d, exit_code: 2 },
+        Err(d) => {
+            return CheckOutcome {
+                diagnostics: d,
+                exit_code: 2,
+            }
+        }
     };
     let prev = match previous.map(load) {
         None => None,
         Some(Ok(p)) => Some(p),
-        Some(Err(d)) => return CheckOutcome { diagnostics: d, exit_code: 2 },
+        Some(Err(d)) => {
+            return CheckOutcome {
+                diagnostics: d,
+                exit_code: 2,
+            }
+        }
     };
     let diagnostics = check::run(&res, prev.as_ref());
     let exit_code = i32::from(diagnostics.iter().any(|d| d.severity == Severity::Error));
-    CheckOutcome { diagnostics, exit_code }
+    CheckOutcome {
+        diagnostics,
+        exit_code,
+    }
 }

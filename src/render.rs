@@ -61,7 +61,10 @@ pub struct RenderError {
 
 impl From<Diagnostics> for RenderError {
     fn from(diagnostics: Diagnostics) -> Self {
-        RenderError { diagnostics, exit_code: 2 }
+        RenderError {
+            diagnostics,
+            exit_code: 2,
+        }
     }
 }
 
@@ -71,7 +74,12 @@ pub fn source_date_epoch() -> Option<i64> {
 }
 
 /// Renders one report file with already loaded fonts.
-pub fn render_file(input: &Path, style: &Style, fonts: &FontSet, opts: &RenderOptions) -> Result<Rendered, RenderError> {
+pub fn render_file(
+    input: &Path,
+    style: &Style,
+    fonts: &FontSet,
+    opts: &RenderOptions,
+) -> Result<Rendered, RenderError> {
     let res = crate::load(input)?;
     let prev = match &opts.previous {
         Some(p) => Some(crate::load(p)?),
@@ -79,36 +87,59 @@ pub fn render_file(input: &Path, style: &Style, fonts: &FontSet, opts: &RenderOp
     };
     let diagnostics = check::run(&res, prev.as_ref());
     if has_errors(&diagnostics) && !opts.force {
-        return Err(RenderError { diagnostics, exit_code: 1 });
+        return Err(RenderError {
+            diagnostics,
+            exit_code: 1,
+        });
     }
     let doc = crate::compose::compose(&res);
-    let stem = input.file_stem().map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
     let dir = match &opts.out_dir {
         Some(d) => d.clone(),
-        None => input.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        None => input
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
     };
     // Produce every output in memory first: nothing is written unless all of them succeed.
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if opts.outputs != Outputs::Docx {
         let pages = crate::typeset::typeset(&doc, style, fonts)?;
-        let meta = pdf::PdfMeta { title: doc.title.clone(), author: doc.author.clone(), epoch: opts.epoch };
-        files.push((dir.join(format!("{stem}.pdf")), pdf::write(&pages, fonts, &meta)?));
+        let meta = pdf::PdfMeta {
+            title: doc.title.clone(),
+            author: doc.author.clone(),
+            epoch: opts.epoch,
+        };
+        files.push((
+            dir.join(format!("{stem}.pdf")),
+            pdf::write(&pages, fonts, &meta)?,
+        ));
     }
     if opts.outputs != Outputs::Pdf {
         let mut dopts = opts.docx.clone();
         dopts.epoch = dopts.epoch.or(opts.epoch);
-        files.push((dir.join(format!("{stem}.docx")), docx::write(&doc, style, &dopts)?));
+        files.push((
+            dir.join(format!("{stem}.docx")),
+            docx::write(&doc, style, &dopts)?,
+        ));
     }
     // A target that is a folder fails before anything is written, so no output is left half done.
     if let Some((path, _)) = files.iter().find(|(p, _)| p.is_dir()) {
-        return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹").in_file(Some(path)).with_hint("请换一个输出文件夹，或删去同名文件夹")].into());
+        return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹")
+            .in_file(Some(path))
+            .with_hint("请换一个输出文件夹，或删去同名文件夹")]
+        .into());
     }
     let mut written = Vec::new();
     for (path, bytes) in files {
         write_atomic(&path, &bytes)?;
         written.push(path);
     }
-    Ok(Rendered { written, diagnostics })
+    Ok(Rendered {
+        written,
+        diagnostics,
+    })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
@@ -119,10 +150,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostics> {
             .with_hint("请检查输出文件夹是否存在、是否有写入权限，以及文件是否正被其他程序（如 WPS、Word）打开")]
     };
     if path.is_dir() {
-        return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹").in_file(Some(path)).with_hint("请换一个输出文件夹，或删去同名文件夹")]);
+        return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹")
+            .in_file(Some(path))
+            .with_hint("请换一个输出文件夹，或删去同名文件夹")]);
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(&format!("{TEMP_PREFIX}{}-", std::process::id())).suffix(".tmp").tempfile_in(dir).map_err(|e| fail("在输出文件夹中创建文件", e))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| fail("在输出文件夹中创建文件", e))?;
     tmp.write_all(bytes).map_err(|e| fail("写入文件", e))?;
     tmp.as_file().sync_all().map_err(|e| fail("写入文件", e))?;
     tmp.persist(path).map_err(|e| fail("保存文件", e.error))?;
@@ -134,10 +174,14 @@ const TEMP_PREFIX: &str = ".gongkai-";
 
 /// Removes temporary files that a killed earlier run left in `dir` (their process no longer exists).
 pub fn clean_stale_temps(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else { continue };
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+            continue;
+        };
         if !name.ends_with(".tmp") {
             continue;
         }
@@ -146,7 +190,12 @@ pub fn clean_stale_temps(dir: &Path) {
             Some(p) if p == std::process::id() => true,
             Some(p) if cfg!(target_os = "linux") => Path::new(&format!("/proc/{p}")).exists(),
             // Elsewhere: only files older than an hour are surely abandoned.
-            _ => e.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_none_or(|age| age.as_secs() < 3600),
+            _ => e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_none_or(|age| age.as_secs() < 3600),
         };
         if !alive {
             let _ = std::fs::remove_file(e.path());

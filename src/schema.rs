@@ -25,10 +25,19 @@ pub fn schema(formats: &[Format]) -> Value {
         ]
     });
     let mut props = Map::new();
-    props.insert("organ".into(), json!({"description": "机关名称", "type": "string", "minLength": 1}));
-    props.insert("year".into(), json!({"description": "报告年度", "type": "integer", "minimum": 2008, "maximum": 2100}));
+    props.insert(
+        "organ".into(),
+        json!({"description": "机关名称", "type": "string", "minLength": 1}),
+    );
+    props.insert(
+        "year".into(),
+        json!({"description": "报告年度", "type": "integer", "minimum": 2008, "maximum": 2100}),
+    );
     props.insert("format".into(), json!({"description": "国家格式（通常不填，按年度自动选择）", "type": ["string", "integer"], "enum": formats.iter().map(|f| json!(f.id)).chain(formats.iter().filter_map(|f| f.id.parse::<i64>().ok().map(|n| json!(n)))).collect::<Vec<_>>()}));
-    props.insert("title".into(), json!({"description": "标题（通常不填，由机关名称和年度生成）", "type": "string"}));
+    props.insert(
+        "title".into(),
+        json!({"description": "标题（通常不填，由机关名称和年度生成）", "type": "string"}),
+    );
     props.insert("lead".into(), json!({"description": "导语段落", "anyOf": [text, {"type": "array", "items": {"type": "string"}}]}));
     props.insert("signature".into(), json!({"description": "落款", "type": "object", "additionalProperties": false, "required": ["date"], "properties": {
         "organ": {"type": "string", "description": "署名"},
@@ -39,18 +48,31 @@ pub fn schema(formats: &[Format]) -> Value {
             let entry = match &s.table {
                 None => {
                     let mut p = paragraphs.clone();
-                    p["description"] = json!(format!("{}：{}", s.heading, s.what.as_deref().unwrap_or("")));
+                    p["description"] = json!(format!(
+                        "{}：{}",
+                        s.heading,
+                        s.what.as_deref().unwrap_or("")
+                    ));
                     p
                 }
                 Some(tid) => {
                     let t = f.table(tid).expect("validated format");
-                    let mut rows = props.get(&s.id).and_then(|v| v["properties"].as_object().cloned()).unwrap_or_default();
+                    let mut rows = props
+                        .get(&s.id)
+                        .and_then(|v| v["properties"].as_object().cloned())
+                        .unwrap_or_default();
                     for r in &t.def.rows {
                         let cols = t.row_columns(&r.id);
                         let cell = |k: ValueKind| match k {
-                            ValueKind::Count => json!({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": "^[0-9０-９,，]+$"}, {"type": "null"}]}),
-                            ValueKind::Signed => json!({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[-+－＋]?[0-9０-９,，]+$"}, {"type": "null"}]}),
-                            ValueKind::Amount => json!({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": "^[0-9０-９,，]+([.．][0-9０-９]+)?$"}, {"type": "null"}]}),
+                            ValueKind::Count => {
+                                json!({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": "^[0-9０-９,，]+$"}, {"type": "null"}]})
+                            }
+                            ValueKind::Signed => {
+                                json!({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[-+－＋]?[0-9０-９,，]+$"}, {"type": "null"}]})
+                            }
+                            ValueKind::Amount => {
+                                json!({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": "^[0-9０-９,，]+([.．][0-9０-９]+)?$"}, {"type": "null"}]})
+                            }
                         };
                         // A row present in several formats (表二 rows) accepts the columns of each.
                         let prev = rows.get(&r.id).cloned();
@@ -64,16 +86,34 @@ pub fn schema(formats: &[Format]) -> Value {
                             colprops.insert(c.id.clone(), v);
                         }
                         let n = cols.len();
-                        let prev_min = prev.as_ref().and_then(|p| p["anyOf"][1]["minItems"].as_u64()).unwrap_or(u64::MAX) as usize;
-                        let prev_max = prev.as_ref().and_then(|p| p["anyOf"][1]["maxItems"].as_u64()).unwrap_or(0) as usize;
+                        let prev_min = prev
+                            .as_ref()
+                            .and_then(|p| p["anyOf"][1]["minItems"].as_u64())
+                            .unwrap_or(u64::MAX) as usize;
+                        let prev_max = prev
+                            .as_ref()
+                            .and_then(|p| p["anyOf"][1]["maxItems"].as_u64())
+                            .unwrap_or(0) as usize;
                         let mut alts = vec![
                             json!({"type": "object", "additionalProperties": false, "properties": colprops}),
                             json!({"type": "array", "minItems": n.saturating_sub(1).max(1).min(prev_min), "maxItems": n.max(prev_max), "items": {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}]}}),
                         ];
-                        if n == 1 || prev.as_ref().is_some_and(|p| p["anyOf"].as_array().is_some_and(|a| a.len() > 2)) {
+                        if n == 1
+                            || prev
+                                .as_ref()
+                                .is_some_and(|p| p["anyOf"].as_array().is_some_and(|a| a.len() > 2))
+                        {
                             alts.push(cell(cols[0].kind));
                         }
-                        let desc = format!("{}：{}（{}）", t.def.name, r.name, cols.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" / "));
+                        let desc = format!(
+                            "{}：{}（{}）",
+                            t.def.name,
+                            r.name,
+                            cols.iter()
+                                .map(|c| c.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" / ")
+                        );
                         rows.insert(r.id.clone(), json!({"description": desc, "anyOf": alts}));
                     }
                     json!({"description": format!("{}（{}）", s.heading, t.def.name), "type": "object", "additionalProperties": false, "properties": rows})

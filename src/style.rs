@@ -10,7 +10,10 @@ use crate::doc::Role;
 /// The style files compiled into the binary, sorted by id.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("gbt9704", include_str!("../layouts/styles/gbt9704.yaml")),
-    ("notice-board", include_str!("../layouts/styles/notice-board.yaml")),
+    (
+        "notice-board",
+        include_str!("../layouts/styles/notice-board.yaml"),
+    ),
 ];
 
 /// Millimetres → points.
@@ -158,7 +161,10 @@ impl Style {
 
     /// The built-in style with this id.
     pub fn builtin(id: &str) -> Option<Style> {
-        BUILTIN.iter().find(|(i, _)| *i == id).and_then(|(_, t)| Style::from_yaml(t).ok())
+        BUILTIN
+            .iter()
+            .find(|(i, _)| *i == id)
+            .and_then(|(_, t)| Style::from_yaml(t).ok())
     }
 
     /// The style of a role.
@@ -203,8 +209,16 @@ mod tests {
             Style::builtin(id).unwrap_or_else(|| panic!("style {id} loads"));
         }
         let s = Style::builtin("gbt9704").unwrap();
-        assert!((s.char_pitch_pt() - 15.79).abs() < 0.01, "{}", s.char_pitch_pt());
-        assert!((s.line_pitch_pt() - 28.99).abs() < 0.01, "{}", s.line_pitch_pt());
+        assert!(
+            (s.char_pitch_pt() - 15.79).abs() < 0.01,
+            "{}",
+            s.char_pitch_pt()
+        );
+        assert!(
+            (s.line_pitch_pt() - 28.99).abs() < 0.01,
+            "{}",
+            s.line_pitch_pt()
+        );
         let n = Style::builtin("notice-board").unwrap();
         assert!(n.role(Role::Body).size_pt >= 18.0);
         assert_eq!(n.page.margin_left_mm, n.page.margin_right_mm);

@@ -31,14 +31,27 @@ pub fn template(format: &Format, input: &TemplateInput) -> String {
     let carried = input.previous.map(|p| carry(format, p)).unwrap_or_default();
     let mut o = String::new();
     let y = input.year;
-    o.push_str(&format!("# yaml-language-server: $schema={}\n", input.schema_ref));
-    o.push_str("# （编辑器补全与检查：在本文件所在文件夹运行 gongkai schema > gongkai.schema.json）\n");
-    o.push_str(&format!("# {}{}年政府信息公开工作年度报告（{}，{}）\n", input.organ, y, format.name, format.issued_by));
+    o.push_str(&format!(
+        "# yaml-language-server: $schema={}\n",
+        input.schema_ref
+    ));
+    o.push_str(
+        "# （编辑器补全与检查：在本文件所在文件夹运行 gongkai schema > gongkai.schema.json）\n",
+    );
+    o.push_str(&format!(
+        "# {}{}年政府信息公开工作年度报告（{}，{}）\n",
+        input.organ, y, format.name, format.issued_by
+    ));
     o.push_str("# 填写说明：“#”后面是说明，不会印出来。段落前加“- ”；小标题写成“- heading: （一）标题”，\n");
     o.push_str("# 小标题后紧接正文时再加一行“text: 正文”。表格没有发生的事项填 0；总计由程序算出，不必填写。\n");
     o.push_str("# 填好后运行：gongkai check 本文件   通过后运行：gongkai render 本文件\n\n");
-    o.push_str(&format!("organ: {}          # 机关名称（标题和落款用）\n", yaml_str(input.organ)));
-    o.push_str(&format!("year: {y}                            # 报告年度（统计年度）\n\n"));
+    o.push_str(&format!(
+        "organ: {}          # 机关名称（标题和落款用）\n",
+        yaml_str(input.organ)
+    ));
+    o.push_str(&format!(
+        "year: {y}                            # 报告年度（统计年度）\n\n"
+    ));
     o.push_str("lead:                                 # 导语：标题下、“一、总体情况”前的说明段落（可删去）\n");
     let lead: Vec<String> = match input.previous {
         Some(p) if !p.report.lead.is_empty() => {
@@ -56,28 +69,50 @@ pub fn template(format: &Format, input: &TemplateInput) -> String {
     for s in &format.sections {
         match &s.table {
             None => {
-                o.push_str(&format!("{}:{}# {}\n", s.id, pad(s.id.len() + 1, 38), s.heading));
+                o.push_str(&format!(
+                    "{}:{}# {}\n",
+                    s.id,
+                    pad(s.id.len() + 1, 38),
+                    s.heading
+                ));
                 if let Some(w) = &s.what {
                     o.push_str(&format!("  # 应写：{w}\n"));
                 }
                 if s.id == "problems" {
                     if let Some(p) = input.previous {
-                        o.push_str(&format!("  # 上年度（{}）报告所列问题和改进措施，请写明落实情况：\n", p.report.year.value));
+                        o.push_str(&format!(
+                            "  # 上年度（{}）报告所列问题和改进措施，请写明落实情况：\n",
+                            p.report.year.value
+                        ));
                         for b in p.text("problems") {
                             let t = match b {
                                 Block::Para(p) => p.value.clone(),
-                                Block::Heading { text, run_in, .. } => format!("{}{}", text.value, run_in.as_ref().map_or("", |r| r.value.as_str())),
+                                Block::Heading { text, run_in, .. } => format!(
+                                    "{}{}",
+                                    text.value,
+                                    run_in.as_ref().map_or("", |r| r.value.as_str())
+                                ),
                             };
                             o.push_str(&format!("  #   {t}\n"));
                         }
                     }
                 }
-                let placeholder = if s.id == "other" && format.id != "2019" { "本年度未收取信息处理费。" } else { PLACEHOLDER };
+                let placeholder = if s.id == "other" && format.id != "2019" {
+                    "本年度未收取信息处理费。"
+                } else {
+                    PLACEHOLDER
+                };
                 o.push_str(&format!("  - {placeholder}\n\n"));
             }
             Some(tid) => {
                 let t = format.table(tid).expect("validated format");
-                o.push_str(&format!("{}:{}# {}（{}）\n", s.id, pad(s.id.len() + 1, 38), s.heading, t.def.name));
+                o.push_str(&format!(
+                    "{}:{}# {}（{}）\n",
+                    s.id,
+                    pad(s.id.len() + 1, 38),
+                    s.heading,
+                    t.def.name
+                ));
                 table_rows(format, t, &carried, &mut o);
                 o.push('\n');
             }
@@ -109,18 +144,45 @@ fn yaml_str(s: &str) -> String {
     }
 }
 
-fn table_rows(format: &Format, t: &Table, carried: &BTreeMap<(String, String, String), Number>, o: &mut String) {
+fn table_rows(
+    format: &Format,
+    t: &Table,
+    carried: &BTreeMap<(String, String, String), Number>,
+    o: &mut String,
+) {
     let computable = crate::check::computable_cells(format);
-    let is_total = |r: &str, c: &str| computable.contains(&(t.def.id.clone(), r.to_string(), c.to_string()));
+    let is_total =
+        |r: &str, c: &str| computable.contains(&(t.def.id.clone(), r.to_string(), c.to_string()));
     let width = t.def.rows.iter().map(|r| r.id.len()).max().unwrap_or(0) + 1;
-    let cols_of = |r: &str| t.row_columns(r).into_iter().filter(|c| !is_total(r, &c.id)).collect::<Vec<_>>();
-    let filled: Vec<_> = t.def.rows.iter().filter(|r| !cols_of(&r.id).is_empty()).collect();
+    let cols_of = |r: &str| {
+        t.row_columns(r)
+            .into_iter()
+            .filter(|c| !is_total(r, &c.id))
+            .collect::<Vec<_>>()
+    };
+    let filled: Vec<_> = t
+        .def
+        .rows
+        .iter()
+        .filter(|r| !cols_of(&r.id).is_empty())
+        .collect();
     let uniform = filled.windows(2).all(|w| {
-        cols_of(&w[0].id).iter().map(|c| &c.id).collect::<Vec<_>>() == cols_of(&w[1].id).iter().map(|c| &c.id).collect::<Vec<_>>()
+        cols_of(&w[0].id).iter().map(|c| &c.id).collect::<Vec<_>>()
+            == cols_of(&w[1].id).iter().map(|c| &c.id).collect::<Vec<_>>()
     });
     if uniform {
-        let names: Vec<&str> = filled.first().map(|r| cols_of(&r.id)).unwrap_or_default().iter().map(|c| c.name.as_str()).collect();
-        o.push_str(&format!("  # 每行 {} 个数，依次为：{}（总计由程序算出）\n", names.len(), names.join(", ")));
+        let names: Vec<&str> = filled
+            .first()
+            .map(|r| cols_of(&r.id))
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        o.push_str(&format!(
+            "  # 每行 {} 个数，依次为：{}（总计由程序算出）\n",
+            names.len(),
+            names.join(", ")
+        ));
     }
     let mut last_caption = String::new();
     for r in &t.def.rows {
@@ -134,20 +196,52 @@ fn table_rows(format: &Format, t: &Table, carried: &BTreeMap<(String, String, St
         }
         let cols = cols_of(&r.id);
         if cols.is_empty() {
-            o.push_str(&format!("  # {}：{}——由程序按各项之和算出，不必填写\n", r.id, r.name));
+            o.push_str(&format!(
+                "  # {}：{}——由程序按各项之和算出，不必填写\n",
+                r.id, r.name
+            ));
             continue;
         }
-        let val = |c: &str| carried.get(&(t.def.id.clone(), r.id.clone(), c.to_string())).map_or("0".to_string(), |n| n.display());
+        let val = |c: &str| {
+            carried
+                .get(&(t.def.id.clone(), r.id.clone(), c.to_string()))
+                .map_or("0".to_string(), |n| n.display())
+        };
         let body = if cols.len() == 1 && !uniform {
             val(&cols[0].id)
         } else if uniform {
-            format!("[{}]", cols.iter().map(|c| val(&c.id)).collect::<Vec<_>>().join(", "))
+            format!(
+                "[{}]",
+                cols.iter()
+                    .map(|c| val(&c.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         } else {
-            format!("{{{}}}", cols.iter().map(|c| format!("{}: {}", c.id, val(&c.id))).collect::<Vec<_>>().join(", "))
+            format!(
+                "{{{}}}",
+                cols.iter()
+                    .map(|c| format!("{}: {}", c.id, val(&c.id)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         let line = format!("  {}:{}{}", r.id, " ".repeat(width - r.id.len() + 1), body);
-        let carried_note = if cols.iter().any(|c| carried.contains_key(&(t.def.id.clone(), r.id.clone(), c.id.clone()))) { "（已从上年报告带入）" } else { "" };
-        o.push_str(&format!("{}{}# {}{}\n", line, pad(line.chars().count(), 46), r.name, carried_note));
+        let carried_note = if cols
+            .iter()
+            .any(|c| carried.contains_key(&(t.def.id.clone(), r.id.clone(), c.id.clone())))
+        {
+            "（已从上年报告带入）"
+        } else {
+            ""
+        };
+        o.push_str(&format!(
+            "{}{}# {}{}\n",
+            line,
+            pad(line.chars().count(), 46),
+            r.name,
+            carried_note
+        ));
     }
 }
 
@@ -167,10 +261,16 @@ fn caption_above(t: &Table, row: &str) -> Option<String> {
 pub fn carry(format: &Format, previous: &Resolved) -> BTreeMap<(String, String, String), Number> {
     let mut out = BTreeMap::new();
     for rule in format.rules.iter().filter(|r| r.is_cross_year()) {
-        let Some(table) = format.table(&rule.table) else { continue };
-        let Some(pt) = previous.format.table(&rule.table) else { continue };
+        let Some(table) = format.table(&rule.table) else {
+            continue;
+        };
+        let Some(pt) = previous.format.table(&rule.table) else {
+            continue;
+        };
         for inst in rule.instances(table).unwrap_or_default() {
-            let [left] = inst.left.as_slice() else { continue };
+            let [left] = inst.left.as_slice() else {
+                continue;
+            };
             if left.previous || left.negative {
                 continue;
             }
@@ -178,12 +278,17 @@ pub fn carry(format: &Format, previous: &Resolved) -> BTreeMap<(String, String, 
             let mut ok = true;
             for t in inst.right.iter().filter(|t| t.previous) {
                 match previous.value(&rule.table, &t.row, &t.column) {
-                    Some(v) if pt.has_value(&t.row, &t.column) => sum = sum.add(if t.negative { v.number.neg() } else { v.number }),
+                    Some(v) if pt.has_value(&t.row, &t.column) => {
+                        sum = sum.plus(if t.negative { v.number.negated() } else { v.number })
+                    }
                     _ => ok = false,
                 }
             }
             if ok {
-                out.insert((rule.table.clone(), left.row.clone(), left.column.clone()), sum);
+                out.insert(
+                    (rule.table.clone(), left.row.clone(), left.column.clone()),
+                    sum,
+                );
             }
         }
     }

@@ -12,15 +12,27 @@ fn root() -> &'static Path {
 }
 
 fn gongkai(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai")).current_dir(root()).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn render_into(input: &Path, out: &Path) -> Output {
-    gongkai(&["render", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--bundled-fonts"])
+    gongkai(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--bundled-fonts",
+    ])
 }
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(dir).map(|r| r.map(|e| e.unwrap().path()).collect()).unwrap_or_default();
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .map(|r| r.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
     v.sort();
     v
 }
@@ -66,7 +78,10 @@ fn expect(name: &str, input: &Path, exit: i32, messages: &[&str]) -> Option<Stri
 }
 
 fn header(text: &str, key: &str) -> Vec<String> {
-    text.lines().take_while(|l| l.starts_with('#')).filter_map(|l| l.strip_prefix(&format!("# {key}: ")).map(str::to_string)).collect()
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix(&format!("# {key}: ")).map(str::to_string))
+        .collect()
 }
 
 #[test]
@@ -82,7 +97,12 @@ fn static_bad_inputs() {
         let exit: i32 = header(&text, "exit")[0].parse().unwrap();
         let msgs = header(&text, "message");
         let msgs: Vec<&str> = msgs.iter().map(String::as_str).collect();
-        failures.extend(expect(&f.file_name().unwrap().to_string_lossy(), &f, exit, &msgs));
+        failures.extend(expect(
+            &f.file_name().unwrap().to_string_lossy(),
+            &f,
+            exit,
+            &msgs,
+        ));
     }
     assert!(n >= 29, "only {n} static cases");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -115,10 +135,17 @@ fn generated_bad_inputs() {
     case("bom-crlf.yaml", crlf.as_bytes(), 0, &[]);
     // One paragraph of 1 MB renders, paginated.
     let para = "我镇严格按照县委、县政府的总体部署推进政务公开工作，".repeat(1024 * 1024 / 78 + 1);
-    let long = sample().replace("  - 全年回应公众关注热点或重大舆情数0次。", &format!("  - {para}"));
+    let long = sample().replace(
+        "  - 全年回应公众关注热点或重大舆情数0次。",
+        &format!("  - {para}"),
+    );
     case("long-paragraph.yaml", long.as_bytes(), 0, &[]);
     // 500 paragraphs render.
-    let many: String = (0..500).map(|i| format!("  - 第{i}段：全年回应公众关注热点或重大舆情数0次，政务公开工作有序推进。\n")).collect();
+    let many: String = (0..500)
+        .map(|i| {
+            format!("  - 第{i}段：全年回应公众关注热点或重大舆情数0次，政务公开工作有序推进。\n")
+        })
+        .collect();
     let many = sample().replace("  - 全年回应公众关注热点或重大舆情数0次。\n", &many);
     case("many-paragraphs.yaml", many.as_bytes(), 0, &[]);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -134,15 +161,38 @@ fn paths_that_are_wrong() {
     // A folder given to check.
     let o = gongkai(&["check", "samples"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("文件夹"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("文件夹"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // An output folder that cannot be created.
-    let o = gongkai(&["render", "samples/liwang-2020.yaml", "-o", "/proc/gongkai-out", "--bundled-fonts"]);
+    let o = gongkai(&[
+        "render",
+        "samples/liwang-2020.yaml",
+        "-o",
+        "/proc/gongkai-out",
+        "--bundled-fonts",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("无法创建输出文件夹"));
     // An output path that exists as a folder: nothing written, not even the other file.
     std::fs::create_dir(dir.path().join("liwang-2020.pdf")).unwrap();
-    let o = gongkai(&["render", "samples/liwang-2020.yaml", "-o", dir.path().to_str().unwrap(), "--bundled-fonts"]);
+    let o = gongkai(&[
+        "render",
+        "samples/liwang-2020.yaml",
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--bundled-fonts",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("输出路径是一个文件夹"), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(files_in(dir.path()), vec![dir.path().join("liwang-2020.pdf")]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("输出路径是一个文件夹"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        vec![dir.path().join("liwang-2020.pdf")]
+    );
 }

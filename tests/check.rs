@@ -31,7 +31,15 @@ fn samples_pass() {
 fn carried_over_sample_passes_r5() {
     // qinghe-2021 carries over a 2020 report whose 结转 matches; the 2019-format liwang sample has all
     // zeros, so R5 against it must fail exactly on the two carried columns.
-    let out = bin().args(["check", "samples/qinghe-2021.yaml", "--previous", "samples/liwang-2020.yaml"]).output().unwrap();
+    let out = bin()
+        .args([
+            "check",
+            "samples/qinghe-2021.yaml",
+            "--previous",
+            "samples/liwang-2020.yaml",
+        ])
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("错误：表三“二、上年结转政府信息公开申请数量”行“自然人”列为 2，但上年报告“四、结转下年度继续办理”为 0"), "{err}");
@@ -42,7 +50,10 @@ fn fixtures() -> Vec<PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml") && !p.to_string_lossy().ends_with("-previous.yaml"))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "yaml")
+                && !p.to_string_lossy().ends_with("-previous.yaml")
+        })
         .collect();
     v.sort();
     v
@@ -63,13 +74,19 @@ fn each_fixture_yields_exactly_its_diagnostics() {
         }
         let out = cmd.output().unwrap();
         let code = out.status.code();
-        let want_code: i32 = header(&f, "exit").expect("fixture has # exit:").parse().unwrap();
+        let want_code: i32 = header(&f, "exit")
+            .expect("fixture has # exit:")
+            .parse()
+            .unwrap();
         let got = String::from_utf8_lossy(&out.stderr).into_owned();
         let exp_path = f.with_extension("expected");
         if std::env::var_os("UPDATE").is_some() || !exp_path.exists() {
             std::fs::write(&exp_path, &got).unwrap();
             if std::env::var_os("UPDATE").is_none() {
-                failures.push(format!("{rel}: wrote a new reference {}, review it", exp_path.display()));
+                failures.push(format!(
+                    "{rel}: wrote a new reference {}, review it",
+                    exp_path.display()
+                ));
             }
             continue;
         }
@@ -78,7 +95,9 @@ fn each_fixture_yields_exactly_its_diagnostics() {
             failures.push(format!("{rel}: exit {code:?}, want {want_code}\n{got}"));
         }
         if got != want {
-            failures.push(format!("{rel}: diagnostics differ\n--- want\n{want}--- got\n{got}"));
+            failures.push(format!(
+                "{rel}: diagnostics differ\n--- want\n{want}--- got\n{got}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

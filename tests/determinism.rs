@@ -13,14 +13,24 @@ fn render(cwd: &Path, inputs: &[PathBuf], out: &Path, extra: &[&str]) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
     c.current_dir(cwd).arg("render");
     c.args(inputs);
-    c.args(["-o", out.to_str().unwrap(), "--bundled-fonts"]).args(extra).env_remove("SOURCE_DATE_EPOCH");
+    c.args(["-o", out.to_str().unwrap(), "--bundled-fonts"])
+        .args(extra)
+        .env_remove("SOURCE_DATE_EPOCH");
     let o = c.output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
 fn same_bytes_from_two_directories_and_thread_counts() {
-    let samples = vec![root().join("samples/liwang-2020.yaml"), root().join("samples/qinghe-2021.yaml")];
+    let samples = vec![
+        root().join("samples/liwang-2020.yaml"),
+        root().join("samples/qinghe-2021.yaml"),
+    ];
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     render(root(), &samples, a.path(), &["-j", "1"]);
@@ -39,17 +49,32 @@ fn source_date_epoch_sets_the_dates() {
     let out = tempfile::tempdir().unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .current_dir(root())
-        .args(["render", "samples/qinghe-2021.yaml", "-o", out.path().to_str().unwrap(), "--bundled-fonts"])
+        .args([
+            "render",
+            "samples/qinghe-2021.yaml",
+            "-o",
+            out.path().to_str().unwrap(),
+            "--bundled-fonts",
+        ])
         .env("SOURCE_DATE_EPOCH", "1642636800") // 2022-01-20T00:00:00Z
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let pdf = std::fs::read(out.path().join("qinghe-2021.pdf")).unwrap();
-    assert!(String::from_utf8_lossy(&pdf).contains("20220120"), "PDF creation date from SOURCE_DATE_EPOCH");
+    assert!(
+        String::from_utf8_lossy(&pdf).contains("20220120"),
+        "PDF creation date from SOURCE_DATE_EPOCH"
+    );
     let docx = std::fs::read(out.path().join("qinghe-2021.docx")).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
     let mut core = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core)
+        .unwrap();
     assert!(core.contains("2022-01-20T00:00:00Z"), "{core}");
 }
 
@@ -68,7 +93,13 @@ fn sigkill_mid_render_leaves_nothing_partial() {
         std::fs::write(inputs.join(format!("r{i:02}.yaml")), &text).unwrap();
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["render", inputs.to_str().unwrap(), "-o", out.to_str().unwrap(), "--bundled-fonts"])
+        .args([
+            "render",
+            inputs.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--bundled-fonts",
+        ])
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -85,11 +116,18 @@ fn sigkill_mid_render_leaves_nothing_partial() {
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         if name.ends_with(".pdf") {
             let b = std::fs::read(&p).unwrap();
-            assert!(b.windows(5).rev().take(64).any(|w| w == b"%%EOF"), "{name} is partial");
+            assert!(
+                b.windows(5).rev().take(64).any(|w| w == b"%%EOF"),
+                "{name} is partial"
+            );
         } else if name.ends_with(".docx") {
-            zip::ZipArchive::new(std::fs::File::open(&p).unwrap()).unwrap_or_else(|e| panic!("{name} is partial: {e}"));
+            zip::ZipArchive::new(std::fs::File::open(&p).unwrap())
+                .unwrap_or_else(|e| panic!("{name} is partial: {e}"));
         } else {
-            assert!(name.starts_with(".gongkai-") && name.ends_with(".tmp"), "unexpected file {name}");
+            assert!(
+                name.starts_with(".gongkai-") && name.ends_with(".tmp"),
+                "unexpected file {name}"
+            );
         }
     }
     // The next run completes and removes what the killed one left.
@@ -97,6 +135,10 @@ fn sigkill_mid_render_leaves_nothing_partial() {
     std::fs::create_dir(&one).unwrap();
     std::fs::copy(inputs.join("r00.yaml"), one.join("r00.yaml")).unwrap();
     render(root(), &[one.join("r00.yaml")], &out, &[]);
-    let stray: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".tmp")).collect();
+    let stray: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
     assert!(stray.is_empty(), "stray temporary files: {stray:?}");
 }

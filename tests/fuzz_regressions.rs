@@ -8,13 +8,24 @@ use gongkai::style::Style;
 fn saved_fuzz_inputs_do_not_panic() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions");
     let style = Style::builtin("gbt9704").unwrap();
-    let fonts = FontSet::load(&style, &FontOptions { font_dirs: vec![], bundled_only: true }).ok();
+    let fonts = FontSet::load(
+        &style,
+        &FontOptions {
+            font_dirs: vec![],
+            bundled_only: true,
+        },
+    )
+    .ok();
     let mut n = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let data = std::fs::read(e.unwrap().path()).unwrap();
         n += 1;
-        let Ok(rep) = gongkai::report::load_bytes(&data, None) else { continue };
-        let Ok(res) = gongkai::check::resolve(rep) else { continue };
+        let Ok(rep) = gongkai::report::load_bytes(&data, None) else {
+            continue;
+        };
+        let Ok(res) = gongkai::check::resolve(rep) else {
+            continue;
+        };
         let _ = gongkai::check::run(&res, None);
         let doc = gongkai::compose::compose(&res);
         if let Some(fonts) = &fonts {

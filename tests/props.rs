@@ -7,9 +7,27 @@ use proptest::prelude::*;
 
 /// Leaf rows of 表三 in the 2021 format, in printed order.
 const LEAVES_2021: &[&str] = &[
-    "granted", "partly_granted", "secret", "prohibited", "three_safeties", "third_party", "internal_affairs", "process_info",
-    "enforcement_file", "query_matter", "not_held", "needs_creation", "unclear", "petition", "repeated", "publication", "excessive",
-    "confirmation", "overdue_correction", "overdue_fee", "other_handling",
+    "granted",
+    "partly_granted",
+    "secret",
+    "prohibited",
+    "three_safeties",
+    "third_party",
+    "internal_affairs",
+    "process_info",
+    "enforcement_file",
+    "query_matter",
+    "not_held",
+    "needs_creation",
+    "unclear",
+    "petition",
+    "repeated",
+    "publication",
+    "excessive",
+    "confirmation",
+    "overdue_correction",
+    "overdue_fee",
+    "other_handling",
 ];
 
 #[derive(Debug, Clone)]
@@ -27,7 +45,12 @@ fn numbers() -> impl Strategy<Value = Numbers> {
         prop::array::uniform6(0u32..20),
         prop::array::uniform3(prop::array::uniform4(0u32..10)),
     )
-        .prop_map(|(leaves, carried, carried_next, review)| Numbers { leaves, carried, carried_next, review })
+        .prop_map(|(leaves, carried, carried_next, review)| Numbers {
+            leaves,
+            carried,
+            carried_next,
+            review,
+        })
 }
 
 /// Rows (id → 7 values incl. total) that satisfy R1–R3; `new` absorbs the balance (kept ≥ 0 by
@@ -39,11 +62,18 @@ fn table3(n: &Numbers) -> Vec<(String, Vec<i64>)> {
         for c in 0..6 {
             result[c] += v[c] as i64;
         }
-        rows.push((id.to_string(), v.iter().map(|&x| x as i64).collect::<Vec<_>>()));
+        rows.push((
+            id.to_string(),
+            v.iter().map(|&x| x as i64).collect::<Vec<_>>(),
+        ));
     }
     let carried_next: Vec<i64> = n.carried_next.iter().map(|&x| x as i64).collect();
-    let carried: Vec<i64> = (0..6).map(|c| (n.carried[c] as i64).min(result[c] + carried_next[c])).collect();
-    let new: Vec<i64> = (0..6).map(|c| result[c] + carried_next[c] - carried[c]).collect();
+    let carried: Vec<i64> = (0..6)
+        .map(|c| (n.carried[c] as i64).min(result[c] + carried_next[c]))
+        .collect();
+    let new: Vec<i64> = (0..6)
+        .map(|c| result[c] + carried_next[c] - carried[c])
+        .collect();
     let mut all = vec![("new".to_string(), new), ("carried".to_string(), carried)];
     all.extend(rows);
     all.push(("result_total".to_string(), result.to_vec()));
@@ -60,11 +90,26 @@ fn report_yaml(rows: &[(String, Vec<i64>)], review: &[[i64; 5]; 3], text: &str) 
     y.push_str(text);
     y.push_str("\nproactive:\n  rules: {issued: 0, repealed: 0, in_force: 0}\n  normative: {issued: 1, repealed: 0, in_force: 3}\n  licensing: 5\n  penalty: 2\n  enforcement: 0\n  fees: 1.5\napplications:\n");
     for (id, v) in rows {
-        y.push_str(&format!("  {id}: [{}]\n", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")));
+        y.push_str(&format!(
+            "  {id}: [{}]\n",
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     y.push_str("review:\n");
-    for (id, v) in ["review", "direct_suit", "suit_after_review"].iter().zip(review) {
-        y.push_str(&format!("  {id}: [{}]\n", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")));
+    for (id, v) in ["review", "direct_suit", "suit_after_review"]
+        .iter()
+        .zip(review)
+    {
+        y.push_str(&format!(
+            "  {id}: [{}]\n",
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     y.push_str("problems:\n  - 无\nother:\n  - 本年度未收取信息处理费。\n");
     y
@@ -80,7 +125,11 @@ fn review(n: &Numbers) -> [[i64; 5]; 3] {
 fn errors(yaml: &str) -> Vec<String> {
     let rep = report::load_str(yaml, None).expect("valid YAML");
     let res = check::resolve(rep).expect("resolves");
-    check::run(&res, None).into_iter().filter(|d| d.is_error()).map(|d| d.message).collect()
+    check::run(&res, None)
+        .into_iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message)
+        .collect()
 }
 
 /// Text mixing CJK, ASCII, digits and punctuation.

@@ -43,7 +43,9 @@ pub struct Resolved {
 impl Resolved {
     /// The value of a cell, if known.
     pub fn value(&self, table: &str, row: &str, column: &str) -> Option<&CellValue> {
-        self.values.get(table)?.get(&(row.to_string(), column.to_string()))
+        self.values
+            .get(table)?
+            .get(&(row.to_string(), column.to_string()))
     }
     /// The text blocks of a section (empty when absent).
     pub fn text(&self, section: &str) -> &[crate::report::Block] {
@@ -61,7 +63,10 @@ impl Resolved {
     pub fn title(&self) -> String {
         match &self.report.title {
             Some(t) => t.value.clone(),
-            None => format!("{}{}年政府信息公开工作年度报告", self.report.organ.value, self.report.year.value),
+            None => format!(
+                "{}{}年政府信息公开工作年度报告",
+                self.report.organ.value, self.report.year.value
+            ),
         }
     }
 }
@@ -69,7 +74,11 @@ impl Resolved {
 /// Chooses the format and reads every table value. Errors here mean the input cannot be interpreted.
 pub fn resolve(report: Report) -> Result<Resolved, Diagnostics> {
     let path = report.path.clone();
-    let with_file = |d: Vec<Diagnostic>| d.into_iter().map(|x| x.in_file(path.as_deref())).collect::<Vec<_>>();
+    let with_file = |d: Vec<Diagnostic>| {
+        d.into_iter()
+            .map(|x| x.in_file(path.as_deref()))
+            .collect::<Vec<_>>()
+    };
     let format = choose_format(&report).map_err(|d| with_file(vec![d]))?;
     let computable = computable_cells(&format);
     let mut diags = Vec::new();
@@ -79,15 +88,28 @@ pub fn resolve(report: Report) -> Result<Resolved, Diagnostics> {
     }
     for s in &report.sections {
         let Some(def) = format.section(&s.id) else {
-            let candidates = format.sections.iter().map(|x| x.id.as_str()).chain(META_KEYS.iter().copied());
+            let candidates = format
+                .sections
+                .iter()
+                .map(|x| x.id.as_str())
+                .chain(META_KEYS.iter().copied());
             let hint = match did_you_mean(&s.id, candidates) {
                 Some(m) => format!("您是不是要写“{m}”？"),
                 None => format!(
                     "报告中可用的项：{}",
-                    META_KEYS.iter().copied().chain(format.sections.iter().map(|x| x.id.as_str())).collect::<Vec<_>>().join("、")
+                    META_KEYS
+                        .iter()
+                        .copied()
+                        .chain(format.sections.iter().map(|x| x.id.as_str()))
+                        .collect::<Vec<_>>()
+                        .join("、")
                 ),
             };
-            diags.push(Diagnostic::error("unknown-key", format!("未知的项“{}”", s.id)).at(s.pos).with_hint(hint));
+            diags.push(
+                Diagnostic::error("unknown-key", format!("未知的项“{}”", s.id))
+                    .at(s.pos)
+                    .with_hint(hint),
+            );
             continue;
         };
         match (&def.table, &s.body) {
@@ -101,15 +123,27 @@ pub fn resolve(report: Report) -> Result<Resolved, Diagnostics> {
             (Some(tid), SectionBody::Text(_)) => {
                 let table = format.table(tid).expect("validated format");
                 diags.push(
-                    Diagnostic::error("type", format!("“{}”（{}）应填写{}各行的数字，而这里是文字", s.id, def.heading, table.def.name))
-                        .at(s.pos)
-                        .with_hint("请对照模板，按“行名: {列名: 数字}”填写"),
+                    Diagnostic::error(
+                        "type",
+                        format!(
+                            "“{}”（{}）应填写{}各行的数字，而这里是文字",
+                            s.id, def.heading, table.def.name
+                        ),
+                    )
+                    .at(s.pos)
+                    .with_hint("请对照模板，按“行名: {列名: 数字}”填写"),
                 );
             }
             (None, SectionBody::Table(_)) => diags.push(
-                Diagnostic::error("type", format!("“{}”（{}）应填写文字段落，而这里是键值表", s.id, def.heading))
-                    .at(s.pos)
-                    .with_hint("每段文字前加“- ”；小标题写成“- heading: （一）标题”"),
+                Diagnostic::error(
+                    "type",
+                    format!(
+                        "“{}”（{}）应填写文字段落，而这里是键值表",
+                        s.id, def.heading
+                    ),
+                )
+                .at(s.pos)
+                .with_hint("每段文字前加“- ”；小标题写成“- heading: （一）标题”"),
             ),
             (None, SectionBody::Text(_)) => {}
         }
@@ -117,7 +151,11 @@ pub fn resolve(report: Report) -> Result<Resolved, Diagnostics> {
     if !diags.is_empty() {
         return Err(with_file(diags));
     }
-    let mut resolved = Resolved { report, format, values };
+    let mut resolved = Resolved {
+        report,
+        format,
+        values,
+    };
     compute_totals(&mut resolved);
     Ok(resolved)
 }
@@ -128,14 +166,26 @@ fn choose_format(report: &Report) -> Result<Format, Diagnostic> {
         Some(f) => {
             let id = f.value.trim_end_matches('年').trim_end_matches("版").trim();
             let Some(fmt) = format::by_id(id) else {
-                return Err(Diagnostic::error("format", format!("没有“{}”这个报告格式", f.value))
-                    .at(f.pos)
-                    .with_hint(format!("可用的格式：{}；通常不必填写 format，程序按年度自动选择", format::ids().join("、"))));
+                return Err(
+                    Diagnostic::error("format", format!("没有“{}”这个报告格式", f.value))
+                        .at(f.pos)
+                        .with_hint(format!(
+                            "可用的格式：{}；通常不必填写 format，程序按年度自动选择",
+                            format::ids().join("、")
+                        )),
+                );
             };
             if !fmt.allowed_years.contains(year) {
-                return Err(Diagnostic::error("format", format!("{year} 年度的报告不能使用 {} 年版格式", fmt.id))
-                    .at(f.pos)
-                    .with_hint(format!("{} 年版格式适用于 {} 年及以前的报告；删去 format 一行即按年度自动选择", fmt.id, fmt.allowed_years.to.unwrap_or(year))));
+                return Err(Diagnostic::error(
+                    "format",
+                    format!("{year} 年度的报告不能使用 {} 年版格式", fmt.id),
+                )
+                .at(f.pos)
+                .with_hint(format!(
+                    "{} 年版格式适用于 {} 年及以前的报告；删去 format 一行即按年度自动选择",
+                    fmt.id,
+                    fmt.allowed_years.to.unwrap_or(year)
+                )));
             }
             Ok(fmt)
         }
@@ -149,27 +199,72 @@ fn choose_format(report: &Report) -> Result<Format, Diagnostic> {
 
 type Computable = std::collections::BTreeSet<(String, String, String)>;
 
-fn read_row(table: &Table, computable: &Computable, row: &crate::report::RowValues, vals: &mut TableValues, diags: &mut Diagnostics) {
-    let is_computable = |r: &str, c: &str| computable.contains(&(table.def.id.clone(), r.to_string(), c.to_string()));
+fn read_row(
+    table: &Table,
+    computable: &Computable,
+    row: &crate::report::RowValues,
+    vals: &mut TableValues,
+    diags: &mut Diagnostics,
+) {
+    let is_computable = |r: &str, c: &str| {
+        computable.contains(&(table.def.id.clone(), r.to_string(), c.to_string()))
+    };
     let Some(rdef) = table.row(&row.id) else {
         let hint = match did_you_mean(&row.id, table.def.rows.iter().map(|r| r.id.as_str())) {
-            Some(m) => format!("您是不是要写“{m}”（{}）？", table.row(m).map_or("", |r| r.name.as_str())),
-            None => format!("{}的行：{}", table.def.name, table.def.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join("、")),
+            Some(m) => format!(
+                "您是不是要写“{m}”（{}）？",
+                table.row(m).map_or("", |r| r.name.as_str())
+            ),
+            None => format!(
+                "{}的行：{}",
+                table.def.name,
+                table
+                    .def
+                    .rows
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
         };
-        diags.push(Diagnostic::error("unknown-key", format!("{}中没有“{}”这一行", table.def.name, row.id)).at(row.pos).with_hint(hint));
+        diags.push(
+            Diagnostic::error(
+                "unknown-key",
+                format!("{}中没有“{}”这一行", table.def.name, row.id),
+            )
+            .at(row.pos)
+            .with_hint(hint),
+        );
         return;
     };
     let cols = table.row_columns(&rdef.id);
-    let mut put = |col: &format::ColumnDef, node: &Node, diags: &mut Diagnostics| match number::parse(node, col.kind) {
-        Ok(n) => {
-            vals.insert((rdef.id.clone(), col.id.clone()), CellValue { number: n, pos: node.pos, computed: false });
-        }
-        Err(number::ParseError::Empty) if is_computable(&rdef.id, &col.id) => {}
-        Err(e) => {
-            let (msg, hint) = e.describe(col.kind);
-            diags.push(Diagnostic::error("value", format!("{}{}", table.cell_name(&rdef.id, &col.id), msg)).at(node.pos).with_hint(hint));
-        }
-    };
+    let mut put =
+        |col: &format::ColumnDef, node: &Node, diags: &mut Diagnostics| match number::parse(
+            node, col.kind,
+        ) {
+            Ok(n) => {
+                vals.insert(
+                    (rdef.id.clone(), col.id.clone()),
+                    CellValue {
+                        number: n,
+                        pos: node.pos,
+                        computed: false,
+                    },
+                );
+            }
+            Err(number::ParseError::Empty) if is_computable(&rdef.id, &col.id) => {}
+            Err(e) => {
+                let (msg, hint) = e.describe(col.kind);
+                diags.push(
+                    Diagnostic::error(
+                        "value",
+                        format!("{}{}", table.cell_name(&rdef.id, &col.id), msg),
+                    )
+                    .at(node.pos)
+                    .with_hint(hint),
+                );
+            }
+        };
     match &row.cells {
         RowCells::Map(entries) => {
             for (k, v) in entries {
@@ -177,11 +272,28 @@ fn read_row(table: &Table, computable: &Computable, row: &crate::report::RowValu
                     Some(c) => put(c, v, diags),
                     None => {
                         let hint = match did_you_mean(&k.name, cols.iter().map(|c| c.id.as_str())) {
-                            Some(m) => format!("您是不是要写“{m}”（{}）？", table.column(m).map_or("", |c| c.name.as_str())),
-                            None => format!("这一行的列：{}", cols.iter().map(|c| format!("{}（{}）", c.id, c.name)).collect::<Vec<_>>().join("、")),
+                            Some(m) => format!(
+                                "您是不是要写“{m}”（{}）？",
+                                table.column(m).map_or("", |c| c.name.as_str())
+                            ),
+                            None => format!(
+                                "这一行的列：{}",
+                                cols.iter()
+                                    .map(|c| format!("{}（{}）", c.id, c.name))
+                                    .collect::<Vec<_>>()
+                                    .join("、")
+                            ),
                         };
                         diags.push(
-                            Diagnostic::error("unknown-key", format!("{}“{}”行没有“{}”这一列", table.def.name, rdef.name, k.name)).at(k.pos).with_hint(hint),
+                            Diagnostic::error(
+                                "unknown-key",
+                                format!(
+                                    "{}“{}”行没有“{}”这一列",
+                                    table.def.name, rdef.name, k.name
+                                ),
+                            )
+                            .at(k.pos)
+                            .with_hint(hint),
                         );
                     }
                 }
@@ -195,9 +307,24 @@ fn read_row(table: &Table, computable: &Computable, row: &crate::report::RowValu
                 }
             } else {
                 diags.push(
-                    Diagnostic::error("shape", format!("{}“{}”行应有 {} 个数，这里有 {} 个", table.def.name, rdef.name, cols.len(), items.len()))
-                        .at(row.value_pos)
-                        .with_hint(format!("按顺序填写：{}", cols.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"))),
+                    Diagnostic::error(
+                        "shape",
+                        format!(
+                            "{}“{}”行应有 {} 个数，这里有 {} 个",
+                            table.def.name,
+                            rdef.name,
+                            cols.len(),
+                            items.len()
+                        ),
+                    )
+                    .at(row.value_pos)
+                    .with_hint(format!(
+                        "按顺序填写：{}",
+                        cols.iter()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )),
                 );
             }
         }
@@ -206,9 +333,23 @@ fn read_row(table: &Table, computable: &Computable, row: &crate::report::RowValu
                 put(cols[0], node, diags);
             } else {
                 diags.push(
-                    Diagnostic::error("shape", format!("{}“{}”行有 {} 列，应分别填写", table.def.name, rdef.name, cols.len()))
-                        .at(row.value_pos)
-                        .with_hint(format!("写成 {{{}}}", cols.iter().map(|c| format!("{}: 0", c.id)).collect::<Vec<_>>().join(", "))),
+                    Diagnostic::error(
+                        "shape",
+                        format!(
+                            "{}“{}”行有 {} 列，应分别填写",
+                            table.def.name,
+                            rdef.name,
+                            cols.len()
+                        ),
+                    )
+                    .at(row.value_pos)
+                    .with_hint(format!(
+                        "写成 {{{}}}",
+                        cols.iter()
+                            .map(|c| format!("{}: 0", c.id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 );
             }
         }
@@ -219,7 +360,9 @@ fn read_row(table: &Table, computable: &Computable, row: &crate::report::RowValu
 pub fn computable_cells(format: &Format) -> std::collections::BTreeSet<(String, String, String)> {
     let mut out = std::collections::BTreeSet::new();
     for r in format.rules.iter().filter(|r| r.computes) {
-        let Some(t) = format.table(&r.table) else { continue };
+        let Some(t) = format.table(&r.table) else {
+            continue;
+        };
         for i in r.instances(t).unwrap_or_default() {
             if let [l] = i.left.as_slice() {
                 if !l.negative && !l.previous {
@@ -232,7 +375,13 @@ pub fn computable_cells(format: &Format) -> std::collections::BTreeSet<(String, 
 }
 
 fn compute_totals(res: &mut Resolved) {
-    let rules: Vec<_> = res.format.rules.iter().filter(|r| r.computes).cloned().collect();
+    let rules: Vec<_> = res
+        .format
+        .rules
+        .iter()
+        .filter(|r| r.computes)
+        .cloned()
+        .collect();
     loop {
         let mut changed = false;
         for r in &rules {
@@ -247,8 +396,19 @@ fn compute_totals(res: &mut Resolved) {
                     continue;
                 }
                 if let Some(sum) = sum_terms(&inst.right, vals, None) {
-                    let pos = inst.right.iter().find_map(|t| vals.get(&(t.row.clone(), t.column.clone())).map(|v| v.pos)).unwrap_or_default();
-                    vals.insert(key, CellValue { number: sum, pos, computed: true });
+                    let pos = inst
+                        .right
+                        .iter()
+                        .find_map(|t| vals.get(&(t.row.clone(), t.column.clone())).map(|v| v.pos))
+                        .unwrap_or_default();
+                    vals.insert(
+                        key,
+                        CellValue {
+                            number: sum,
+                            pos,
+                            computed: true,
+                        },
+                    );
                     changed = true;
                 }
             }
@@ -264,7 +424,7 @@ fn sum_terms(terms: &[Term], this: &TableValues, previous: Option<&TableValues>)
     for t in terms {
         let src = if t.previous { previous? } else { this };
         let v = src.get(&(t.row.clone(), t.column.clone()))?.number;
-        total = total.add(if t.negative { v.neg() } else { v });
+        total = total.plus(if t.negative { v.negated() } else { v });
     }
     Some(total)
 }
@@ -277,9 +437,15 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
     if let Some(prev) = previous {
         if prev.report.year.value + 1 != res.report.year.value {
             diags.push(
-                Diagnostic::warning("previous-year", format!("上年报告是 {} 年度的，本报告是 {} 年度的", prev.report.year.value, res.report.year.value))
-                    .at(res.report.year.pos)
-                    .with_hint("--previous 应指定上一年度的报告"),
+                Diagnostic::warning(
+                    "previous-year",
+                    format!(
+                        "上年报告是 {} 年度的，本报告是 {} 年度的",
+                        prev.report.year.value, res.report.year.value
+                    ),
+                )
+                .at(res.report.year.pos)
+                .with_hint("--previous 应指定上一年度的报告"),
             );
         }
     }
@@ -293,28 +459,48 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
         for inst in rule.instances(table).unwrap_or_default() {
             // A previous-year cell that last year's format does not have (table 2 across the 2021 change): skip.
             if let Some(p) = previous {
-                let missing_in_prev_format = inst.left.iter().chain(&inst.right).filter(|t| t.previous).any(|t| {
-                    p.format.table(&rule.table).is_none_or(|pt| !pt.has_value(&t.row, &t.column))
-                });
+                let missing_in_prev_format = inst
+                    .left
+                    .iter()
+                    .chain(&inst.right)
+                    .filter(|t| t.previous)
+                    .any(|t| {
+                        p.format
+                            .table(&rule.table)
+                            .is_none_or(|pt| !pt.has_value(&t.row, &t.column))
+                    });
                 if missing_in_prev_format {
                     continue;
                 }
             }
-            let (Some(l), Some(r)) = (sum_terms(&inst.left, this, prev_vals), sum_terms(&inst.right, this, prev_vals)) else {
+            let (Some(l), Some(r)) = (
+                sum_terms(&inst.left, this, prev_vals),
+                sum_terms(&inst.right, this, prev_vals),
+            ) else {
                 continue;
             };
             if l == r || l.display() == r.display() {
                 continue;
             }
             let mut msg = rule.message.clone();
-            msg = msg.replace("{left}", &l.display()).replace("{right}", &r.display());
-            let row_name = table.row(&inst.at.row).map_or(inst.at.row.clone(), |x| x.name.clone());
-            let col_name = table.column(&inst.at.column).map_or(inst.at.column.clone(), |x| x.name.clone());
-            msg = msg.replace("{row}", &row_name).replace("{column}", &col_name);
+            msg = msg
+                .replace("{left}", &l.display())
+                .replace("{right}", &r.display());
+            let row_name = table
+                .row(&inst.at.row)
+                .map_or(inst.at.row.clone(), |x| x.name.clone());
+            let col_name = table
+                .column(&inst.at.column)
+                .map_or(inst.at.column.clone(), |x| x.name.clone());
+            msg = msg
+                .replace("{row}", &row_name)
+                .replace("{column}", &col_name);
             for rd in &table.def.rows {
                 let ph = format!("{{{}}}", rd.id);
                 if msg.contains(&ph) {
-                    let v = this.get(&(rd.id.clone(), inst.at.column.clone())).map_or("?".to_string(), |v| v.number.display());
+                    let v = this
+                        .get(&(rd.id.clone(), inst.at.column.clone()))
+                        .map_or("?".to_string(), |v| v.number.display());
                     msg = msg.replace(&ph, &v);
                 }
             }
@@ -328,7 +514,10 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
                 hint: Some(rule.hint.clone()),
             };
             if at.is_some_and(|v| v.computed) {
-                d.hint = Some(format!("{}（该总计由程序按各项之和算出，请核对各项）", rule.hint));
+                d.hint = Some(format!(
+                    "{}（该总计由程序按各项之和算出，请核对各项）",
+                    rule.hint
+                ));
             }
             diags.push(d);
         }
@@ -348,35 +537,60 @@ fn required(res: &Resolved, diags: &mut Diagnostics) {
                     .at(Pos::new(1, 1))
                     .with_hint(match &s.table {
                         Some(_) => "六个部分和三张表都必须有，表格没有发生的事项填 0".to_string(),
-                        None => format!("六个部分都必须有；{}", s.what.as_deref().unwrap_or("没有内容可写“无”")),
+                        None => format!(
+                            "六个部分都必须有；{}",
+                            s.what.as_deref().unwrap_or("没有内容可写“无”")
+                        ),
                     }),
             ),
             (None, Some(sec)) => {
                 let placeholder = res.text(&s.id).iter().find_map(|b| match b {
-                    crate::report::Block::Para(p) if p.value.contains(crate::template::PLACEHOLDER) => Some(p.pos),
+                    crate::report::Block::Para(p)
+                        if p.value.contains(crate::template::PLACEHOLDER) =>
+                    {
+                        Some(p.pos)
+                    }
                     _ => None,
                 });
                 if let Some(pos) = placeholder {
                     diags.push(
-                        Diagnostic::error("R11", format!("“{}”部分还没有填写（仍是模板中的“{}”）", s.heading, crate::template::PLACEHOLDER))
-                            .at(pos)
-                            .with_hint(format!("{}；确实没有可写“无”", s.what.as_deref().unwrap_or("请填写"))),
+                        Diagnostic::error(
+                            "R11",
+                            format!(
+                                "“{}”部分还没有填写（仍是模板中的“{}”）",
+                                s.heading,
+                                crate::template::PLACEHOLDER
+                            ),
+                        )
+                        .at(pos)
+                        .with_hint(format!(
+                            "{}；确实没有可写“无”",
+                            s.what.as_deref().unwrap_or("请填写")
+                        )),
                     );
                 } else if res.text(&s.id).is_empty() {
                     diags.push(
                         Diagnostic::error("R11", format!("“{}”部分没有内容", s.heading))
                             .at(sec.pos)
-                            .with_hint(format!("{}；确实没有可写“无”", s.what.as_deref().unwrap_or("请填写"))),
+                            .with_hint(format!(
+                                "{}；确实没有可写“无”",
+                                s.what.as_deref().unwrap_or("请填写")
+                            )),
                     );
                 }
             }
             (Some(tid), Some(sec)) => {
                 let table = res.format.table(tid).expect("validated");
                 let vals = &res.values[tid];
-                let SectionBody::Table(rows) = &sec.body else { continue };
+                let SectionBody::Table(rows) = &sec.body else {
+                    continue;
+                };
                 for rd in &table.def.rows {
                     let cols = table.row_columns(&rd.id);
-                    let missing: Vec<_> = cols.iter().filter(|c| !vals.contains_key(&(rd.id.clone(), c.id.clone()))).collect();
+                    let missing: Vec<_> = cols
+                        .iter()
+                        .filter(|c| !vals.contains_key(&(rd.id.clone(), c.id.clone())))
+                        .collect();
                     if missing.is_empty() {
                         continue;
                     }
@@ -388,13 +602,19 @@ fn required(res: &Resolved, diags: &mut Diagnostics) {
                             "{}“{}”行未填写：{}",
                             table.def.name,
                             rd.name,
-                            missing.iter().map(|c| format!("“{}”列", c.name)).collect::<Vec<_>>().join("、")
+                            missing
+                                .iter()
+                                .map(|c| format!("“{}”列", c.name))
+                                .collect::<Vec<_>>()
+                                .join("、")
                         )
                     };
                     diags.push(
                         Diagnostic::error("R11", msg)
                             .at(written.map_or(sec.pos, |w| w.pos))
-                            .with_hint("国家格式的每一行都必须填写，没有发生的事项填 0".to_string()),
+                            .with_hint(
+                                "国家格式的每一行都必须填写，没有发生的事项填 0".to_string(),
+                            ),
                     );
                 }
             }

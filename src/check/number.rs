@@ -18,7 +18,10 @@ pub struct Number {
 impl Number {
     /// A whole number.
     pub fn int(v: i128) -> Number {
-        Number { scaled: v * SCALE, decimals: 0 }
+        Number {
+            scaled: v * SCALE,
+            decimals: 0,
+        }
     }
     /// Whether the number is zero.
     pub fn is_zero(self) -> bool {
@@ -33,12 +36,18 @@ impl Number {
         self.scaled as f64 / SCALE as f64
     }
     /// `a + b`, keeping the larger number of decimals.
-    pub fn add(self, o: Number) -> Number {
-        Number { scaled: self.scaled.saturating_add(o.scaled), decimals: self.decimals.max(o.decimals) }
+    pub fn plus(self, o: Number) -> Number {
+        Number {
+            scaled: self.scaled.saturating_add(o.scaled),
+            decimals: self.decimals.max(o.decimals),
+        }
     }
     /// `-a`.
-    pub fn neg(self) -> Number {
-        Number { scaled: -self.scaled, decimals: self.decimals }
+    pub fn negated(self) -> Number {
+        Number {
+            scaled: -self.scaled,
+            decimals: self.decimals,
+        }
     }
     /// The number as printed in the table: `12`, `-3`, `96171.6`.
     pub fn display(self) -> String {
@@ -46,7 +55,11 @@ impl Number {
         let a = self.scaled.unsigned_abs();
         let whole = a / SCALE as u128;
         let frac = a % SCALE as u128;
-        let mut s = if neg { format!("-{whole}") } else { whole.to_string() };
+        let mut s = if neg {
+            format!("-{whole}")
+        } else {
+            whole.to_string()
+        };
         if self.decimals > 0 {
             let f = format!("{frac:04}");
             s.push('.');
@@ -89,11 +102,25 @@ impl ParseError {
         };
         match self {
             ParseError::Empty => (format!("未填写（{what}）"), "没有发生的事项请填 0".into()),
-            ParseError::NotANumber(s) => (format!("填的是 {s}，{what}"), "请用阿拉伯数字填写，如 12；不要写汉字数字或单位".into()),
-            ParseError::Fraction(s) => (format!("填的是 {s}，{what}"), "件数、次数不能有小数".into()),
-            ParseError::Negative(s) => (format!("填的是 {s}，{what}"), "只有“本年增/减”一列可以填负数".into()),
-            ParseError::TooPrecise(s) => (format!("填的是 {s}，小数位数过多"), "金额最多保留四位小数".into()),
-            ParseError::TooLarge(s) => (format!("填的是 {s}，数值大得不合理"), "请核对是否多写了数字".into()),
+            ParseError::NotANumber(s) => (
+                format!("填的是 {s}，{what}"),
+                "请用阿拉伯数字填写，如 12；不要写汉字数字或单位".into(),
+            ),
+            ParseError::Fraction(s) => {
+                (format!("填的是 {s}，{what}"), "件数、次数不能有小数".into())
+            }
+            ParseError::Negative(s) => (
+                format!("填的是 {s}，{what}"),
+                "只有“本年增/减”一列可以填负数".into(),
+            ),
+            ParseError::TooPrecise(s) => (
+                format!("填的是 {s}，小数位数过多"),
+                "金额最多保留四位小数".into(),
+            ),
+            ParseError::TooLarge(s) => (
+                format!("填的是 {s}，数值大得不合理"),
+                "请核对是否多写了数字".into(),
+            ),
         }
     }
 }
@@ -114,7 +141,9 @@ pub fn parse(node: &Node, kind: ValueKind) -> Result<Number, ParseError> {
         }
         Value::Scalar(Scalar::Str(s)) => normalise(s),
         Value::Scalar(Scalar::Bool(b)) => return Err(ParseError::NotANumber(b.to_string())),
-        Value::Seq(_) | Value::Map(_) => return Err(ParseError::NotANumber(node.kind_name().to_string())),
+        Value::Seq(_) | Value::Map(_) => {
+            return Err(ParseError::NotANumber(node.kind_name().to_string()))
+        }
     };
     if text.is_empty() {
         return Err(ParseError::Empty);
@@ -128,7 +157,10 @@ pub fn parse(node: &Node, kind: ValueKind) -> Result<Number, ParseError> {
         None => (false, text.strip_prefix('+').unwrap_or(&text)),
     };
     let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(ParseError::NotANumber(shown()));
     }
     let frac_trim = frac.trim_end_matches('0');
@@ -153,7 +185,11 @@ pub fn parse(node: &Node, kind: ValueKind) -> Result<Number, ParseError> {
         }
         scaled = -scaled;
     }
-    let decimals = if kind == ValueKind::Amount { frac.len().min(4) as u8 } else { 0 };
+    let decimals = if kind == ValueKind::Amount {
+        frac.len().min(4) as u8
+    } else {
+        0
+    };
     Ok(Number { scaled, decimals })
 }
 
@@ -178,22 +214,79 @@ mod tests {
     use crate::diag::Pos;
 
     fn n(v: Value) -> Node {
-        Node { value: v, pos: Pos::default() }
+        Node {
+            value: v,
+            pos: Pos::default(),
+        }
     }
 
     #[test]
     fn counts_and_amounts() {
-        assert_eq!(parse(&n(Value::Scalar(Scalar::Int(12))), ValueKind::Count).unwrap().display(), "12");
-        assert_eq!(parse(&n(Value::Scalar(Scalar::Str("１２".into()))), ValueKind::Count).unwrap().display(), "12");
-        assert_eq!(parse(&n(Value::Scalar(Scalar::Float(96171.6))), ValueKind::Amount).unwrap().display(), "96171.6");
-        assert_eq!(parse(&n(Value::Scalar(Scalar::Str("9116.36".into()))), ValueKind::Amount).unwrap().display(), "9116.36");
-        assert_eq!(parse(&n(Value::Scalar(Scalar::Int(-15))), ValueKind::Signed).unwrap().display(), "-15");
-        assert!(matches!(parse(&n(Value::Scalar(Scalar::Int(-1))), ValueKind::Count), Err(ParseError::Negative(_))));
-        assert!(matches!(parse(&n(Value::Scalar(Scalar::Float(1.5))), ValueKind::Count), Err(ParseError::Fraction(_))));
-        assert!(matches!(parse(&n(Value::Scalar(Scalar::Str("十二".into()))), ValueKind::Count), Err(ParseError::NotANumber(_))));
-        assert!(matches!(parse(&n(Value::Scalar(Scalar::Null)), ValueKind::Count), Err(ParseError::Empty)));
-        let a = parse(&n(Value::Scalar(Scalar::Str("0.5".into()))), ValueKind::Amount).unwrap();
-        let b = parse(&n(Value::Scalar(Scalar::Str("0.25".into()))), ValueKind::Amount).unwrap();
-        assert_eq!(a.add(b).display(), "0.75");
+        assert_eq!(
+            parse(&n(Value::Scalar(Scalar::Int(12))), ValueKind::Count)
+                .unwrap()
+                .display(),
+            "12"
+        );
+        assert_eq!(
+            parse(
+                &n(Value::Scalar(Scalar::Str("１２".into()))),
+                ValueKind::Count
+            )
+            .unwrap()
+            .display(),
+            "12"
+        );
+        assert_eq!(
+            parse(&n(Value::Scalar(Scalar::Float(96171.6))), ValueKind::Amount)
+                .unwrap()
+                .display(),
+            "96171.6"
+        );
+        assert_eq!(
+            parse(
+                &n(Value::Scalar(Scalar::Str("9116.36".into()))),
+                ValueKind::Amount
+            )
+            .unwrap()
+            .display(),
+            "9116.36"
+        );
+        assert_eq!(
+            parse(&n(Value::Scalar(Scalar::Int(-15))), ValueKind::Signed)
+                .unwrap()
+                .display(),
+            "-15"
+        );
+        assert!(matches!(
+            parse(&n(Value::Scalar(Scalar::Int(-1))), ValueKind::Count),
+            Err(ParseError::Negative(_))
+        ));
+        assert!(matches!(
+            parse(&n(Value::Scalar(Scalar::Float(1.5))), ValueKind::Count),
+            Err(ParseError::Fraction(_))
+        ));
+        assert!(matches!(
+            parse(
+                &n(Value::Scalar(Scalar::Str("十二".into()))),
+                ValueKind::Count
+            ),
+            Err(ParseError::NotANumber(_))
+        ));
+        assert!(matches!(
+            parse(&n(Value::Scalar(Scalar::Null)), ValueKind::Count),
+            Err(ParseError::Empty)
+        ));
+        let a = parse(
+            &n(Value::Scalar(Scalar::Str("0.5".into()))),
+            ValueKind::Amount,
+        )
+        .unwrap();
+        let b = parse(
+            &n(Value::Scalar(Scalar::Str("0.25".into()))),
+            ValueKind::Amount,
+        )
+        .unwrap();
+        assert_eq!(a.plus(b).display(), "0.75");
     }
 }

@@ -17,22 +17,42 @@ pub fn check(res: &Resolved, diags: &mut Diagnostics) {
         let years = years_in(&t.value);
         if !years.is_empty() && !years.contains(&year) {
             diags.push(
-                Diagnostic::error("R10", format!("标题中的年度（{}）与报告年度 {year} 不一致", years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、")))
-                    .at(t.pos)
-                    .in_file(file)
-                    .with_hint("标题年度应与统计数据的年度相同"),
+                Diagnostic::error(
+                    "R10",
+                    format!(
+                        "标题中的年度（{}）与报告年度 {year} 不一致",
+                        years
+                            .iter()
+                            .map(|y| y.to_string())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                )
+                .at(t.pos)
+                .in_file(file)
+                .with_hint("标题年度应与统计数据的年度相同"),
             );
         }
     }
-    let paras = res.report.lead.iter().chain(res.text("overview").iter().filter_map(|b| match b {
-        crate::report::Block::Para(p) => Some(p),
-        _ => None,
-    }));
+    let paras = res
+        .report
+        .lead
+        .iter()
+        .chain(res.text("overview").iter().filter_map(|b| match b {
+            crate::report::Block::Para(p) => Some(p),
+            _ => None,
+        }));
     for p in paras {
-        let Some(start) = PERIOD_WORDS.iter().filter_map(|w| p.value.find(w)).min() else { continue };
-        let sentence_end = p.value[start..].find('。').map_or(p.value.len(), |e| start + e);
+        let Some(start) = PERIOD_WORDS.iter().filter_map(|w| p.value.find(w)).min() else {
+            continue;
+        };
+        let sentence_end = p.value[start..]
+            .find('。')
+            .map_or(p.value.len(), |e| start + e);
         let dates = dates_in(&p.value[start..sentence_end]);
-        let (Some(first), Some(last)) = (dates.first(), dates.last()) else { continue };
+        let (Some(first), Some(last)) = (dates.first(), dates.last()) else {
+            continue;
+        };
         let want_first = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid");
         let want_last = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid");
         if dates.len() >= 2 && (*first != want_first || *last != want_last) {
@@ -51,10 +71,16 @@ pub fn check(res: &Resolved, diags: &mut Diagnostics) {
             );
         } else if dates.len() == 1 && first.year() != year {
             diags.push(
-                Diagnostic::error("R10", format!("统计期限中的年度（{}）与报告年度 {year} 不一致", first.year()))
-                    .at(p.pos)
-                    .in_file(file)
-                    .with_hint(format!("统计期限应为 {year}年1月1日 至 {year}年12月31日")),
+                Diagnostic::error(
+                    "R10",
+                    format!(
+                        "统计期限中的年度（{}）与报告年度 {year} 不一致",
+                        first.year()
+                    ),
+                )
+                .at(p.pos)
+                .in_file(file)
+                .with_hint(format!("统计期限应为 {year}年1月1日 至 {year}年12月31日")),
             );
         }
     }
@@ -65,7 +91,11 @@ fn years_in(s: &str) -> Vec<i32> {
     let mut out = Vec::new();
     let chars: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
     for i in 0..chars.len() {
-        if i + 4 < chars.len() && chars[i..i + 4].iter().all(|c| c.is_ascii_digit()) && chars[i + 4] == '年' && (i == 0 || !chars[i - 1].is_ascii_digit()) {
+        if i + 4 < chars.len()
+            && chars[i..i + 4].iter().all(|c| c.is_ascii_digit())
+            && chars[i + 4] == '年'
+            && (i == 0 || !chars[i - 1].is_ascii_digit())
+        {
             let y: String = chars[i..i + 4].iter().collect();
             out.push(y.parse().unwrap_or(0));
         }
@@ -83,7 +113,11 @@ fn dates_in(s: &str) -> Vec<NaiveDate> {
         while *i < chars.len() && chars[*i].is_ascii_digit() {
             *i += 1;
         }
-        chars[start..*i].iter().collect::<String>().parse::<u32>().ok()
+        chars[start..*i]
+            .iter()
+            .collect::<String>()
+            .parse::<u32>()
+            .ok()
     };
     while i < chars.len() {
         if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_digit()) {
@@ -121,7 +155,13 @@ mod tests {
     #[test]
     fn finds_dates_with_spaces() {
         let d = dates_in("统计期限自 2020 年 1 月 1 日起至 2020 年 12 月 31 日止");
-        assert_eq!(d, vec![NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2020, 12, 31).unwrap()]);
+        assert_eq!(
+            d,
+            vec![
+                NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2020, 12, 31).unwrap()
+            ]
+        );
         assert_eq!(years_in("某某局2021年政府信息公开工作年度报告"), vec![2021]);
     }
 }

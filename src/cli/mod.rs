@@ -130,26 +130,67 @@ enum DocxFonts {
 /// Runs the command; returns the exit code.
 pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check { files, previous, format } => check(&files, previous.as_deref(), format),
-        Command::Render { inputs, out, to, style, force, previous, font_dirs, bundled_fonts, docx_fonts, jobs } => {
-            let fopts = gongkai::fonts::FontOptions { font_dirs, bundled_only: bundled_fonts };
+        Command::Check {
+            files,
+            previous,
+            format,
+        } => check(&files, previous.as_deref(), format),
+        Command::Render {
+            inputs,
+            out,
+            to,
+            style,
+            force,
+            previous,
+            font_dirs,
+            bundled_fonts,
+            docx_fonts,
+            jobs,
+        } => {
+            let fopts = gongkai::fonts::FontOptions {
+                font_dirs,
+                bundled_only: bundled_fonts,
+            };
             let opts = RenderOptions {
                 out_dir: out,
                 outputs: to.into(),
                 force,
                 previous,
-                docx: gongkai::backend::docx::DocxOptions { bundled_font_names: matches!(docx_fonts, DocxFonts::Bundled), epoch: None },
+                docx: gongkai::backend::docx::DocxOptions {
+                    bundled_font_names: matches!(docx_fonts, DocxFonts::Bundled),
+                    epoch: None,
+                },
                 epoch: render::source_date_epoch(),
             };
             render_cmd(&inputs, &style, &fopts, &opts, jobs)
         }
-        Command::New { organ, year, from, out, force } => new_cmd(organ, year, from.as_deref(), out, force),
+        Command::New {
+            organ,
+            year,
+            from,
+            out,
+            force,
+        } => new_cmd(organ, year, from.as_deref(), out, force),
         Command::Schema => {
             let formats = gongkai::format::builtin().unwrap_or_default();
-            println!("{}", serde_json::to_string_pretty(&gongkai::schema::schema(&formats)).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&gongkai::schema::schema(&formats))
+                    .unwrap_or_default()
+            );
             0
         }
-        Command::Fonts { style, font_dirs, bundled_fonts } => fonts_cmd(&style, &gongkai::fonts::FontOptions { font_dirs, bundled_only: bundled_fonts }),
+        Command::Fonts {
+            style,
+            font_dirs,
+            bundled_fonts,
+        } => fonts_cmd(
+            &style,
+            &gongkai::fonts::FontOptions {
+                font_dirs,
+                bundled_only: bundled_fonts,
+            },
+        ),
     }
 }
 
@@ -192,7 +233,10 @@ fn check(files: &[PathBuf], previous: Option<&Path>, format: CheckFormat) -> i32
 
 fn load_style(name: &str) -> Result<gongkai::style::Style, i32> {
     gongkai::style::Style::builtin(name).ok_or_else(|| {
-        eprintln!("错误：没有“{name}”这个版式\n  提示：可用的版式：{}", gongkai::style::ids().join("、"));
+        eprintln!(
+            "错误：没有“{name}”这个版式\n  提示：可用的版式：{}",
+            gongkai::style::ids().join("、")
+        );
         2
     })
 }
@@ -215,7 +259,13 @@ fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptions, opts: &RenderOptions, jobs: Option<usize>) -> i32 {
+fn render_cmd(
+    inputs: &[PathBuf],
+    style: &str,
+    fopts: &gongkai::fonts::FontOptions,
+    opts: &RenderOptions,
+    jobs: Option<usize>,
+) -> i32 {
     use rayon::prelude::*;
     use std::io::IsTerminal;
 
@@ -225,19 +275,31 @@ fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptio
     };
     if let Some(dir) = &opts.out_dir {
         if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("{}: 错误：无法创建输出文件夹（{}）\n  提示：请换一个有写入权限的文件夹", dir.display(), gongkai::diag::io_reason(&e));
+            eprintln!(
+                "{}: 错误：无法创建输出文件夹（{}）\n  提示：请换一个有写入权限的文件夹",
+                dir.display(),
+                gongkai::diag::io_reason(&e)
+            );
             return 2;
         }
     }
     let files = collect_inputs(inputs);
     if files.is_empty() {
-        eprintln!("错误：没有找到报告文件（.yaml）\n  提示：请指定报告文件，或包含报告文件的文件夹");
+        eprintln!(
+            "错误：没有找到报告文件（.yaml）\n  提示：请指定报告文件，或包含报告文件的文件夹"
+        );
         return 2;
     }
     // A run killed earlier (power cut, SIGKILL) may have left temporary files: remove them.
     let mut dirs: Vec<PathBuf> = match &opts.out_dir {
         Some(d) => vec![d.clone()],
-        None => files.iter().map(|f| f.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)).collect(),
+        None => files
+            .iter()
+            .map(|f| {
+                f.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            })
+            .collect(),
     };
     dirs.sort();
     dirs.dedup();
@@ -255,13 +317,17 @@ fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptio
     let bar = if files.len() > 1 && std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(files.len() as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份  {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build() {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+    {
         Ok(p) => p,
         Err(e) => {
             eprintln!("错误：无法启动并行处理（{e}）");
@@ -273,7 +339,11 @@ fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptio
             .par_iter()
             .map(|f| {
                 let r = render::render_file(f, &style, &fonts, opts);
-                bar.set_message(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+                bar.set_message(
+                    f.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                );
                 bar.inc(1);
                 (f, r)
             })
@@ -288,7 +358,10 @@ fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptio
             Ok(r) => {
                 print_diags(&r.diagnostics);
                 if opts.force && gongkai::diag::has_errors(&r.diagnostics) {
-                    eprintln!("{}：有错误，已按 --force 仍然生成，请改正后重新生成", f.display());
+                    eprintln!(
+                        "{}：有错误，已按 --force 仍然生成，请改正后重新生成",
+                        f.display()
+                    );
                 }
                 for w in &r.written {
                     eprintln!("已生成 {}", w.display());
@@ -297,14 +370,23 @@ fn render_cmd(inputs: &[PathBuf], style: &str, fopts: &gongkai::fonts::FontOptio
             }
             Err(e) => {
                 print_diags(&e.diagnostics);
-                let reason = e.diagnostics.iter().find(|d| d.is_error()).map_or_else(String::new, |d| d.message.clone());
+                let reason = e
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.is_error())
+                    .map_or_else(String::new, |d| d.message.clone());
                 failed.push((f.clone(), reason));
                 worst = worst.max(e.exit_code);
             }
         }
     }
     if files.len() > 1 || !failed.is_empty() {
-        eprintln!("共 {} 份：{} 份已生成，{} 份失败", files.len(), written, failed.len());
+        eprintln!(
+            "共 {} 份：{} 份已生成，{} 份失败",
+            files.len(),
+            written,
+            failed.len()
+        );
         for (f, why) in &failed {
             eprintln!("  失败：{}（{}）", f.display(), why);
         }
@@ -326,7 +408,13 @@ fn fonts_cmd(style: &str, fopts: &gongkai::fonts::FontOptions) -> i32 {
     }
 }
 
-fn new_cmd(organ: Option<String>, year: i32, from: Option<&Path>, out: Option<PathBuf>, force: bool) -> i32 {
+fn new_cmd(
+    organ: Option<String>,
+    year: i32,
+    from: Option<&Path>,
+    out: Option<PathBuf>,
+    force: bool,
+) -> i32 {
     let previous = match from.map(gongkai::load) {
         None => None,
         Some(Ok(p)) => Some(p),
@@ -348,16 +436,29 @@ fn new_cmd(organ: Option<String>, year: i32, from: Option<&Path>, out: Option<Pa
     };
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{organ}-{year}.yaml")));
     if out.exists() && !force {
-        eprintln!("{}: 错误：文件已存在，没有覆盖\n  提示：换一个文件名（-o），或加 --force 覆盖", out.display());
+        eprintln!(
+            "{}: 错误：文件已存在，没有覆盖\n  提示：换一个文件名（-o），或加 --force 覆盖",
+            out.display()
+        );
         return 2;
     }
     let text = gongkai::template::template(
         &format,
-        &gongkai::template::TemplateInput { organ: &organ, year, previous: previous.as_ref(), schema_ref: "gongkai.schema.json" },
+        &gongkai::template::TemplateInput {
+            organ: &organ,
+            year,
+            previous: previous.as_ref(),
+            schema_ref: "gongkai.schema.json",
+        },
     );
     match gongkai::render::write_atomic(&out, text.as_bytes()) {
         Ok(()) => {
-            eprintln!("已生成 {}（{} 年版国家格式）。填写后运行：gongkai check {}", out.display(), format.id, out.display());
+            eprintln!(
+                "已生成 {}（{} 年版国家格式）。填写后运行：gongkai check {}",
+                out.display(),
+                format.id,
+                out.display()
+            );
             0
         }
         Err(d) => {

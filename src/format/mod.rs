@@ -120,7 +120,10 @@ impl std::error::Error for FormatError {}
 impl Format {
     /// Parses and validates a format file.
     pub fn from_yaml(name: &str, text: &str) -> Result<Format, FormatError> {
-        let err = |message: String| FormatError { format: name.to_string(), message };
+        let err = |message: String| FormatError {
+            format: name.to_string(),
+            message,
+        };
         let raw: def::FormatDef = serde_saphyr::from_str(text).map_err(|e| err(e.to_string()))?;
         let mut tables = Vec::new();
         for t in raw.tables {
@@ -163,11 +166,21 @@ impl Format {
             }
         }
         for r in &self.rules {
-            let table = self.table(&r.table).ok_or_else(|| format!("rule {} names unknown table {}", r.id, r.table))?;
+            let table = self
+                .table(&r.table)
+                .ok_or_else(|| format!("rule {} names unknown table {}", r.id, r.table))?;
             for inst in r.instances(table)? {
-                for t in inst.left.iter().chain(&inst.right).chain(std::iter::once(&inst.at)) {
+                for t in inst
+                    .left
+                    .iter()
+                    .chain(&inst.right)
+                    .chain(std::iter::once(&inst.at))
+                {
                     if !t.previous && !table.has_value(&t.row, &t.column) {
-                        return Err(format!("rule {} refers to {}.{}, which is no value cell of {}", r.id, t.row, t.column, r.table));
+                        return Err(format!(
+                            "rule {} refers to {}.{}, which is no value cell of {}",
+                            r.id, t.row, t.column, r.table
+                        ));
                     }
                 }
             }
@@ -179,7 +192,9 @@ impl Format {
 impl Table {
     /// Whether (row, column) is a value cell.
     pub fn has_value(&self, row: &str, column: &str) -> bool {
-        self.values.iter().any(|v| v.row == row && v.column == column)
+        self.values
+            .iter()
+            .any(|v| v.row == row && v.column == column)
     }
 
     /// The logical row with this id.
@@ -194,15 +209,27 @@ impl Table {
 
     /// The value columns of a row, in grid order.
     pub fn row_columns(&self, row: &str) -> Vec<&ColumnDef> {
-        self.values.iter().filter(|v| v.row == row).filter_map(|v| self.column(&v.column)).collect()
+        self.values
+            .iter()
+            .filter(|v| v.row == row)
+            .filter_map(|v| self.column(&v.column))
+            .collect()
     }
 
     /// How a cell is named in messages: `表三“（七）总计”行“自然人”列`.
     pub fn cell_name(&self, row: &str, column: &str) -> String {
         let r = self.row(row).map_or(row, |r| r.name.as_str());
         let c = self.column(column).map_or(column, |c| c.name.as_str());
-        let pattern = self.def.cell_name.as_deref().unwrap_or("“{row}”行“{column}”列");
-        format!("{}{}", self.def.name, pattern.replace("{row}", r).replace("{column}", c))
+        let pattern = self
+            .def
+            .cell_name
+            .as_deref()
+            .unwrap_or("“{row}”行“{column}”列");
+        format!(
+            "{}{}",
+            self.def.name,
+            pattern.replace("{row}", r).replace("{column}", c)
+        )
     }
 
     fn resolve(def: TableDef) -> Result<Table, String> {
@@ -219,7 +246,11 @@ impl Table {
                     c += 1;
                 }
                 if c + cell.colspan > n {
-                    return Err(format!("table {} row {}: cells run past column {n}", def.id, r + 1));
+                    return Err(format!(
+                        "table {} row {}: cells run past column {n}",
+                        def.id,
+                        r + 1
+                    ));
                 }
                 while grid.len() < r + cell.rowspan {
                     grid.push(vec![None; n]);
@@ -227,19 +258,40 @@ impl Table {
                 for dr in 0..cell.rowspan {
                     for dc in 0..cell.colspan {
                         if grid[r + dr][c + dc].is_some() {
-                            return Err(format!("table {} row {}: cell overlaps another at column {}", def.id, r + dr + 1, c + dc + 1));
+                            return Err(format!(
+                                "table {} row {}: cell overlaps another at column {}",
+                                def.id,
+                                r + dr + 1,
+                                c + dc + 1
+                            ));
                         }
                         grid[r + dr][c + dc] = Some(Entry::Merged { row: r, col: c });
                     }
                 }
                 if let CellContent::Value(row_id, col_id) = &cell.content {
-                    if def.rows.iter().all(|x| &x.id != row_id) || def.columns.iter().all(|x| &x.id != col_id) {
-                        return Err(format!("table {}: value {row_id}.{col_id} names an undeclared row or column", def.id));
+                    if def.rows.iter().all(|x| &x.id != row_id)
+                        || def.columns.iter().all(|x| &x.id != col_id)
+                    {
+                        return Err(format!(
+                            "table {}: value {row_id}.{col_id} names an undeclared row or column",
+                            def.id
+                        ));
                     }
-                    if values.iter().any(|v: &ValueCell| &v.row == row_id && &v.column == col_id) {
-                        return Err(format!("table {}: value {row_id}.{col_id} appears twice", def.id));
+                    if values
+                        .iter()
+                        .any(|v: &ValueCell| &v.row == row_id && &v.column == col_id)
+                    {
+                        return Err(format!(
+                            "table {}: value {row_id}.{col_id} appears twice",
+                            def.id
+                        ));
                     }
-                    values.push(ValueCell { row: row_id.clone(), column: col_id.clone(), grid_row: r, grid_col: c });
+                    values.push(ValueCell {
+                        row: row_id.clone(),
+                        column: col_id.clone(),
+                        grid_row: r,
+                        grid_col: c,
+                    });
                 }
                 grid[r][c] = Some(Entry::Cell(cell.clone()));
                 c += cell.colspan;
@@ -251,7 +303,16 @@ impl Table {
             .map(|(r, row)| {
                 row.into_iter()
                     .enumerate()
-                    .map(|(c, e)| e.ok_or_else(|| format!("table {}: grid position ({}, {}) is empty", def.id, r + 1, c + 1)))
+                    .map(|(c, e)| {
+                        e.ok_or_else(|| {
+                            format!(
+                                "table {}: grid position ({}, {}) is empty",
+                                def.id,
+                                r + 1,
+                                c + 1
+                            )
+                        })
+                    })
                     .collect::<Result<Vec<_>, _>>()
             })
             .collect::<Result<_, _>>()?;
@@ -280,7 +341,9 @@ fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String>
                 role: cell.role.unwrap_or(CellRole::Label),
             }),
             (None, Some(v), None) => {
-                let (r, c) = v.split_once('.').ok_or_else(|| format!("table {}: value {v} must be row.column", def.id))?;
+                let (r, c) = v
+                    .split_once('.')
+                    .ok_or_else(|| format!("table {}: value {v} must be row.column", def.id))?;
                 out.push(ResolvedCell {
                     content: CellContent::Value(r.to_string(), c.to_string()),
                     colspan: span(cell.colspan),
@@ -294,10 +357,20 @@ fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String>
                     None => def.columns.iter().map(|c| c.id.clone()).collect(),
                 };
                 for c in cols {
-                    out.push(ResolvedCell { content: CellContent::Value(r.clone(), c), colspan: 1, rowspan: 1, role: CellRole::Value });
+                    out.push(ResolvedCell {
+                        content: CellContent::Value(r.clone(), c),
+                        colspan: 1,
+                        rowspan: 1,
+                        role: CellRole::Value,
+                    });
                 }
             }
-            _ => return Err(format!("table {}: a cell needs exactly one of text, value, values", def.id)),
+            _ => {
+                return Err(format!(
+                    "table {}: a cell needs exactly one of text, value, values",
+                    def.id
+                ))
+            }
         }
     }
     Ok(out)
@@ -305,17 +378,26 @@ fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String>
 
 /// Every built-in format, loaded and validated.
 pub fn builtin() -> Result<Vec<Format>, FormatError> {
-    BUILTIN.iter().map(|(id, text)| Format::from_yaml(id, text)).collect()
+    BUILTIN
+        .iter()
+        .map(|(id, text)| Format::from_yaml(id, text))
+        .collect()
 }
 
 /// The built-in format with this id.
 pub fn by_id(id: &str) -> Option<Format> {
-    BUILTIN.iter().find(|(i, _)| *i == id).and_then(|(i, t)| Format::from_yaml(i, t).ok())
+    BUILTIN
+        .iter()
+        .find(|(i, _)| *i == id)
+        .and_then(|(i, t)| Format::from_yaml(i, t).ok())
 }
 
 /// The format a report of `year` uses by default.
 pub fn for_year(year: i32) -> Option<Format> {
-    builtin().ok()?.into_iter().find(|f| f.default_years.contains(year))
+    builtin()
+        .ok()?
+        .into_iter()
+        .find(|f| f.default_years.contains(year))
 }
 
 /// The ids of every built-in format.

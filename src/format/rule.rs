@@ -113,8 +113,15 @@ impl Term {
             Some(rest) => (true, rest),
             None => (false, s),
         };
-        let (row, column) = s.split_once('.').ok_or_else(|| format!("term {s} must be row.column"))?;
-        Ok(Term { negative, previous, row: row.to_string(), column: column.to_string() })
+        let (row, column) = s
+            .split_once('.')
+            .ok_or_else(|| format!("term {s} must be row.column"))?;
+        Ok(Term {
+            negative,
+            previous,
+            row: row.to_string(),
+            column: column.to_string(),
+        })
     }
 }
 
@@ -127,8 +134,15 @@ impl Rule {
             Some(fe) => {
                 let rows: Option<Vec<String>> = match &fe.row {
                     None => None,
-                    Some(RowSet::All(s)) if s == "all" => Some(table.def.rows.iter().map(|r| r.id.clone()).collect()),
-                    Some(RowSet::All(s)) => return Err(format!("rule {}: for_each.row must be `all` or a list, not {s}", self.id)),
+                    Some(RowSet::All(s)) if s == "all" => {
+                        Some(table.def.rows.iter().map(|r| r.id.clone()).collect())
+                    }
+                    Some(RowSet::All(s)) => {
+                        return Err(format!(
+                            "rule {}: for_each.row must be `all` or a list, not {s}",
+                            self.id
+                        ))
+                    }
                     Some(RowSet::List(l)) => Some(l.clone()),
                 };
                 match (rows, &fe.column) {
@@ -155,11 +169,22 @@ impl Rule {
         };
         subs.iter()
             .map(|(r, c)| {
-                let left = self.left.iter().map(|t| subst(t, r, c)).collect::<Result<Vec<_>, _>>()?;
-                let right = self.right.iter().map(|t| subst(t, r, c)).collect::<Result<Vec<_>, _>>()?;
+                let left = self
+                    .left
+                    .iter()
+                    .map(|t| subst(t, r, c))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let right = self
+                    .right
+                    .iter()
+                    .map(|t| subst(t, r, c))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let at = match &self.at {
                     Some(a) => subst(a, r, c)?,
-                    None => left.first().cloned().ok_or_else(|| format!("rule {}: empty left side", self.id))?,
+                    None => left
+                        .first()
+                        .cloned()
+                        .ok_or_else(|| format!("rule {}: empty left side", self.id))?,
                 };
                 Ok(RuleInstance { left, right, at })
             })
@@ -168,6 +193,9 @@ impl Rule {
 
     /// Whether any term reads last year's report.
     pub fn is_cross_year(&self) -> bool {
-        self.left.iter().chain(&self.right).any(|t| t.contains("previous:"))
+        self.left
+            .iter()
+            .chain(&self.right)
+            .any(|t| t.contains("previous:"))
     }
 }

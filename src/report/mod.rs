@@ -123,7 +123,9 @@ pub fn load_file(path: &Path) -> Result<Report, Diagnostics> {
         } else {
             format!("无法读取文件（{}）", crate::diag::io_reason(&e))
         };
-        vec![Diagnostic::error("io", msg).in_file(Some(path)).with_hint("请检查文件路径是否正确")]
+        vec![Diagnostic::error("io", msg)
+            .in_file(Some(path))
+            .with_hint("请检查文件路径是否正确")]
     })?;
     load_bytes(&bytes, Some(path))
 }
@@ -135,20 +137,28 @@ pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 pub fn load_bytes(bytes: &[u8], path: Option<&Path>) -> Result<Report, Diagnostics> {
     let fail = |d: Diagnostic| vec![d.in_file(path)];
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(fail(Diagnostic::error(
-            "too-large",
-            format!("文件过大（{} 字节，上限 {} 字节），不像是一份年度报告", bytes.len(), MAX_INPUT_BYTES),
-        )
-        .with_hint("请确认选择的是报告的 YAML 文件")));
+        return Err(fail(
+            Diagnostic::error(
+                "too-large",
+                format!(
+                    "文件过大（{} 字节，上限 {} 字节），不像是一份年度报告",
+                    bytes.len(),
+                    MAX_INPUT_BYTES
+                ),
+            )
+            .with_hint("请确认选择的是报告的 YAML 文件"),
+        ));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let upto = &bytes[..e.valid_up_to()];
             let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-            let col = String::from_utf8_lossy(&upto[upto.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..])
-                .chars()
-                .count()
+            let col = String::from_utf8_lossy(
+                &upto[upto.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..],
+            )
+            .chars()
+            .count()
                 + 1;
             return Err(fail(
                 Diagnostic::error("encoding", "文件不是 UTF-8 编码")
@@ -166,16 +176,23 @@ pub fn load_str(text: &str, path: Option<&Path>) -> Result<Report, Diagnostics> 
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::error("empty", "文件是空的")
             .in_file(path)
-            .with_hint("可用“gongkai new --organ 机关名称 --year 年度”生成一份模板")]);
+            .with_hint(
+                "可用“gongkai new --organ 机关名称 --year 年度”生成一份模板",
+            )]);
     }
     let root = node::parse(text).map_err(|(pos, msg)| {
-        vec![Diagnostic::error("yaml", format!("YAML 格式错误：{}", yaml_reason(&msg)))
-            .at(pos)
-            .in_file(path)
-            .with_hint("请检查该行的缩进、冒号后的空格和引号是否成对")]
+        vec![
+            Diagnostic::error("yaml", format!("YAML 格式错误：{}", yaml_reason(&msg)))
+                .at(pos)
+                .in_file(path)
+                .with_hint("请检查该行的缩进、冒号后的空格和引号是否成对"),
+        ]
     })?;
     let mut r = Reader { diags: Vec::new() };
     let report = r.report(root, path);
+    if let Some(rep) = &report {
+        r.diags.extend(control_characters(rep));
+    }
     match report {
         Some(rep) if r.diags.is_empty() => Ok(rep),
         _ => Err(r.diags.into_iter().map(|d| d.in_file(path)).collect()),
@@ -186,14 +203,35 @@ pub fn load_str(text: &str, path: Option<&Path>) -> Result<Report, Diagnostics> 
 const YAML_REASONS: &[(&str, &str)] = &[
     ("duplicate", "同一层中有重复的键（同一项写了两次）"),
     ("tabs", "YAML 不能用制表符 Tab 缩进，请改用空格"),
-    ("did not find expected ',' or '}'", "花括号 { } 没有成对，或两项之间缺少逗号"),
-    ("did not find expected ',' or ']'", "方括号 [ ] 没有成对，或两项之间缺少逗号"),
-    ("mapping values are not allowed", "这里不能有冒号：冒号后要加空格，文字中含英文冒号时请给整段文字加引号"),
+    (
+        "did not find expected ',' or '}'",
+        "花括号 { } 没有成对，或两项之间缺少逗号",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "方括号 [ ] 没有成对，或两项之间缺少逗号",
+    ),
+    (
+        "mapping values are not allowed",
+        "这里不能有冒号：冒号后要加空格，文字中含英文冒号时请给整段文字加引号",
+    ),
     ("did not find expected key", "缩进不一致：同一层的项应对齐"),
-    ("did not find expected '-'", "缩进不一致：列表的各项应以“- ”对齐"),
-    ("cannot start any token", "出现了不能作为开头的字符（例如制表符 Tab，请改用空格缩进）"),
-    ("unexpected end of stream", "文件意外结束：引号或括号没有成对"),
-    ("found unknown escape character", "双引号内有无效的反斜杠转义，请改用单引号或去掉反斜杠"),
+    (
+        "did not find expected '-'",
+        "缩进不一致：列表的各项应以“- ”对齐",
+    ),
+    (
+        "cannot start any token",
+        "出现了不能作为开头的字符（例如制表符 Tab，请改用空格缩进）",
+    ),
+    (
+        "unexpected end of stream",
+        "文件意外结束：引号或括号没有成对",
+    ),
+    (
+        "found unknown escape character",
+        "双引号内有无效的反斜杠转义，请改用单引号或去掉反斜杠",
+    ),
     ("budget", "文件结构过于庞大或含有大量别名引用，拒绝读取"),
     ("alias", "别名（*）引用过多或无效，拒绝读取"),
     ("recursion", "嵌套层次过深，拒绝读取"),
@@ -223,16 +261,30 @@ struct Reader {
 
 impl Reader {
     fn err(&mut self, pos: Pos, code: &str, msg: impl Into<String>, hint: impl Into<String>) {
-        self.diags.push(Diagnostic::error(code, msg).at(pos).with_hint(hint));
+        self.diags
+            .push(Diagnostic::error(code, msg).at(pos).with_hint(hint));
     }
 
     fn report(&mut self, root: Node, path: Option<&Path>) -> Option<Report> {
         if root.value == Value::Scalar(Scalar::Null) {
-            self.err(Pos::new(1, 1), "empty", "文件是空的（没有任何内容，只有注释或空行）", "可用“gongkai new --organ 机关名称 --year 年度”生成一份模板");
+            self.err(
+                Pos::new(1, 1),
+                "empty",
+                "文件是空的（没有任何内容，只有注释或空行）",
+                "可用“gongkai new --organ 机关名称 --year 年度”生成一份模板",
+            );
             return None;
         }
         let Value::Map(entries) = root.value else {
-            self.err(root.pos, "shape", format!("报告的最外层应是“键: 值”的列表，而这里是{}", root.kind_name()), "请从“gongkai new”生成的模板开始填写");
+            self.err(
+                root.pos,
+                "shape",
+                format!(
+                    "报告的最外层应是“键: 值”的列表，而这里是{}",
+                    root.kind_name()
+                ),
+                "请从“gongkai new”生成的模板开始填写",
+            );
             return None;
         };
         let mut organ = None;
@@ -252,28 +304,62 @@ impl Reader {
                 "signature" => signature = self.signature(&val),
                 _ => {
                     if let Some(body) = self.section(&key, val) {
-                        sections.push(Section { id: key.name.clone(), pos: key.pos, body });
+                        sections.push(Section {
+                            id: key.name.clone(),
+                            pos: key.pos,
+                            body,
+                        });
                     }
                 }
             }
         }
         let organ = organ.or_else(|| {
-            self.err(Pos::new(1, 1), "missing", "缺少机关名称 organ", "请在文件开头加一行，例如：organ: 海原县李旺镇人民政府");
+            self.err(
+                Pos::new(1, 1),
+                "missing",
+                "缺少机关名称 organ",
+                "请在文件开头加一行，例如：organ: 海原县李旺镇人民政府",
+            );
             None
         });
         let year = year.or_else(|| {
-            self.err(Pos::new(1, 1), "missing", "缺少报告年度 year", "请加一行，例如：year: 2020");
+            self.err(
+                Pos::new(1, 1),
+                "missing",
+                "缺少报告年度 year",
+                "请加一行，例如：year: 2020",
+            );
             None
         });
-        Some(Report { path: path.map(Path::to_path_buf), organ: organ?, year: year?, format, title, lead, sections, signature })
+        Some(Report {
+            path: path.map(Path::to_path_buf),
+            organ: organ?,
+            year: year?,
+            format,
+            title,
+            lead,
+            sections,
+            signature,
+        })
     }
 
     fn text(&mut self, key: &Key, val: &Node) -> Option<Located<String>> {
         match &val.value {
-            Value::Scalar(Scalar::Str(s)) if !s.trim().is_empty() => Some(Located { value: s.trim().to_string(), pos: val.pos }),
-            Value::Scalar(Scalar::Int(i)) => Some(Located { value: i.to_string(), pos: val.pos }),
+            Value::Scalar(Scalar::Str(s)) if !s.trim().is_empty() => Some(Located {
+                value: s.trim().to_string(),
+                pos: val.pos,
+            }),
+            Value::Scalar(Scalar::Int(i)) => Some(Located {
+                value: i.to_string(),
+                pos: val.pos,
+            }),
             _ => {
-                self.err(val.pos, "type", format!("“{}”应填写文字，而这里是{}", key.name, val.kind_name()), "请在冒号后填写内容");
+                self.err(
+                    val.pos,
+                    "type",
+                    format!("“{}”应填写文字，而这里是{}", key.name, val.kind_name()),
+                    "请在冒号后填写内容",
+                );
                 None
             }
         }
@@ -282,17 +368,36 @@ impl Reader {
     fn year(&mut self, key: &Key, val: &Node) -> Option<Located<i32>> {
         let y = match &val.value {
             Value::Scalar(Scalar::Int(i)) => Some(*i),
-            Value::Scalar(Scalar::Str(s)) => s.trim().trim_end_matches('年').trim().parse::<i128>().ok(),
+            Value::Scalar(Scalar::Str(s)) => {
+                s.trim().trim_end_matches('年').trim().parse::<i128>().ok()
+            }
             _ => None,
         };
         match y {
-            Some(y) if (2008..=2100).contains(&y) => Some(Located { value: y as i32, pos: val.pos }),
+            Some(y) if (2008..=2100).contains(&y) => Some(Located {
+                value: y as i32,
+                pos: val.pos,
+            }),
             Some(y) => {
-                self.err(val.pos, "year", format!("报告年度 {y} 不合理（政府信息公开年度报告自 2008 年起编制）"), "请填写四位数的统计年度，例如 year: 2020");
+                self.err(
+                    val.pos,
+                    "year",
+                    format!("报告年度 {y} 不合理（政府信息公开年度报告自 2008 年起编制）"),
+                    "请填写四位数的统计年度，例如 year: 2020",
+                );
                 None
             }
             None => {
-                self.err(val.pos, "type", format!("“{}”应是四位数的年份，而这里是{}", key.name, scalar_text(val)), "例如 year: 2020");
+                self.err(
+                    val.pos,
+                    "type",
+                    format!(
+                        "“{}”应是四位数的年份，而这里是{}",
+                        key.name,
+                        scalar_text(val)
+                    ),
+                    "例如 year: 2020",
+                );
                 None
             }
         }
@@ -306,14 +411,32 @@ impl Reader {
                 for it in items {
                     match &it.value {
                         Value::Scalar(Scalar::Str(s)) => out.extend(split_lines(s, it.pos)),
-                        _ => self.err(it.pos, "type", format!("“{}”的每一项应是一段文字，而这里是{}", key.name, it.kind_name()), "每段文字前加“- ”"),
+                        _ => self.err(
+                            it.pos,
+                            "type",
+                            format!(
+                                "“{}”的每一项应是一段文字，而这里是{}",
+                                key.name,
+                                it.kind_name()
+                            ),
+                            "每段文字前加“- ”",
+                        ),
                     }
                 }
                 out
             }
             Value::Scalar(Scalar::Null) => Vec::new(),
             _ => {
-                self.err(val.pos, "type", format!("“{}”应是一段或几段文字，而这里是{}", key.name, val.kind_name()), "每段文字前加“- ”");
+                self.err(
+                    val.pos,
+                    "type",
+                    format!(
+                        "“{}”应是一段或几段文字，而这里是{}",
+                        key.name,
+                        val.kind_name()
+                    ),
+                    "每段文字前加“- ”",
+                );
                 Vec::new()
             }
         }
@@ -321,7 +444,12 @@ impl Reader {
 
     fn signature(&mut self, val: &Node) -> Option<Signature> {
         let Value::Map(entries) = &val.value else {
-            self.err(val.pos, "type", "落款 signature 应包含 organ（署名）和 date（成文日期）", "例如：\nsignature:\n  organ: 海原县李旺镇人民政府\n  date: 2021-01-20");
+            self.err(
+                val.pos,
+                "type",
+                "落款 signature 应包含 organ（署名）和 date（成文日期）",
+                "例如：\nsignature:\n  organ: 海原县李旺镇人民政府\n  date: 2021-01-20",
+            );
             return None;
         };
         let mut organ = None;
@@ -335,8 +463,18 @@ impl Reader {
                         _ => String::new(),
                     };
                     match parse_date(&s) {
-                        Some(d) => date = Some(Located { value: d, pos: v.pos }),
-                        None => self.err(v.pos, "date", format!("成文日期 {} 无法识别", scalar_text(v)), "请写成 2021-01-20 或 2021年1月20日"),
+                        Some(d) => {
+                            date = Some(Located {
+                                value: d,
+                                pos: v.pos,
+                            })
+                        }
+                        None => self.err(
+                            v.pos,
+                            "date",
+                            format!("成文日期 {} 无法识别", scalar_text(v)),
+                            "请写成 2021-01-20 或 2021年1月20日",
+                        ),
                     }
                 }
                 other => {
@@ -344,14 +482,24 @@ impl Reader {
                         Some(s) => format!("您是不是要写“{s}”？"),
                         None => "落款只有 organ 和 date 两项".to_string(),
                     };
-                    self.err(k.pos, "unknown-key", format!("落款中有未知的项“{other}”"), hint);
+                    self.err(
+                        k.pos,
+                        "unknown-key",
+                        format!("落款中有未知的项“{other}”"),
+                        hint,
+                    );
                 }
             }
         }
         match date {
             Some(date) => Some(Signature { organ, date }),
             None => {
-                self.err(val.pos, "missing", "落款缺少成文日期 date", "例如 date: 2021-01-20");
+                self.err(
+                    val.pos,
+                    "missing",
+                    "落款缺少成文日期 date",
+                    "例如 date: 2021-01-20",
+                );
                 None
             }
         }
@@ -359,7 +507,12 @@ impl Reader {
 
     fn section(&mut self, key: &Key, val: Node) -> Option<SectionBody> {
         match val.value {
-            Value::Scalar(Scalar::Str(s)) => Some(SectionBody::Text(split_lines(&s, val.pos).into_iter().map(Block::Para).collect())),
+            Value::Scalar(Scalar::Str(s)) => Some(SectionBody::Text(
+                split_lines(&s, val.pos)
+                    .into_iter()
+                    .map(Block::Para)
+                    .collect(),
+            )),
             Value::Scalar(Scalar::Null) => Some(SectionBody::Text(Vec::new())),
             Value::Seq(items) => {
                 let mut blocks = Vec::new();
@@ -376,15 +529,32 @@ impl Reader {
                         let cells = match v.value {
                             Value::Map(m) => RowCells::Map(m),
                             Value::Seq(s) => RowCells::Seq(s),
-                            other => RowCells::One(Node { value: other, pos: v.pos }),
+                            other => RowCells::One(Node {
+                                value: other,
+                                pos: v.pos,
+                            }),
                         };
-                        RowValues { id: k.name, pos: k.pos, cells, value_pos }
+                        RowValues {
+                            id: k.name,
+                            pos: k.pos,
+                            cells,
+                            value_pos,
+                        }
                     })
                     .collect();
                 Some(SectionBody::Table(rows))
             }
             _ => {
-                self.err(val.pos, "type", format!("“{}”下应是文字段落或表格数据，而这里是{}", key.name, scalar_text(&val)), "请对照模板填写");
+                self.err(
+                    val.pos,
+                    "type",
+                    format!(
+                        "“{}”下应是文字段落或表格数据，而这里是{}",
+                        key.name,
+                        scalar_text(&val)
+                    ),
+                    "请对照模板填写",
+                );
                 None
             }
         }
@@ -392,9 +562,14 @@ impl Reader {
 
     fn block(&mut self, key: &Key, it: Node, out: &mut Vec<Block>) {
         match it.value {
-            Value::Scalar(Scalar::Str(s)) => out.extend(split_lines(&s, it.pos).into_iter().map(Block::Para)),
+            Value::Scalar(Scalar::Str(s)) => {
+                out.extend(split_lines(&s, it.pos).into_iter().map(Block::Para))
+            }
             Value::Scalar(Scalar::Int(_) | Scalar::Float(_)) => {
-                out.push(Block::Para(Located { value: scalar_text(&it), pos: it.pos }));
+                out.push(Block::Para(Located {
+                    value: scalar_text(&it),
+                    pos: it.pos,
+                }));
             }
             Value::Map(entries) => {
                 let mut heading = None;
@@ -406,24 +581,55 @@ impl Reader {
                         "text" => run_in = self.text(&k, &v),
                         "level" => match &v.value {
                             Value::Scalar(Scalar::Int(l @ 1..=4)) => level = Some(*l as u8),
-                            _ => self.err(v.pos, "type", format!("标题层级 level 应是 2、3 或 4，而这里是{}", scalar_text(&v)), "（一）为 2，1. 为 3，（1）为 4；通常可以不写，按编号自动判断"),
+                            _ => self.err(
+                                v.pos,
+                                "type",
+                                format!(
+                                    "标题层级 level 应是 2、3 或 4，而这里是{}",
+                                    scalar_text(&v)
+                                ),
+                                "（一）为 2，1. 为 3，（1）为 4；通常可以不写，按编号自动判断",
+                            ),
                         },
                         other => {
                             let hint = match did_you_mean(other, ["heading", "text", "level"]) {
                                 Some(s) => format!("您是不是要写“{s}”？"),
                                 None => "标题项只能有 heading（标题）、text（标题后的正文）和 level（层级）".to_string(),
                             };
-                            self.err(k.pos, "unknown-key", format!("“{}”中有未知的项“{other}”", key.name), hint);
+                            self.err(
+                                k.pos,
+                                "unknown-key",
+                                format!("“{}”中有未知的项“{other}”", key.name),
+                                hint,
+                            );
                         }
                     }
                 }
                 match heading {
-                    Some(text) => out.push(Block::Heading { text, level, run_in }),
-                    None => self.err(it.pos, "missing", "这一项缺少标题 heading", "写成“- heading: （一）标题”，正文另起一项"),
+                    Some(text) => out.push(Block::Heading {
+                        text,
+                        level,
+                        run_in,
+                    }),
+                    None => self.err(
+                        it.pos,
+                        "missing",
+                        "这一项缺少标题 heading",
+                        "写成“- heading: （一）标题”，正文另起一项",
+                    ),
                 }
             }
             Value::Scalar(Scalar::Null) => {}
-            _ => self.err(it.pos, "type", format!("“{}”中的一项应是一段文字或一个标题，而这里是{}", key.name, it.kind_name()), "段落写成“- 文字”，标题写成“- heading: （一）标题”"),
+            _ => self.err(
+                it.pos,
+                "type",
+                format!(
+                    "“{}”中的一项应是一段文字或一个标题，而这里是{}",
+                    key.name,
+                    it.kind_name()
+                ),
+                "段落写成“- 文字”，标题写成“- heading: （一）标题”",
+            ),
         }
     }
 }
@@ -437,7 +643,11 @@ fn split_lines(s: &str, pos: Pos) -> Vec<Located<String>> {
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| Located {
             value: l.trim().to_string(),
-            pos: if i == 0 && block_offset == 0 { pos } else { Pos::new(pos.line + block_offset * (i as u32 + 1), pos.col) },
+            pos: if i == 0 && block_offset == 0 {
+                pos
+            } else {
+                Pos::new(pos.line + block_offset * (i as u32 + 1), pos.col)
+            },
         })
         .collect()
 }
@@ -462,4 +672,42 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])
+}
+
+/// Invisible control characters (other than tab and line breaks) in any text: they print as nothing
+/// or as a box, so they are refused with their place.
+fn control_characters(rep: &Report) -> Diagnostics {
+    let mut texts: Vec<&Located<String>> = vec![&rep.organ];
+    texts.extend(rep.title.iter());
+    texts.extend(rep.lead.iter());
+    for s in &rep.sections {
+        if let SectionBody::Text(blocks) = &s.body {
+            for b in blocks {
+                match b {
+                    Block::Para(p) => texts.push(p),
+                    Block::Heading { text, run_in, .. } => {
+                        texts.push(text);
+                        texts.extend(run_in.iter());
+                    }
+                }
+            }
+        }
+    }
+    texts
+        .into_iter()
+        .filter_map(|t| {
+            let c = t
+                .value
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
+            Some(
+                Diagnostic::error(
+                    "control-char",
+                    format!("文字中有不可见的控制字符 U+{:04X}", c as u32),
+                )
+                .at(t.pos)
+                .with_hint("这类字符常由复制粘贴带入，打印不出来；请删去后重新输入该处文字"),
+            )
+        })
+        .collect()
 }

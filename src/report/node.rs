@@ -110,7 +110,10 @@ impl<'de> Deserialize<'de> for RawKey {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Spanned::<RawValue>::deserialize(d)?;
-        Ok(Node { value: s.value.0, pos: pos_of(&s.referenced) })
+        Ok(Node {
+            value: s.value.0,
+            pos: pos_of(&s.referenced),
+        })
     }
 }
 
@@ -134,7 +137,9 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(Value::Scalar(Scalar::Int(v as i128)))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
-        i128::try_from(v).map(|v| Value::Scalar(Scalar::Int(v))).map_err(|_| E::custom("number too large"))
+        i128::try_from(v)
+            .map(|v| Value::Scalar(Scalar::Int(v)))
+            .map_err(|_| E::custom("number too large"))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Scalar(Scalar::Float(v)))
@@ -165,7 +170,13 @@ impl<'de> Visitor<'de> for RawVisitor {
         let mut items = Vec::new();
         while let Some(k) = map.next_key::<Spanned<RawKey>>()? {
             let v = map.next_value::<Node>()?;
-            items.push((Key { name: k.value.0, pos: pos_of(&k.referenced) }, v));
+            items.push((
+                Key {
+                    name: k.value.0,
+                    pos: pos_of(&k.referenced),
+                },
+                v,
+            ));
         }
         Ok(Value::Map(items))
     }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Side by side with Typst (issue 7): the same report (benches/typst/liwang-2020.typ, written by
+# `cargo run --release --example typst_export`), the same bundled fonts, alternating A/B runs.
+# Prints the median wall times and their ratio, both PDF sizes and both peak RSS.
+# Usage: benches/compare.sh [RUNS]   (default 11)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-11}
+venv=${TYPST_VENV:-$HOME/.cache/gongkai-bench/typst-venv}
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import typst" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "typst==0.15.2"
+fi
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+cargo build --release -q
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+sample=samples/liwang-2020.yaml
+typ=benches/typst/liwang-2020.typ
+cargo run -q --release --example typst_export -- "$sample" > "$out/check.typ"
+cmp -s "$out/check.typ" "$typ" || { echo "compare.sh: $typ is stale; regenerate it with the typst_export example" >&2; exit 1; }
+
+gk() { target/release/gongkai render "$sample" -o "$out/g" --bundled-fonts >/dev/null 2>&1; }
+ty() { "$venv/bin/python" -c "import typst; typst.compile('$typ', output='$out/typst.pdf', font_paths=['fonts'])"; }
+now() { date +%s.%N; }
+ga=(); ta=()
+gk; ty   # warm the page cache for both, once
+for i in $(seq "$runs"); do
+  s=$(now); gk; e=$(now); ga+=("$(echo "$e - $s" | bc -l)")
+  s=$(now); ty; e=$(now); ta+=("$(echo "$e - $s" | bc -l)")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+gm=$(median "${ga[@]}"); tm=$(median "${ta[@]}")
+grss=$(/usr/bin/time -f %M target/release/gongkai render "$sample" -o "$out/g" --bundled-fonts 2>&1 >/dev/null | tail -1)
+trss=$( { /usr/bin/time -f %M "$venv/bin/python" -c "import typst; typst.compile('$typ', output='$out/typst.pdf', font_paths=['fonts'])"; } 2>&1 | tail -1)
+printf 'runs: %s alternating\n' "$runs"
+printf 'gongkai render (PDF + DOCX): median %.3f s, peak RSS %d MB, PDF %d bytes, DOCX %d bytes\n' "$gm" $((grss / 1024)) "$(stat -c %s "$out/g/liwang-2020.pdf")" "$(stat -c %s "$out/g/liwang-2020.docx")"
+printf 'typst compile (PDF):          median %.3f s, peak RSS %d MB, PDF %d bytes\n' "$tm" $((trss / 1024)) "$(stat -c %s "$out/typst.pdf")"
+printf 'ratio gongkai/typst: %.3f\n' "$(echo "$gm / $tm" | bc -l)"

@@ -1,0 +1,1080 @@
+//! `docx`: the `Document` → an editable DOCX (docx-rs, patched to schema order). The only module that
+//! uses docx-rs.
+//!
+//! docx-rs builds the parts (paragraphs, runs, real tables, footers); what it cannot write is patched
+//! into its XML (see `../shared/spec/dependencies.md`): `w:lang`, `w:kinsoku`, `w:firstLineChars`,
+//! `w:tblHeader`, the document grid, formatted PAGE/NUMPAGES fields, core properties, settings, the
+//! font table; then every property element is put into ECMA-376 order and the parts are zipped
+//! deterministically with deflate. Geometry follows `../shared/spec/docx-in-libreoffice.md`.
+
+mod measure;
+mod package;
+pub mod xml;
+
+use docx_rs::{
+    AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header, InstrText,
+    LineSpacing, LineSpacingType, Paragraph, Run, RunFonts, SpecialIndentType, StyleType,
+    Table as DTable, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins,
+    TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::doc::{Block, CellKind, Document, GridEntry, Role, Run as DocRun, Table};
+use crate::style::{FooterAlign, Style, PT_PER_MM};
+use measure::{Geometry, TW_PER_PT};
+use xml::{Elem, Node};
+
+/// DOCX options.
+#[derive(Debug, Clone, Default)]
+pub struct DocxOptions {
+    /// `--docx-fonts bundled`: write the bundled faces' family names instead of the office names.
+    pub bundled_font_names: bool,
+    /// Creation/modification date as seconds since the Unix epoch (SOURCE_DATE_EPOCH); none → a fixed date.
+    pub epoch: Option<i64>,
+}
+
+/// Writes the document as DOCX bytes.
+pub fn write(doc: &Document, style: &Style, opts: &DocxOptions) -> Result<Vec<u8>, Diagnostics> {
+    let w = Writer::new(style, opts);
+    let parts = w
+        .parts(doc)
+        .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 生成失败（{e}）"))])?;
+    package::zip(&parts, opts.epoch)
+        .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 打包失败（{e}）"))])
+}
+
+/// The Latin font written beside office CJK fonts.
+const LATIN_FONT: &str = "Times New Roman";
+
+/// The paragraph style of a role: (styleId, Chinese name).
+fn style_id(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Title => ("GkTitle", "标题"),
+        Role::Heading1 => ("GkHeading1", "一级标题"),
+        Role::Heading2 => ("GkHeading2", "二级标题"),
+        Role::Heading3 => ("GkHeading3", "三级标题"),
+        Role::Heading4 => ("GkHeading4", "四级标题"),
+        Role::Body => ("GkBody", "正文"),
+        Role::Table => ("GkTable", "表格"),
+        Role::PageNumber => ("GkPageNumber", "页码"),
+        Role::Signature => ("GkSignature", "落款"),
+    }
+}
+
+/// Top and bottom cell margin of table cells, in twips (as measured in LibreOffice).
+const TABLE_CELL_PAD_V: i32 = 40;
+
+/// The style of the running header, when the style has one.
+const HEADER_STYLE: (&str, &str) = ("GkHeader", "页眉");
+
+/// A face as written into `w:rFonts`.
+#[derive(Debug, Clone, PartialEq)]
+struct Face {
+    east_asia: String,
+    latin: String,
+    bold: bool,
+}
+
+struct Writer<'a> {
+    style: &'a Style,
+    opts: &'a DocxOptions,
+    geo: Geometry,
+    /// Character spacing (twentieths of a point) that puts body-size text on the character grid.
+    grid_spacing: i32,
+}
+
+/// Does this role sit on the body's character grid (and get its tracking)?
+fn on_grid(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Body
+            | Role::Heading1
+            | Role::Heading2
+            | Role::Heading3
+            | Role::Heading4
+            | Role::Signature
+    )
+}
+
+impl<'a> Writer<'a> {
+    fn new(style: &'a Style, opts: &'a DocxOptions) -> Self {
+        let body = style.role(Role::Body).size_pt;
+        let geo = measure::geometry(style, body, style.role(Role::PageNumber).size_pt);
+        let grid_spacing =
+            measure::grid_spacing(geo.type_width as f64 / TW_PER_PT, style.grid.chars, body);
+        Writer {
+            style,
+            opts,
+            geo,
+            grid_spacing,
+        }
+    }
+
+    fn face(&self, role: Role) -> Face {
+        let r = self.style.role(role);
+        if self.opts.bundled_font_names {
+            let (family, bold) = match r.bundled.as_str() {
+                "serif-bold" => ("Gongkai Serif", true),
+                "sans" => ("Gongkai Sans", false),
+                "kai" => ("Gongkai Kai", false),
+                _ => ("Gongkai Serif", false),
+            };
+            Face {
+                east_asia: family.into(),
+                latin: family.into(),
+                bold,
+            }
+        } else {
+            Face {
+                east_asia: r.docx.clone(),
+                latin: LATIN_FONT.into(),
+                bold: false,
+            }
+        }
+    }
+
+    fn size_hp(&self, role: Role) -> usize {
+        (self.style.role(role).size_pt * 2.0).round() as usize
+    }
+
+    fn body_size(&self) -> f64 {
+        self.style.role(Role::Body).size_pt
+    }
+
+    fn indent_tw(&self) -> i32 {
+        measure::pt_tw(self.style.body_indent_chars * self.body_size())
+    }
+
+    fn exact(&self) -> LineSpacing {
+        LineSpacing::new()
+            .line_rule(LineSpacingType::Exact)
+            .line(self.geo.line)
+            .before(0)
+            .after(0)
+    }
+
+    /// One docx run of text in a role, with every font property explicit.
+    fn run(&self, role: Role, text: &str, spacing: Option<i32>) -> Run {
+        let f = self.face(role);
+        let mut r = Run::new()
+            .add_text(text)
+            .fonts(
+                RunFonts::new()
+                    .ascii(&f.latin)
+                    .hi_ansi(&f.latin)
+                    .east_asia(&f.east_asia)
+                    .cs(&f.latin),
+            )
+            .size(self.size_hp(role));
+        if f.bold {
+            r = r.bold();
+        }
+        if let Some(s) = spacing.or_else(|| on_grid(role).then_some(self.grid_spacing)) {
+            if s != 0 {
+                r = r.character_spacing(s);
+            }
+        }
+        r
+    }
+
+    /// Runs for a text: digits and Latin in runs of their own (LibreOffice breaks "2020" otherwise).
+    fn runs(&self, role: Role, text: &str, spacing: Option<i32>) -> Vec<Run> {
+        split_latin(text)
+            .into_iter()
+            .map(|seg| self.run(role, seg, spacing))
+            .collect()
+    }
+
+    fn text_para(&self, role: Role) -> Paragraph {
+        let (id, _) = style_id(role);
+        let mut p = Paragraph::new()
+            .style(id)
+            .line_spacing(self.exact())
+            .widow_control(false);
+        match role {
+            Role::Title => p = p.align(AlignmentType::Center),
+            Role::Signature => p = p.align(AlignmentType::Right),
+            _ => {
+                p = p.align(AlignmentType::Both).indent(
+                    None,
+                    Some(SpecialIndentType::FirstLine(self.indent_tw())),
+                    None,
+                    None,
+                );
+            }
+        }
+        if let Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 = role {
+            p = p.keep_next(true).outline_lvl(heading_level(role) - 1);
+        }
+        p
+    }
+
+    /// A paragraph of runs on the character grid; a paragraph whose last line would hold one
+    /// character alone has its second-to-last line and that character condensed onto one line.
+    fn grid_paragraph(&self, role: Role, runs: &[DocRun]) -> Paragraph {
+        let mut p = self.text_para(role);
+        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+        let condense_from = self.condense_from(&text);
+        let mut at = 0;
+        for r in runs {
+            let n = r.text.chars().count();
+            match condense_from {
+                Some((from, s)) if from < at + n => {
+                    let split = from.saturating_sub(at);
+                    let head: String = r.text.chars().take(split).collect();
+                    let tail: String = r.text.chars().skip(split).collect();
+                    for x in self.runs(r.role, &head, None) {
+                        p = p.add_run(x);
+                    }
+                    for x in self.runs(r.role, &tail, Some(s)) {
+                        p = p.add_run(x);
+                    }
+                }
+                _ => {
+                    for x in self.runs(r.role, &r.text, None) {
+                        p = p.add_run(x);
+                    }
+                }
+            }
+            at += n;
+        }
+        p
+    }
+
+    /// Where to start condensing (char index) and by how much, when the predicted last line holds
+    /// one character alone.
+    fn condense_from(&self, text: &str) -> Option<(usize, i32)> {
+        let size = self.body_size();
+        let width = self.geo.type_width as f64 / TW_PER_PT;
+        let indent = self.indent_tw() as f64 / TW_PER_PT;
+        let lines = measure::predict_lines(
+            text,
+            size,
+            self.grid_spacing as f64 / TW_PER_PT,
+            width,
+            indent,
+        );
+        if lines.len() < 2 || !measure::is_lonely(&lines[lines.len() - 1].1) {
+            return None;
+        }
+        let from = lines[lines.len() - 2].0;
+        let tail: String = text.chars().skip(from).collect();
+        let avail = if lines.len() == 2 {
+            width - indent
+        } else {
+            width
+        };
+        let n = tail.chars().count() as f64;
+        let em = measure::text_em(&tail);
+        // (em·size + n·s) ≤ avail, with a little to spare
+        let s = ((avail - em * size) / n * TW_PER_PT).floor() as i32 - 1;
+        Some((from, s.min(self.grid_spacing - 1)))
+    }
+
+    fn blank_line(&self) -> Paragraph {
+        let (id, _) = style_id(Role::Body);
+        Paragraph::new()
+            .style(id)
+            .line_spacing(self.exact())
+            .widow_control(false)
+    }
+
+    /// The title, whole parts per line (broken only between them, with a line break), and the
+    /// blank lines after it. The title's exact line is taller than the body's so that its glyph
+    /// tops, like the body's, land on the 天头; the blank lines take up the difference so that the
+    /// body below stays on the page grid.
+    fn title(&self, parts: &[String]) -> Vec<Paragraph> {
+        let size = self.style.role(Role::Title).size_pt;
+        let width = self.geo.type_width as f64 / TW_PER_PT;
+        let mut lines: Vec<String> = Vec::new();
+        for part in parts {
+            match lines.last_mut() {
+                Some(l) if (measure::text_em(l) + measure::text_em(part)) * size <= width => {
+                    l.push_str(part)
+                }
+                _ => lines.push(part.clone()),
+            }
+        }
+        let n_lines: f64 = lines
+            .iter()
+            .map(|l| (measure::text_em(l) * size / width).ceil().max(1.0))
+            .sum();
+        let pitch = self.geo.line as f64 / TW_PER_PT;
+        let title_line = measure::title_line_pt(pitch, self.body_size(), size);
+        let blanks = self.style.title_blank_lines_after;
+        let mut out = Vec::new();
+        let mut p = self.text_para(Role::Title).line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(measure::pt_tw(title_line))
+                .before(0)
+                .after(0),
+        );
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                p = p.add_run(
+                    self.run(Role::Title, "", None)
+                        .add_break(BreakType::TextWrapping),
+                );
+            }
+            for r in self.runs(Role::Title, l, None) {
+                p = p.add_run(r);
+            }
+        }
+        out.push(p);
+        if blanks > 0 {
+            let b = blanks as f64;
+            let blank = ((n_lines + b) * pitch - n_lines * title_line) / b;
+            let blank = if blank >= 0.4 * pitch { blank } else { pitch };
+            for _ in 0..blanks {
+                out.push(
+                    self.blank_line().line_spacing(
+                        LineSpacing::new()
+                            .line_rule(LineSpacingType::Exact)
+                            .line(measure::pt_tw(blank))
+                            .before(0)
+                            .after(0),
+                    ),
+                );
+            }
+        }
+        out
+    }
+
+    fn signature(&self, organ: &str, date: &str) -> (Paragraph, Paragraph) {
+        // GB/T 9704 7.3.5.2: organ right-indented two characters, the date below it starting two
+        // characters right of the organ's first character; a longer date is right-indented two
+        // characters and the organ moves left accordingly.
+        let em = self.body_size() + self.grid_spacing as f64 / TW_PER_PT;
+        let wo = measure::text_em(organ) * em;
+        let wd = measure::text_em(date) * em;
+        let two = 2.0 * em;
+        let (organ_right, date_right) = if two + wd > wo {
+            (two + wd + two - wo, two)
+        } else {
+            (two, wo - two - wd + two)
+        };
+        let para = |text: &str, right: f64| {
+            let mut p = self.text_para(Role::Signature).indent(
+                None,
+                None,
+                Some(measure::pt_tw(right)),
+                None,
+            );
+            for r in self.runs(Role::Signature, text, None) {
+                p = p.add_run(r);
+            }
+            p
+        };
+        (para(organ, organ_right), para(date, date_right.max(two)))
+    }
+
+    fn table(&self, t: &Table) -> DTable {
+        let size = self.style.role(Role::Table).size_pt;
+        let pad_tw = measure::mm_tw(self.style.table.padding_mm);
+        let widths =
+            measure::column_widths(t, self.geo.type_width, size, pad_tw as f64 / TW_PER_PT);
+        let span_w = |c: usize, n: usize| widths[c..c + n].iter().sum::<i32>() as usize;
+        let rule = ((self.style.table.rule_pt * 8.0).round() as usize).max(2);
+        let min_h = (self.style.table.min_row_height_mm * PT_PER_MM * TW_PER_PT).round() as f32;
+        let line = measure::pt_tw(self.style.table.line_pitch_pt);
+        let mut rows = Vec::new();
+        for (r, row) in t.grid.iter().enumerate() {
+            let mut cells = Vec::new();
+            for (c, e) in row.iter().enumerate() {
+                match e {
+                    GridEntry::Cell(cell) => {
+                        let jc = match cell.kind {
+                            CellKind::Number | CellKind::Header => AlignmentType::Center,
+                            CellKind::Label | CellKind::Caption => AlignmentType::Left,
+                        };
+                        let mut p = Paragraph::new()
+                            .style(style_id(Role::Table).0)
+                            .align(jc)
+                            .snap_to_grid(false)
+                            .widow_control(false)
+                            .line_spacing(
+                                LineSpacing::new()
+                                    .line_rule(LineSpacingType::Exact)
+                                    .line(line)
+                                    .before(0)
+                                    .after(0),
+                            );
+                        for x in self.runs(Role::Table, &cell.text, None) {
+                            p = p.add_run(x);
+                        }
+                        let mut tc = TableCell::new()
+                            .add_paragraph(p)
+                            .width(span_w(c, cell.colspan), WidthType::Dxa)
+                            .vertical_align(VAlignType::Center);
+                        if cell.colspan > 1 {
+                            tc = tc.grid_span(cell.colspan);
+                        }
+                        if cell.rowspan > 1 {
+                            tc = tc.vertical_merge(VMergeType::Restart);
+                        }
+                        cells.push(tc);
+                    }
+                    GridEntry::Merged { row: r0, col: c0 } if *r0 != r && *c0 == c => {
+                        // the continuation of a vertical merge, as wide as the cell above
+                        let span = match &t.grid[*r0][*c0] {
+                            GridEntry::Cell(above) => above.colspan,
+                            GridEntry::Merged { .. } => 1,
+                        };
+                        let mut tc = TableCell::new()
+                            .add_paragraph(
+                                Paragraph::new()
+                                    .style(style_id(Role::Table).0)
+                                    .snap_to_grid(false),
+                            )
+                            .width(span_w(c, span), WidthType::Dxa)
+                            .vertical_align(VAlignType::Center)
+                            .vertical_merge(VMergeType::Continue);
+                        if span > 1 {
+                            tc = tc.grid_span(span);
+                        }
+                        cells.push(tc);
+                    }
+                    GridEntry::Merged { .. } => {}
+                }
+            }
+            rows.push(
+                TableRow::new(cells)
+                    .cant_split()
+                    .row_height(min_h)
+                    .height_rule(docx_rs::HeightRule::AtLeast),
+            );
+        }
+        let border = |p| {
+            TableBorder::new(p)
+                .border_type(BorderType::Single)
+                .size(rule)
+                .color("000000")
+        };
+        let borders = TableBorders::with_empty()
+            .set(border(TableBorderPosition::Top))
+            .set(border(TableBorderPosition::Left))
+            .set(border(TableBorderPosition::Bottom))
+            .set(border(TableBorderPosition::Right))
+            .set(border(TableBorderPosition::InsideH))
+            .set(border(TableBorderPosition::InsideV));
+        let tb = TableCellMargins::new()
+            .margin_top(TABLE_CELL_PAD_V as usize, WidthType::Dxa)
+            .margin_bottom(TABLE_CELL_PAD_V as usize, WidthType::Dxa)
+            .margin_left(pad_tw as usize, WidthType::Dxa)
+            .margin_right(pad_tw as usize, WidthType::Dxa);
+        DTable::new(rows)
+            .set_grid(widths.iter().map(|w| *w as usize).collect())
+            .width(self.geo.type_width as usize, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed)
+            .set_borders(borders)
+            .margins(tb)
+    }
+
+    /// A header/footer paragraph: literal text with `{page}` → PAGE field, `{pages}` → NUMPAGES.
+    fn field_paragraph(
+        &self,
+        role: Role,
+        text: &str,
+        align: AlignmentType,
+        indent_left: i32,
+        indent_right: i32,
+    ) -> Paragraph {
+        let size_hp = match (&self.style.header, role) {
+            (Some(h), Role::Body) => (h.size_pt * 2.0).round() as usize,
+            _ => self.size_hp(role),
+        };
+        let mut p = Paragraph::new()
+            .style(if role == Role::PageNumber {
+                style_id(role).0
+            } else {
+                HEADER_STYLE.0
+            })
+            .align(align)
+            .snap_to_grid(false)
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Auto)
+                    .line(240)
+                    .before(0)
+                    .after(0),
+            );
+        if indent_left != 0 || indent_right != 0 {
+            p = p.indent(Some(indent_left), None, Some(indent_right), None);
+        }
+        let mut rest = text;
+        while !rest.is_empty() {
+            let next = [("{page}", "PAGE"), ("{pages}", "NUMPAGES")]
+                .iter()
+                .filter_map(|(k, f)| rest.find(k).map(|i| (i, *k, *f)))
+                .min();
+            let (lit, field) = match next {
+                Some((i, k, f)) => (&rest[..i], Some((k, f))),
+                None => (rest, None),
+            };
+            for r in self.runs_plain(role, lit, size_hp) {
+                p = p.add_run(r);
+            }
+            if let Some((k, f)) = field {
+                let base = || self.run(role, "", Some(0)).size(size_hp);
+                p = p
+                    .add_run(
+                        Run::new()
+                            .add_field_char(FieldCharType::Begin, false)
+                            .fonts_from(&base()),
+                    )
+                    .add_run(
+                        Run::new()
+                            .add_instr_text(InstrText::Unsupported(format!(" {f} ")))
+                            .fonts_from(&base()),
+                    )
+                    .add_run(
+                        Run::new()
+                            .add_field_char(FieldCharType::Separate, false)
+                            .fonts_from(&base()),
+                    )
+                    .add_run(self.run(role, "1", Some(0)).size(size_hp))
+                    .add_run(
+                        Run::new()
+                            .add_field_char(FieldCharType::End, false)
+                            .fonts_from(&base()),
+                    );
+                rest = &rest[lit.len() + k.len()..];
+            } else {
+                rest = "";
+            }
+        }
+        p
+    }
+
+    fn runs_plain(&self, role: Role, text: &str, size_hp: usize) -> Vec<Run> {
+        split_latin(text)
+            .into_iter()
+            .map(|seg| self.run(role, seg, Some(0)).size(size_hp))
+            .collect()
+    }
+
+    fn footer_for(&self, odd: bool) -> Footer {
+        let inset = measure::pt_tw(
+            self.style.footer.inset_chars * self.style.role(Role::PageNumber).size_pt,
+        );
+        let text = &self.style.footer.text;
+        let p = match (self.style.footer.align, odd) {
+            (FooterAlign::Outside, true) | (FooterAlign::Right, _) => {
+                self.field_paragraph(Role::PageNumber, text, AlignmentType::Right, 0, inset)
+            }
+            (FooterAlign::Outside, false) | (FooterAlign::Left, _) => {
+                self.field_paragraph(Role::PageNumber, text, AlignmentType::Left, inset, 0)
+            }
+            (FooterAlign::Center, _) => {
+                self.field_paragraph(Role::PageNumber, text, AlignmentType::Center, 0, 0)
+            }
+        };
+        Footer::new().add_paragraph(p)
+    }
+
+    fn header(&self, doc: &Document) -> Option<Header> {
+        let h = self.style.header.as_ref()?;
+        let text = h
+            .text
+            .replace("{title}", &doc.title)
+            .replace("{organ}", &doc.author);
+        Some(Header::new().add_paragraph(self.field_paragraph(
+            Role::Body,
+            &text,
+            AlignmentType::Center,
+            0,
+            0,
+        )))
+    }
+
+    fn build(&self, doc: &Document) -> Docx {
+        let mut d = Docx::new().page_size(self.geo.width as u32, self.geo.height as u32);
+        for (role_style, role) in Role::ALL.iter().map(|r| (style_id(*r), *r)) {
+            d = d.add_style(self.paragraph_style(role_style, role));
+        }
+        if self.style.header.is_some() {
+            d = d.add_style(self.paragraph_style(HEADER_STYLE, Role::Body));
+        }
+        let mut first = true;
+        for b in &doc.blocks {
+            match b {
+                Block::Title { parts } => {
+                    for p in self.title(parts) {
+                        d = d.add_paragraph(p);
+                    }
+                }
+                Block::Heading { level, text, .. } => {
+                    let role = Role::heading(*level);
+                    d = d.add_paragraph(self.grid_paragraph(
+                        role,
+                        &[DocRun {
+                            role,
+                            text: text.clone(),
+                        }],
+                    ));
+                }
+                Block::Paragraph { runs, .. } => {
+                    let role = runs
+                        .iter()
+                        .map(|r| r.role)
+                        .find(|r| *r == Role::Body)
+                        .unwrap_or(Role::Body);
+                    d = d.add_paragraph(self.grid_paragraph(role, runs));
+                }
+                Block::Table(t) => {
+                    d = d.add_table(self.table(t));
+                }
+                Block::Signature { organ, date } => {
+                    if !first {
+                        d = d.add_paragraph(self.blank_line());
+                    }
+                    let (a, b) = self.signature(organ, date);
+                    d = d.add_paragraph(a).add_paragraph(b);
+                }
+            }
+            first = false;
+        }
+        // a table may not end the document (Word needs a paragraph after it)
+        if matches!(doc.blocks.last(), Some(Block::Table(_))) {
+            d = d.add_paragraph(self.blank_line());
+        }
+        d = d.footer(self.footer_for(true));
+        if self.style.footer.align == FooterAlign::Outside {
+            d = d.even_footer(self.footer_for(false));
+        }
+        if let Some(h) = self.header(doc) {
+            d = d.header(h.clone());
+            if self.style.footer.align == FooterAlign::Outside {
+                d = d.even_header(h);
+            }
+        }
+        d
+    }
+
+    fn paragraph_style(&self, (id, name): (&str, &str), role: Role) -> docx_rs::Style {
+        let f = self.face(role);
+        let size = if id == HEADER_STYLE.0 {
+            self.style
+                .header
+                .as_ref()
+                .map_or(self.size_hp(role), |h| (h.size_pt * 2.0).round() as usize)
+        } else {
+            self.size_hp(role)
+        };
+        let mut s = docx_rs::Style::new(id, StyleType::Paragraph)
+            .name(name)
+            .based_on("Normal")
+            .next(style_id(Role::Body).0)
+            .q_format(true)
+            .fonts(
+                RunFonts::new()
+                    .ascii(&f.latin)
+                    .hi_ansi(&f.latin)
+                    .east_asia(&f.east_asia)
+                    .cs(&f.latin),
+            )
+            .size(size);
+        if f.bold {
+            s = s.bold();
+        }
+        match role {
+            Role::Title => s = s.align(AlignmentType::Center).line_spacing(self.exact()),
+            Role::Table | Role::PageNumber => {
+                s = s.snap_to_grid(false).line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(240)
+                        .before(0)
+                        .after(0),
+                )
+            }
+            _ if id == HEADER_STYLE.0 => s = s.align(AlignmentType::Center),
+            Role::Signature => s = s.align(AlignmentType::Right).line_spacing(self.exact()),
+            _ => {
+                s = s
+                    .align(AlignmentType::Both)
+                    .line_spacing(self.exact())
+                    .indent(
+                        None,
+                        Some(SpecialIndentType::FirstLine(self.indent_tw())),
+                        None,
+                        None,
+                    )
+            }
+        }
+        if let Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 = role {
+            s = s.outline_lvl(heading_level(role) - 1);
+        }
+        s
+    }
+
+    /// Builds with docx-rs, then patches and orders the XML parts; returns the zip entries in order.
+    fn parts(&self, doc: &Document) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let x = self.build(doc).build();
+        let headers_tables: Vec<usize> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t.header_rows),
+                _ => None,
+            })
+            .collect();
+
+        let mut document = xml::parse(&x.document)?;
+        self.patch_document(&mut document, &headers_tables);
+        let mut styles = xml::parse(&x.styles)?;
+        self.patch_styles(&mut styles);
+        let mut footers = Vec::new();
+        for f in &x.footers {
+            let mut e = xml::parse(f)?;
+            self.patch_runs(&mut e);
+            xml::sort_schema(&mut e);
+            footers.push(xml::to_bytes(&e));
+        }
+        let mut headers = Vec::new();
+        for h in &x.headers {
+            let mut e = xml::parse(h)?;
+            self.patch_runs(&mut e);
+            xml::sort_schema(&mut e);
+            headers.push(xml::to_bytes(&e));
+        }
+        xml::sort_schema(&mut document);
+        xml::sort_schema(&mut styles);
+
+        let mut parts: Vec<(String, Vec<u8>)> = vec![
+            ("[Content_Types].xml".into(), x.content_type),
+            ("_rels/.rels".into(), x.rels),
+            ("docProps/app.xml".into(), x.doc_props.app),
+            ("docProps/core.xml".into(), self.core_xml(doc)),
+            ("docProps/custom.xml".into(), x.doc_props.custom),
+            ("word/_rels/document.xml.rels".into(), x.document_rels),
+            ("word/document.xml".into(), xml::to_bytes(&document)),
+            ("word/styles.xml".into(), xml::to_bytes(&styles)),
+            ("word/settings.xml".into(), self.settings_xml()),
+            ("word/fontTable.xml".into(), self.font_table_xml()),
+            ("word/comments.xml".into(), x.comments),
+            ("word/numbering.xml".into(), x.numberings),
+            ("word/commentsExtended.xml".into(), x.comments_extended),
+            ("word/footnotes.xml".into(), x.footnotes),
+        ];
+        for (i, h) in headers.into_iter().enumerate() {
+            parts.push((format!("word/header{}.xml", i + 1), h));
+            if let Some(r) = x.header_rels.get(i) {
+                parts.push((format!("word/_rels/header{}.xml.rels", i + 1), r.clone()));
+            }
+        }
+        for (i, f) in footers.into_iter().enumerate() {
+            parts.push((format!("word/footer{}.xml", i + 1), f));
+            if let Some(r) = x.footer_rels.get(i) {
+                parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), r.clone()));
+            }
+        }
+        Ok(parts)
+    }
+
+    /// `w:lang` on every run: Chinese text zh-CN, Latin runs en-US (so LibreOffice keeps numbers whole).
+    fn patch_runs(&self, root: &mut Elem) {
+        root.walk_mut(&mut |e| {
+            if e.name != "w:r" {
+                return;
+            }
+            let text = e.find("w:t").map(Elem::text).unwrap_or_default();
+            let latin = !text.is_empty() && text.chars().all(measure::is_latin);
+            let rpr = e.find_or_add("w:rPr");
+            rpr.put(lang(latin));
+        });
+    }
+
+    fn patch_document(&self, root: &mut Elem, header_rows: &[usize]) {
+        self.patch_runs(root);
+        let indent_chars = (self.style.body_indent_chars * 100.0).round() as i64;
+        let indent_tw = self.indent_tw().to_string();
+        let mut tables = header_rows.iter();
+        let page_top_pad = self.page_top_cell_pad();
+        root.walk_mut(&mut |e| match e.name.as_str() {
+            // docx-rs accepts first_line_chars but never writes it
+            "w:ind" if e.get_attr("w:firstLine").as_deref() == Some(indent_tw.as_str()) => {
+                e.set_attr("w:firstLineChars", &indent_chars.to_string());
+            }
+            "w:pPr" => {
+                e.put(Elem::new("w:kinsoku").attr("w:val", "1"));
+                e.put(overflow_punct());
+            }
+            "w:tbl" => {
+                let n = tables.next().copied().unwrap_or(0);
+                for (i, tr) in e.elems_mut().filter(|c| c.name == "w:tr").enumerate() {
+                    if i < n {
+                        tr.find_or_add("w:trPr").put(Elem::new("w:tblHeader"));
+                    }
+                    // a row that can open a page (the first, repeated header row; any row of a table
+                    // without header rows) keeps its text below the 天头 although it starts above it
+                    if (i == 0 || n == 0) && page_top_pad > 0 {
+                        let v = page_top_pad.to_string();
+                        for tc in tr.elems_mut().filter(|c| c.name == "w:tc") {
+                            tc.find_or_add("w:tcPr").put(
+                                Elem::new("w:tcMar")
+                                    .child(Elem::new("w:top").attr("w:w", &v).attr("w:type", "dxa"))
+                                    .child(
+                                        Elem::new("w:bottom").attr("w:w", &v).attr("w:type", "dxa"),
+                                    ),
+                            );
+                        }
+                    }
+                }
+                if let Some(tblpr) = e.elems_mut().find(|c| c.name == "w:tblPr") {
+                    tblpr.put(Elem::new("w:tblInd").attr("w:w", "0").attr("w:type", "dxa"));
+                    tblpr.put(Elem::new("w:jc").attr("w:val", "center"));
+                }
+            }
+            _ => {}
+        });
+        // the section: page, margins, no document grid in effect
+        let g = self.geo;
+        let mut sects = Vec::new();
+        collect_mut(root, "w:sectPr", &mut sects);
+        for s in sects {
+            s.put(
+                Elem::new("w:pgSz")
+                    .attr("w:w", &g.width.to_string())
+                    .attr("w:h", &g.height.to_string()),
+            );
+            s.put(
+                Elem::new("w:pgMar")
+                    .attr("w:top", &g.top.to_string())
+                    .attr("w:right", &g.right.to_string())
+                    .attr("w:bottom", &g.bottom.to_string())
+                    .attr("w:left", &g.left.to_string())
+                    .attr("w:header", &g.header.to_string())
+                    .attr("w:footer", &g.footer.to_string())
+                    .attr("w:gutter", "0"),
+            );
+            s.put(Elem::new("w:docGrid").attr("w:linePitch", &g.line.to_string()));
+            s.remove("w:titlePg");
+        }
+    }
+
+    /// Top (and bottom) cell margin, in twips, for a table row that may open a page: the page's
+    /// lines start above the 天头 (see [`measure::geometry`]); the row's glyph tops must not.
+    fn page_top_cell_pad(&self) -> i32 {
+        let lift_pt = self.style.page.margin_top_mm * PT_PER_MM - self.geo.top as f64 / TW_PER_PT;
+        let size = self.style.role(Role::Table).size_pt;
+        let inner = measure::LO_BASELINE_FRACTION * self.style.table.line_pitch_pt
+            - measure::GLYPH_TOP_EM * size;
+        // 0.7 mm inside the checker's 1 mm tolerance
+        let want = lift_pt - 0.7 * PT_PER_MM - inner;
+        measure::pt_tw(want).max(TABLE_CELL_PAD_V)
+    }
+
+    fn patch_styles(&self, root: &mut Elem) {
+        let body = self.face(Role::Body);
+        let fonts = rfonts(&body);
+        let sz = self.size_hp(Role::Body).to_string();
+        let rpr = || {
+            Elem::new("w:rPr")
+                .child(fonts.clone())
+                .child(Elem::new("w:sz").attr("w:val", &sz))
+                .child(Elem::new("w:szCs").attr("w:val", &sz))
+                .child(lang(false))
+        };
+        let ppr = || {
+            Elem::new("w:pPr")
+                .child(Elem::new("w:widowControl").attr("w:val", "0"))
+                .child(Elem::new("w:kinsoku").attr("w:val", "1"))
+                .child(overflow_punct())
+                .child(
+                    Elem::new("w:spacing")
+                        .attr("w:before", "0")
+                        .attr("w:after", "0")
+                        .attr("w:line", "240")
+                        .attr("w:lineRule", "auto"),
+                )
+        };
+        let mut dd = Elem::new("w:docDefaults");
+        dd.children
+            .push(Node::Elem(Elem::new("w:rPrDefault").child(rpr())));
+        dd.children
+            .push(Node::Elem(Elem::new("w:pPrDefault").child(ppr())));
+        root.put(dd);
+        root.remove("w:latentStyles");
+        for st in root.elems_mut().filter(|e| e.name == "w:style") {
+            let id = st.get_attr("w:styleId").unwrap_or_default();
+            if id == "Normal" {
+                st.set_attr("w:default", "1");
+                st.put(ppr());
+                st.put(rpr());
+                continue;
+            }
+            if let Some(r) = st.elems_mut().find(|c| c.name == "w:rPr") {
+                r.put(lang(false));
+            }
+            let heading = matches!(
+                id.as_str(),
+                "GkHeading1" | "GkHeading2" | "GkHeading3" | "GkHeading4"
+            );
+            if let Some(p) = st.elems_mut().find(|c| c.name == "w:pPr") {
+                p.put(Elem::new("w:kinsoku").attr("w:val", "1"));
+                p.put(overflow_punct());
+                p.put(Elem::new("w:widowControl").attr("w:val", "0"));
+                if heading {
+                    p.put(Elem::new("w:keepNext"));
+                }
+            }
+        }
+        // docDefaults first, then the styles
+        root.children
+            .sort_by_key(|n| usize::from(!matches!(n, Node::Elem(e) if e.name == "w:docDefaults")));
+    }
+
+    fn core_xml(&self, doc: &Document) -> Vec<u8> {
+        let date = package::w3c_date(self.opts.epoch);
+        let e = xml::escape;
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:creator>{}</dc:creator><cp:lastModifiedBy>{}</cp:lastModifiedBy><cp:revision>1</cp:revision><dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:modified><dc:language>zh-CN</dc:language></cp:coreProperties>",
+            e(&doc.title),
+            e(&doc.author),
+            e(&doc.author),
+        )
+        .into_bytes()
+    }
+
+    fn settings_xml(&self) -> Vec<u8> {
+        let even_odd = if self.style.footer.align == FooterAlign::Outside {
+            "<w:evenAndOddHeaders/>"
+        } else {
+            ""
+        };
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"{}\"/>{even_odd}<w:characterSpacingControl w:val=\"doNotCompress\"/><w:compat><w:useFELayout/><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat><w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/><w:decimalSymbol w:val=\".\"/><w:listSeparator w:val=\",\"/></w:settings>",
+            measure::pt_tw(self.body_size()) * 2
+        )
+        .into_bytes()
+    }
+
+    /// The font table: every face used, CJK ones marked GB2312 so Word substitutes sensibly.
+    fn font_table_xml(&self) -> Vec<u8> {
+        let mut names: Vec<(String, bool)> = Vec::new();
+        for r in Role::ALL {
+            let f = self.face(r);
+            for (n, cjk) in [(f.east_asia, true), (f.latin, false)] {
+                if !names.iter().any(|(m, _)| *m == n) {
+                    names.push((n, cjk));
+                }
+            }
+        }
+        let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">");
+        for (n, cjk) in names {
+            let (charset, family, pitch) = if cjk && n != LATIN_FONT {
+                ("86", "modern", "fixed")
+            } else {
+                ("00", "roman", "variable")
+            };
+            o.push_str(&format!(
+                "<w:font w:name=\"{}\"><w:charset w:val=\"{charset}\"/><w:family w:val=\"{family}\"/><w:pitch w:val=\"{pitch}\"/></w:font>",
+                xml::escape(&n)
+            ));
+        }
+        o.push_str("</w:fonts>");
+        o.into_bytes()
+    }
+}
+
+fn heading_level(role: Role) -> usize {
+    match role {
+        Role::Heading1 => 1,
+        Role::Heading2 => 2,
+        Role::Heading3 => 3,
+        _ => 4,
+    }
+}
+
+/// No punctuation hanging past the margin in LibreOffice, which reads `w:overflowPunct` inverted
+/// (measured: `0` makes a comma hang, and so does leaving it out).
+fn overflow_punct() -> Elem {
+    Elem::new("w:overflowPunct").attr("w:val", "1")
+}
+
+fn lang(latin: bool) -> Elem {
+    Elem::new("w:lang")
+        .attr("w:val", "en-US")
+        .attr("w:eastAsia", if latin { "en-US" } else { "zh-CN" })
+}
+
+fn rfonts(f: &Face) -> Elem {
+    Elem::new("w:rFonts")
+        .attr("w:ascii", &f.latin)
+        .attr("w:hAnsi", &f.latin)
+        .attr("w:eastAsia", &f.east_asia)
+        .attr("w:cs", &f.latin)
+}
+
+fn collect_mut<'e>(e: &'e mut Elem, name: &str, out: &mut Vec<&'e mut Elem>) {
+    if e.name == name {
+        out.push(e);
+        return;
+    }
+    for c in e.elems_mut() {
+        collect_mut(c, name, out);
+    }
+}
+
+/// Splits text into alternating CJK and Latin (digits, ASCII) segments.
+fn split_latin(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut cur: Option<bool> = None;
+    for (i, c) in text.char_indices() {
+        let l = measure::is_latin(c);
+        if cur.is_some_and(|k| k != l) {
+            out.push(&text[start..i]);
+            start = i;
+        }
+        cur = Some(l);
+    }
+    if start < text.len() || out.is_empty() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Copies a run's formatting onto a field-character run.
+trait FontsFrom {
+    fn fonts_from(self, other: &Run) -> Self;
+}
+
+impl FontsFrom for Run {
+    fn fonts_from(mut self, other: &Run) -> Self {
+        self.run_property = other.run_property.clone();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_paragraph_ending_with_one_character_is_condensed() {
+        let style = Style::builtin("gbt9704").unwrap();
+        let opts = DocxOptions::default();
+        let w = Writer::new(&style, &opts);
+        assert_eq!(w.grid_spacing, -5);
+        // indent + 26, 28, then 1 alone: the second line and the lone character are condensed
+        let (from, s) = w.condense_from(&"国".repeat(26 + 28 + 1)).unwrap();
+        assert_eq!(from, 26);
+        assert!(29.0 * (16.0 + s as f64 / 20.0) <= 442.2 && s < -5, "{s}");
+        // two characters on the last line: left alone
+        assert_eq!(w.condense_from(&"国".repeat(26 + 28 + 2)), None);
+        assert_eq!(w.condense_from(&"国".repeat(20)), None);
+    }
+
+    #[test]
+    fn latin_segments() {
+        assert_eq!(
+            split_latin("自2021年1月1日起"),
+            vec!["自", "2021", "年", "1", "月", "1", "日起"]
+        );
+        assert_eq!(split_latin("abc"), vec!["abc"]);
+        assert_eq!(split_latin(""), vec![""]);
+    }
+}
