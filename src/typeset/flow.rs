@@ -260,16 +260,7 @@ impl Flow<'_> {
             Some(Prepared::Text { .. }) => 1,
             Some(Prepared::Signature { .. }) => 3,
             Some(Prepared::Table(tl, t)) => {
-                let mut h = tl.height(0..tl.header_rows);
-                let mut gi = 0;
-                while let Some(g) = tl.groups.get(gi) {
-                    h += tl.height(g.clone());
-                    if !tl.is_caption(t, g) {
-                        break;
-                    }
-                    gi += 1;
-                }
-                (h / self.cfg.line_pitch).ceil() as usize
+                (tl.first_need(t) / self.cfg.line_pitch).ceil() as usize
             }
         }
     }
@@ -358,37 +349,64 @@ impl Flow<'_> {
         }
     }
 
+    /// Places a table from the current grid line: header rows, then the body rows page by page. A
+    /// row group that does not fit is cut between rows so the page is filled (its spanning label
+    /// cells drawn again on the next page), under header rows repeated on each page.
     fn place_table(&mut self, tl: &TableLayout, t: &Table) {
         let cfg = self.cfg;
         let bottom = cfg.top + cfg.type_height;
         let header_h = tl.height(0..tl.header_rows);
-        let first = header_h + tl.groups.first().map_or(0.0, |g| tl.height(g.clone()));
         let mut y = cfg.top + self.cur.row as f64 * cfg.line_pitch;
-        if y + first > bottom + EPS && self.cur.row > 0 {
+        if y + tl.first_need(t) > bottom + EPS && self.cur.row > 0 {
             self.new_page();
             y = cfg.top;
         }
         self.cur.has_table = true;
         self.draw_rows(tl, 0..tl.header_rows, y);
         y += header_h;
+        // body rows of this page start at `chunk` (drawn at `chunk_y`), so a cell cut by a page
+        // break is drawn as one cell on each page
+        let mut chunk = tl.header_rows;
+        let mut chunk_y = y;
         for (gi, g) in tl.groups.iter().enumerate() {
-            let mut need = tl.height(g.clone());
-            if tl.is_caption(t, g) {
-                if let Some(next) = tl.groups.get(gi + 1) {
-                    need += tl.height(next.clone());
+            let mut at = g.start;
+            while at < g.end {
+                let fresh = chunk == at;
+                let need = if at == g.start {
+                    tl.run_need(tl.keep_run(t, gi))
+                } else {
+                    tl.height(at..tl.min_piece(at, g.end))
+                };
+                let end = match tl.fit(at, g.end, bottom - y) {
+                    Some(end) if y + need <= bottom + EPS => Some(end),
+                    _ if fresh => {
+                        // nothing fits even on a page of its own: the rows that fit, at least one
+                        let fits = (at + 1..=g.end)
+                            .rev()
+                            .find(|&c| y + tl.height(at..c) <= bottom + EPS);
+                        Some(fits.unwrap_or(at + 1))
+                    }
+                    _ => None,
+                };
+                if let Some(end) = end {
+                    y += tl.height(at..end);
+                    at = end;
+                    if at == g.end {
+                        break;
+                    }
                 }
-            }
-            if y + need > bottom + EPS && y > cfg.top + header_h + EPS {
-                // rows never split: the group moves to the next page under repeated header rows
+                // the page is full: its rows are drawn, the rest goes on under repeated header rows
+                self.draw_rows(tl, chunk..at, chunk_y);
                 self.new_page();
                 self.cur.has_table = true;
                 y = cfg.top;
                 self.draw_rows(tl, 0..tl.header_rows, y);
                 y += header_h;
+                chunk = at;
+                chunk_y = y;
             }
-            self.draw_rows(tl, g.clone(), y);
-            y += tl.height(g.clone());
         }
+        self.draw_rows(tl, chunk..tl.heights.len(), chunk_y);
         let row = ((y - cfg.top) / cfg.line_pitch + AFTER_TABLE_GAP).ceil() as usize;
         self.cur.row = row;
     }

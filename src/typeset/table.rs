@@ -11,6 +11,9 @@ use crate::diag::Diagnostic;
 use crate::doc::{CellKind, GridEntry, Role, Table};
 use crate::fonts::FontSet;
 
+/// Float slack for fitting heights, pt.
+const EPS: f64 = 0.01;
+
 /// Smallest size a number may shrink to before it wraps, as a share of the table size: below this a
 /// printed figure gets hard to read.
 const MIN_NUMBER_SCALE: f64 = 0.6;
@@ -18,6 +21,12 @@ const MIN_NUMBER_SCALE: f64 = 0.6;
 const HEADER_MIN_CHARS: f64 = 2.0;
 /// Label columns keep at least this many characters per line when room allows (labels read better wide).
 const LABEL_MIN_CHARS: f64 = 6.0;
+/// A label beside several rows (`三、本年度办理结果`) takes at most this many characters a line.
+const SPAN_LABEL_CHARS: f64 = 4.0;
+/// Side padding of a table whose labels wrap, as a share of the style's padding.
+const TIGHT_PADDING: f64 = 2.0 / 3.0;
+/// A group cut at a page foot leaves at least this many of its rows on each page.
+const MIN_PIECE_ROWS: usize = 2;
 
 /// A laid-out cell: its position in the grid and its set lines (x relative to the cell's text box).
 #[derive(Debug, Clone)]
@@ -47,6 +56,8 @@ pub(crate) struct TableLayout {
     pub groups: Vec<Range<usize>>,
     /// Horizontal cell padding actually used, pt.
     pub pad_x: f64,
+    /// Vertical cell padding, pt.
+    pub pad_y: f64,
 }
 
 /// Lays out a table within `cfg.type_width`.
@@ -80,24 +91,50 @@ pub(crate) fn layout(
     // column minimum and maximum content widths from single-column cells
     let cols = t.columns.max(1);
     let (mut min, mut max) = (vec![0.0f64; cols], vec![0.0f64; cols]);
+    // `want`: like `max`, but a number column's header only asks for two characters a line and a
+    // label spanning rows only for its balanced width: height is free beside its rows
+    let mut want = vec![0.0f64; cols];
+    let mut number_col = vec![false; cols];
+    let mut label_col = vec![false; cols];
+    for (_, c, cell, _) in &shaped {
+        if cell.colspan == 1 {
+            number_col[*c] |= cell.kind == CellKind::Number;
+            label_col[*c] |= cell.kind == CellKind::Label;
+        }
+    }
     for (_, c, cell, sh) in &shaped {
         if cell.colspan != 1 || cell.kind == CellKind::Caption {
             continue;
         }
         let nat = natural(sh);
-        let m = match cell.kind {
-            CellKind::Number => nat.min(4.0 * size * 0.6),
-            CellKind::Label => nat.min(LABEL_MIN_CHARS * size),
-            _ => nat.min(HEADER_MIN_CHARS * size),
+        let (m, w) = match cell.kind {
+            CellKind::Number => (nat.min(4.0 * size * 0.6), nat),
+            CellKind::Label if cell.rowspan > 1 => {
+                let b = nat.min(balanced_width(nat, size));
+                (b, b)
+            }
+            CellKind::Label => (nat.min(LABEL_MIN_CHARS * size), nat),
+            _ if number_col[*c] && !label_col[*c] => {
+                let m = nat.min(HEADER_MIN_CHARS * size);
+                (m, m)
+            }
+            _ => (nat.min(HEADER_MIN_CHARS * size), nat),
         };
         min[*c] = min[*c].max(m);
         max[*c] = max[*c].max(nat);
+        want[*c] = want[*c].max(w);
     }
     // narrow the side padding (to no less than a quarter of it) when the minimums do not fit
     let sum_min: f64 = min.iter().sum();
     if sum_min + 2.0 * pad_x * cols as f64 > width {
         pad_x = ((width - sum_min) / (2.0 * cols as f64))
             .clamp(cfg.table_padding / 4.0, cfg.table_padding);
+    }
+    let sum_want: f64 = want.iter().sum();
+    if sum_want + 2.0 * pad_x * cols as f64 > width {
+        // labels will wrap: a narrower side padding (to no less than two thirds) gives them lines
+        pad_x = pad_x
+            .min(((width - sum_want) / (2.0 * cols as f64)).max(cfg.table_padding * TIGHT_PADDING));
     }
     let room = width - 2.0 * pad_x * cols as f64;
     let sum_min: f64 = min.iter().sum();
@@ -108,16 +145,22 @@ pub(crate) fn layout(
         max.iter()
             .map(|m| m + spare * (m + size) / (sum_max + size * cols as f64))
             .collect()
+    } else if sum_want <= room {
+        // labels fit on one line with number headers wrapped: give the rest back to those headers
+        let back: f64 = (0..cols).map(|i| max[i] - want[i]).sum();
+        (0..cols)
+            .map(|i| want[i] + (room - sum_want) * (max[i] - want[i]) / back)
+            .collect()
     } else if sum_min <= room {
-        // give each column its minimum, then the rest in proportion to how much it still wants
-        let want: f64 = (0..cols).map(|i| max[i] - min[i]).sum();
+        // each column its minimum, then the rest to the columns that still want width (labels)
+        let more: f64 = (0..cols).map(|i| want[i] - min[i]).sum();
         (0..cols)
             .map(|i| {
                 min[i]
-                    + if want > 0.0 {
-                        (room - sum_min) * (max[i] - min[i]) / want
+                    + if more > 0.0 {
+                        (room - sum_min) * (want[i] - min[i]) / more
                     } else {
-                        0.0
+                        (room - sum_min) / cols as f64
                     }
             })
             .collect()
@@ -186,11 +229,9 @@ pub(crate) fn layout(
             heights[end - 1] += need(cb) - have;
         }
     }
-    // groups: rows joined by rowspans move together; a group taller than a page is cut inside its
-    // outer spanning cell, which is then drawn again on each page
+    // groups: rows joined by rowspans; `flow` cuts a group between rows where it meets a page foot
     let header_rows = t.header_rows.min(rows);
-    let max_h = cfg.type_height - heights[..header_rows].iter().sum::<f64>();
-    let groups = row_groups(&cells, &heights, header_rows..rows, max_h, pad_y, 0);
+    let groups = row_groups(&cells, header_rows..rows);
     TableLayout {
         edges,
         heights,
@@ -198,29 +239,24 @@ pub(crate) fn layout(
         header_rows,
         groups,
         pad_x,
+        pad_y,
     }
 }
 
-/// Splits `range` into the smallest runs of rows that no rowspan crosses; a run taller than `max_h`
-/// is split again, ignoring the cells that span all of it (at most a few levels deep).
-fn row_groups(
-    cells: &[CellBox],
-    heights: &[f64],
-    range: Range<usize>,
-    max_h: f64,
-    pad_y: f64,
-    depth: usize,
-) -> Vec<Range<usize>> {
+/// Width of a label beside several rows: at most [`SPAN_LABEL_CHARS`] characters a line, its lines
+/// balanced (`三、本年/度办理结/果` becomes `三、本/年度办/理结果`).
+fn balanced_width(nat: f64, size: f64) -> f64 {
+    let chars = (nat / size - 0.01).ceil().max(1.0);
+    let lines = (chars / SPAN_LABEL_CHARS).ceil();
+    (chars / lines).ceil() * size
+}
+
+/// Splits `range` into the smallest runs of rows that no rowspan crosses.
+fn row_groups(cells: &[CellBox], range: Range<usize>) -> Vec<Range<usize>> {
     let s = range.start;
     let mut reach: Vec<usize> = range.clone().map(|r| r + 1).collect();
-    // a cut cell is drawn again in every piece: each piece must be tall enough for its text
-    let mut min_h: f64 = 0.0;
     for cb in cells.iter().filter(|c| range.contains(&c.row)) {
         let end = (cb.row + cb.rowspan).min(range.end);
-        if depth > 0 && cb.row == range.start && end == range.end {
-            min_h = min_h.max(cb.lines.len() as f64 * cb.line_pitch + 2.0 * pad_y);
-            continue;
-        }
         reach[cb.row - s] = reach[cb.row - s].max(end);
     }
     let mut out = Vec::new();
@@ -232,45 +268,10 @@ fn row_groups(
             end = end.max(reach[r - s]);
             r += 1;
         }
-        let h: f64 = heights[start..end].iter().sum();
-        if h > max_h && end - start > 1 && depth < 4 {
-            out.extend(row_groups(
-                cells,
-                heights,
-                start..end,
-                max_h,
-                pad_y,
-                depth + 1,
-            ));
-        } else {
-            out.push(start..end);
-        }
+        out.push(start..end);
         start = end;
     }
-    if min_h <= 0.0 {
-        return out;
-    }
-    let h = |r: &Range<usize>| heights[r.clone()].iter().sum::<f64>();
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    let mut acc: Option<Range<usize>> = None;
-    for g in out {
-        let a = match acc.take() {
-            Some(a) => a.start..g.end,
-            None => g,
-        };
-        if h(&a) >= min_h {
-            merged.push(a);
-        } else {
-            acc = Some(a);
-        }
-    }
-    if let Some(a) = acc {
-        match merged.last_mut() {
-            Some(last) if h(&(last.start..a.end)) <= max_h => last.end = a.end,
-            _ => merged.push(a),
-        }
-    }
-    merged
+    out
 }
 
 impl TableLayout {
@@ -284,12 +285,91 @@ impl TableLayout {
         self.heights[r].iter().sum()
     }
 
-    /// Whether a group is a lone caption row (kept with the group after it).
-    pub(crate) fn is_caption(&self, t: &Table, g: &Range<usize>) -> bool {
-        g.len() == 1
-            && t.grid[g.start]
-                .iter()
-                .any(|e| matches!(e, GridEntry::Cell(c) if c.kind == CellKind::Caption))
+    /// Groups from `gi` that must share a page: caption rows and header-only rows lead into the
+    /// first data group after them (a caption never stands alone at a page foot).
+    pub(crate) fn keep_run(&self, t: &Table, gi: usize) -> Range<usize> {
+        let mut end = gi;
+        while end < self.groups.len() && self.is_lead_in(t, &self.groups[end]) {
+            end += 1;
+        }
+        gi..(end + 1).min(self.groups.len())
+    }
+
+    /// Height of the groups `gs`, pt.
+    pub(crate) fn groups_height(&self, gs: Range<usize>) -> f64 {
+        self.groups[gs].iter().map(|g| self.height(g.clone())).sum()
+    }
+
+    /// Height a cell's text needs, padding included, pt.
+    fn need(&self, cb: &CellBox) -> f64 {
+        cb.lines.len().max(1) as f64 * cb.line_pitch + 2.0 * self.pad_y
+    }
+
+    /// Whether rows `a..c` may end a page with the rest of their group (`..e`) on the next: no row is
+    /// split (cuts fall between rows), and every cell the cut crosses is tall enough on both sides to
+    /// hold its text again (it is drawn on each page).
+    fn can_cut(&self, a: usize, c: usize, e: usize) -> bool {
+        if c <= a || c >= e {
+            return false;
+        }
+        self.cells
+            .iter()
+            .filter(|cb| cb.row < c && cb.row + cb.rowspan > c)
+            .all(|cb| {
+                let need = self.need(cb) - EPS;
+                self.height(cb.row.max(a)..c) >= need
+                    && self.height(c..(cb.row + cb.rowspan).min(e)) >= need
+            })
+    }
+
+    /// The smallest first piece of rows `a..e` (a group or the rest of one): at least
+    /// [`MIN_PIECE_ROWS`] rows ending at a row where it may be cut, or all of it.
+    pub(crate) fn min_piece(&self, a: usize, e: usize) -> usize {
+        (a + MIN_PIECE_ROWS..e)
+            .find(|&c| self.can_cut(a, c, e))
+            .unwrap_or(e)
+    }
+
+    /// Where to end the page in rows `a..e` given `space` pt: `e` when all fit, else the last
+    /// row boundary that fits and may be cut (the page filled) (`None` when no piece fits).
+    pub(crate) fn fit(&self, a: usize, e: usize, space: f64) -> Option<usize> {
+        if self.height(a..e) <= space + EPS {
+            return Some(e);
+        }
+        (a + MIN_PIECE_ROWS..e)
+            .rev()
+            .find(|&c| self.height(a..c) <= space + EPS && self.can_cut(a, c, e))
+    }
+
+    /// Height the table needs at a page foot for its start: header rows, lead-in groups and the
+    /// smallest piece of the first data group, pt.
+    pub(crate) fn first_need(&self, t: &Table) -> f64 {
+        let run = self.keep_run(t, 0);
+        self.height(0..self.header_rows) + self.run_need(run)
+    }
+
+    /// Height the groups `run` (lead-ins, then one data group) need on a page: whole lead-ins and
+    /// the smallest piece of the last group, pt.
+    pub(crate) fn run_need(&self, run: Range<usize>) -> f64 {
+        let Some(last) = run.end.checked_sub(1).filter(|l| *l >= run.start) else {
+            return 0.0;
+        };
+        let g = self.groups[last].clone();
+        self.groups_height(run.start..last) + self.height(g.start..self.min_piece(g.start, g.end))
+    }
+
+    /// Whether every cell of a group is a caption or a column header.
+    fn is_lead_in(&self, t: &Table, g: &Range<usize>) -> bool {
+        let mut cells = t.grid[g.clone()].iter().flatten().filter_map(|e| match e {
+            GridEntry::Cell(c) => Some(c.kind),
+            GridEntry::Merged { .. } => None,
+        });
+        let mut any = false;
+        let all = cells.all(|k| {
+            any = true;
+            matches!(k, CellKind::Caption | CellKind::Header)
+        });
+        any && all
     }
 }
 
