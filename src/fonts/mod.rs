@@ -96,6 +96,15 @@ impl Face {
         self.data
     }
 
+    /// The PostScript name (name id 6), if the face has a readable one.
+    pub fn postscript_name(&self) -> Option<String> {
+        self.parsed
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+    }
+
     /// Advance of a glyph id, in em.
     pub fn advance(&self, gid: u16) -> f64 {
         let upem = f64::from(self.parsed.units_per_em().max(1));
