@@ -306,8 +306,8 @@ impl TableLayout {
     }
 
     /// Whether rows `a..c` may end a page with the rest of their group (`..e`) on the next: no row is
-    /// split (cuts fall between rows), and every cell the cut crosses is tall enough on both sides to
-    /// hold its text again (it is drawn on each page).
+    /// split (cuts fall between rows), and every cell the cut crosses is tall enough above the cut to
+    /// hold its text (it is drawn again on the next page, see [`TableLayout::grow_after_cut`]).
     fn can_cut(&self, a: usize, c: usize, e: usize) -> bool {
         if c <= a || c >= e {
             return false;
@@ -315,11 +315,22 @@ impl TableLayout {
         self.cells
             .iter()
             .filter(|cb| cb.row < c && cb.row + cb.rowspan > c)
-            .all(|cb| {
-                let need = self.need(cb) - EPS;
-                self.height(cb.row.max(a)..c) >= need
-                    && self.height(c..(cb.row + cb.rowspan).min(e)) >= need
-            })
+            .all(|cb| self.height(cb.row.max(a)..c) >= self.need(cb) - EPS)
+    }
+
+    /// After a cut at row `c` of a group ending at `e`: grows the last row of each cut cell's part
+    /// below the cut where that part is too short for the cell's text, drawn again there.
+    pub(crate) fn grow_after_cut(&mut self, c: usize, e: usize) {
+        for i in 0..self.cells.len() {
+            let cb = &self.cells[i];
+            if cb.row < c && cb.row + cb.rowspan > c {
+                let end = (cb.row + cb.rowspan).min(e);
+                let short = self.need(cb) - self.height(c..end);
+                if short > 0.0 {
+                    self.heights[end - 1] += short;
+                }
+            }
+        }
     }
 
     /// The smallest first piece of rows `a..e` (a group or the rest of one): at least
