@@ -396,3 +396,154 @@ fn output_is_deterministic_and_dated_only_with_an_epoch() {
         "epoch date written"
     );
 }
+
+/// For each page whose table goes on at the top of the next page: how far its last rule stays above
+/// the type area's bottom, pt.
+fn gaps_before_table_continuations(pages: &[Page], st: &Style) -> Vec<(usize, f64)> {
+    let top = st.page.margin_top_mm * gongkai::style::PT_PER_MM;
+    let bottom = top + st.type_height_pt();
+    let lowest_rule = |p: &Page| p.rules.iter().map(|r| r.y0.max(r.y1)).fold(0.0, f64::max);
+    let lowest_text = |p: &Page| {
+        p.runs
+            .iter()
+            .map(|r| r.baseline)
+            .filter(|b| *b < bottom)
+            .fold(0.0, f64::max)
+    };
+    let opens_with_table = |p: &Page| {
+        p.rules
+            .iter()
+            .any(|r| (r.y0 - top).abs() < 0.5 && (r.y1 - top).abs() < 0.5)
+    };
+    pages
+        .windows(2)
+        .filter(|w| lowest_rule(&w[0]) > lowest_text(&w[0]) && opens_with_table(&w[1]))
+        .map(|w| (w[0].number, bottom - lowest_rule(&w[0])))
+        .collect()
+}
+
+#[test]
+fn a_table_fills_its_page_before_it_goes_on() {
+    let fonts = fonts();
+    for id in ["gbt9704", "notice-board"] {
+        let st = Style::builtin(id).expect("style");
+        let docs = [
+            ("liwang-2020", sample("liwang-2020.yaml")),
+            ("qinghe-2021", sample("qinghe-2021.yaml")),
+            ("long", long_report()),
+        ];
+        for (name, doc) in docs {
+            let pages = typeset(&doc, &st, &fonts).unwrap_or_else(|d| panic!("{d:?}"));
+            let gaps = gaps_before_table_continuations(&pages, &st);
+            assert!(!gaps.is_empty(), "{id} {name}: 表三 crosses a page");
+            // more than three body lines left empty above a continuation is a hole in the page
+            let most = 3.0 * st.line_pitch_pt();
+            for (page, gap) in gaps {
+                assert!(
+                    gap <= most,
+                    "{id} {name}: page {page} ends {gap:.1} pt above the type area's bottom"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_cut_row_group_draws_its_labels_again_and_fills_the_page() {
+    // one outer label beside 40 rows, two inner labels beside 20 each: taller than a page
+    let m = |row, col| GridEntry::Merged { row, col };
+    let span = |text: &str, rowspan| {
+        GridEntry::Cell(Cell {
+            text: text.into(),
+            colspan: 1,
+            rowspan,
+            kind: CellKind::Label,
+            origin: Origin::default(),
+        })
+    };
+    let mut grid = vec![vec![
+        GridEntry::Cell(Cell {
+            text: "项目".into(),
+            colspan: 3,
+            rowspan: 1,
+            kind: CellKind::Header,
+            origin: Origin::default(),
+        }),
+        m(0, 0),
+        m(0, 0),
+        cell("数量", CellKind::Header),
+    ]];
+    for i in 0..40 {
+        let r = i + 1;
+        grid.push(vec![
+            if i == 0 {
+                span("外层标签", 40)
+            } else {
+                m(1, 0)
+            },
+            match i {
+                0 => span("内层甲", 20),
+                20 => span("内层乙", 20),
+                _ => m(if i < 20 { 1 } else { 21 }, 1),
+            },
+            cell(&format!("{r}.第{r}项"), CellKind::Label),
+            cell(&format!("{}", r * 7), CellKind::Number),
+        ]);
+    }
+    let mut blocks = vec![Block::Title {
+        parts: vec!["测试机关".into(), "2021年政府信息公开工作年度报告".into()],
+    }];
+    for i in 0..5 {
+        blocks.push(Block::Paragraph {
+            runs: vec![Run {
+                role: Role::Body,
+                text: format!("第{i}段正文，占去一些行，让表格从页面中部开始并且跨页继续排下去。"),
+            }],
+            origin: Origin::default(),
+        });
+    }
+    blocks.push(Block::Table(Table {
+        name: "测表".into(),
+        columns: 4,
+        header_rows: 1,
+        grid,
+    }));
+    let doc = Document {
+        title: "测试".into(),
+        author: "测试机关".into(),
+        year: 2021,
+        blocks,
+    };
+    let st = style();
+    let pages = typeset(&doc, &st, &fonts()).unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    let gaps = gaps_before_table_continuations(&pages, &st);
+    assert!(!gaps.is_empty());
+    for (page, gap) in gaps {
+        // rows are about 21 pt: a filled page leaves less than one row
+        assert!(gap < 25.0, "page {page} ends {gap:.1} pt short");
+    }
+    let mut rows_seen = 0;
+    for p in &pages {
+        let t = page_text(p);
+        if !t.contains("项目数量") {
+            continue;
+        }
+        // every page of the table repeats the header and draws the outer label again
+        assert!(t.contains("项目数量"), "page {}: {t}", p.number);
+        let glyphs: String = p
+            .runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+            .collect();
+        for ch in "外层标签".chars() {
+            assert!(glyphs.contains(ch), "page {}: {ch} missing", p.number);
+        }
+        assert!(glyphs.contains("内层"), "page {}", p.number);
+        rows_seen += (1..=40)
+            .filter(|r| t.contains(&format!("{r}.第{r}项")))
+            .count();
+    }
+    // every row exactly once, none split
+    assert_eq!(rows_seen, 40);
+}

@@ -354,6 +354,9 @@ impl Flow<'_> {
     /// cells drawn again on the next page), under header rows repeated on each page.
     fn place_table(&mut self, tl: &TableLayout, t: &Table) {
         let cfg = self.cfg;
+        // rows below a cut may grow (a label drawn again needs its height): a copy per placement
+        let mut tl = tl.clone();
+        let tl = &mut tl;
         let bottom = cfg.top + cfg.type_height;
         let header_h = tl.height(0..tl.header_rows);
         let mut y = cfg.top + self.cur.row as f64 * cfg.line_pitch;
@@ -368,7 +371,7 @@ impl Flow<'_> {
         // break is drawn as one cell on each page
         let mut chunk = tl.header_rows;
         let mut chunk_y = y;
-        for (gi, g) in tl.groups.iter().enumerate() {
+        for (gi, g) in tl.groups.clone().into_iter().enumerate() {
             let mut at = g.start;
             while at < g.end {
                 let fresh = chunk == at;
@@ -394,6 +397,7 @@ impl Flow<'_> {
                     if at == g.end {
                         break;
                     }
+                    tl.grow_after_cut(at, g.end);
                 }
                 // the page is full: its rows are drawn, the rest goes on under repeated header rows
                 self.draw_rows(tl, chunk..at, chunk_y);

@@ -306,8 +306,8 @@ impl TableLayout {
     }
 
     /// Whether rows `a..c` may end a page with the rest of their group (`..e`) on the next: no row is
-    /// split (cuts fall between rows), and every cell the cut crosses is tall enough on both sides to
-    /// hold its text again (it is drawn on each page).
+    /// split (cuts fall between rows), and every cell the cut crosses is tall enough above the cut to
+    /// hold its text (it is drawn again on the next page, see [`TableLayout::grow_after_cut`]).
     fn can_cut(&self, a: usize, c: usize, e: usize) -> bool {
         if c <= a || c >= e {
             return false;
@@ -315,11 +315,22 @@ impl TableLayout {
         self.cells
             .iter()
             .filter(|cb| cb.row < c && cb.row + cb.rowspan > c)
-            .all(|cb| {
-                let need = self.need(cb) - EPS;
-                self.height(cb.row.max(a)..c) >= need
-                    && self.height(c..(cb.row + cb.rowspan).min(e)) >= need
-            })
+            .all(|cb| self.height(cb.row.max(a)..c) >= self.need(cb) - EPS)
+    }
+
+    /// After a cut at row `c` of a group ending at `e`: grows the last row of each cut cell's part
+    /// below the cut where that part is too short for the cell's text, drawn again there.
+    pub(crate) fn grow_after_cut(&mut self, c: usize, e: usize) {
+        for i in 0..self.cells.len() {
+            let cb = &self.cells[i];
+            if cb.row < c && cb.row + cb.rowspan > c {
+                let end = (cb.row + cb.rowspan).min(e);
+                let short = self.need(cb) - self.height(c..end);
+                if short > 0.0 {
+                    self.heights[end - 1] += short;
+                }
+            }
+        }
     }
 
     /// The smallest first piece of rows `a..e` (a group or the rest of one): at least
@@ -448,6 +459,97 @@ mod tests {
                 "{} > {avail}",
                 line.width
             );
+        }
+    }
+
+    #[test]
+    fn label_columns_get_the_width_number_columns_do_not_need() {
+        let style = Style::builtin("gbt9704").unwrap();
+        let fonts = FontSet::load(
+            &style,
+            &FontOptions {
+                font_dirs: vec![],
+                bundled_only: true,
+            },
+        )
+        .unwrap();
+        let cfg = Config::new(&style);
+        let m = |row, col| GridEntry::Merged { row, col };
+        let heads = [
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            "总计",
+        ];
+        let mut head = vec![
+            cell(
+                "（本列数据的勾稽关系为：第一项加第二项之和）",
+                CellKind::Header,
+                3,
+                1,
+            ),
+            m(0, 0),
+            m(0, 0),
+        ];
+        head.extend(heads.iter().map(|h| cell(h, CellKind::Header, 1, 1)));
+        let items = [
+            "1.属于国家秘密",
+            "2.其他法律行政法规禁止公开",
+            "3.危及“三安全一稳定”",
+            "4.保护第三方合法权益",
+            "5.属于三类内部事务信息",
+            "6.属于四类过程性信息",
+            "7.属于行政执法案卷",
+            "8.属于行政查询事项",
+        ];
+        let mut grid = vec![head];
+        for (i, item) in items.iter().enumerate() {
+            let mut row = if i == 0 {
+                vec![
+                    cell("三、本年度办理结果", CellKind::Label, 1, 8),
+                    cell("（三）不予公开", CellKind::Label, 1, 8),
+                ]
+            } else {
+                vec![m(1, 0), m(1, 1)]
+            };
+            row.push(cell(item, CellKind::Label, 1, 1));
+            row.extend((0..7).map(|k| cell(&format!("{}", k * i), CellKind::Number, 1, 1)));
+            grid.push(row);
+        }
+        let t = Table {
+            name: "表三".into(),
+            columns: 10,
+            header_rows: 1,
+            grid,
+        };
+        let mut d = Vec::new();
+        let l = layout(&t, &fonts, &cfg, &mut d);
+        assert!(d.is_empty());
+        let size = cfg.size(Role::Table);
+        let lines = |r: usize, c: usize| {
+            let cb = l.cells.iter().find(|x| x.row == r && x.col == c).unwrap();
+            cb.lines.iter().map(|l| l.glyphs.len()).collect::<Vec<_>>()
+        };
+        // every item label in at most two lines
+        for r in 1..=items.len() {
+            assert!(
+                lines(r, 2).len() <= 2,
+                "{}: {:?}",
+                items[r - 1],
+                lines(r, 2)
+            );
+        }
+        // the labels beside the rows: balanced, at most four characters a line
+        assert_eq!(lines(1, 0), vec![3, 3, 3]);
+        assert!(lines(1, 1).len() <= 2, "{:?}", lines(1, 1));
+        // number columns: no wider than their two-character header lines need
+        for c in 3..10 {
+            let w = l.edges[c + 1] - l.edges[c] - 2.0 * l.pad_x;
+            assert!(w < 2.5 * size, "column {c}: {w:.1} pt");
+            assert!(lines(0, c).iter().all(|n| *n <= 2), "{:?}", lines(0, c));
         }
     }
 }
