@@ -13,6 +13,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import typst" 2>/dev/
 fi
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release -q
+bin="${CARGO_TARGET_DIR:-target}/release/gongkai"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 sample=samples/liwang-2020.yaml
@@ -20,7 +21,7 @@ typ=benches/typst/liwang-2020.typ
 cargo run -q --release --example typst_export -- "$sample" > "$out/check.typ"
 cmp -s "$out/check.typ" "$typ" || { echo "compare.sh: $typ is stale; regenerate it with the typst_export example" >&2; exit 1; }
 
-gk() { target/release/gongkai render "$sample" -o "$out/g" --bundled-fonts >/dev/null 2>&1; }
+gk() { "$bin" render "$sample" -o "$out/g" --bundled-fonts >/dev/null 2>&1; }
 ty() { "$venv/bin/python" -c "import typst; typst.compile('$typ', output='$out/typst.pdf', font_paths=['fonts'])"; }
 now() { date +%s.%N; }
 ga=(); ta=()
@@ -31,7 +32,7 @@ for i in $(seq "$runs"); do
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 gm=$(median "${ga[@]}"); tm=$(median "${ta[@]}")
-grss=$(/usr/bin/time -f %M target/release/gongkai render "$sample" -o "$out/g" --bundled-fonts 2>&1 >/dev/null | tail -1)
+grss=$(/usr/bin/time -f %M "$bin" render "$sample" -o "$out/g" --bundled-fonts 2>&1 >/dev/null | tail -1)
 trss=$( { /usr/bin/time -f %M "$venv/bin/python" -c "import typst; typst.compile('$typ', output='$out/typst.pdf', font_paths=['fonts'])"; } 2>&1 | tail -1)
 printf 'runs: %s alternating\n' "$runs"
 printf 'gongkai render (PDF + DOCX): median %.3f s, peak RSS %d MB, PDF %d bytes, DOCX %d bytes\n' "$gm" $((grss / 1024)) "$(stat -c %s "$out/g/liwang-2020.pdf")" "$(stat -c %s "$out/g/liwang-2020.docx")"

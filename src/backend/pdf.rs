@@ -101,15 +101,20 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
         .map(|p| page_ops(p, &embedded, fonts))
         .collect();
     doc.with_pages(pdf_pages);
+    // printpdf builds the lopdf document; we compress its streams ourselves (see
+    // `compress_streams`) and let lopdf write it.
     let opts = PdfSaveOptions {
-        optimize: true,
+        optimize: false,
         subset_fonts: false,
         secure: false,
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    let bytes = doc.save(&opts, &mut warnings);
-    if bytes.is_empty() {
+    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    drop(doc);
+    compress_streams(&mut lo);
+    let mut bytes = Vec::with_capacity(256 * 1024);
+    if lo.save_to(&mut bytes).is_err() || bytes.is_empty() {
         return Err(vec![Diagnostic::error(
             "pdf",
             "PDF 生成失败（printpdf 没有输出）",
@@ -201,6 +206,48 @@ fn page_ops(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontSet) ->
         Mm((p.height / crate::style::PT_PER_MM) as f32),
         ops,
     )
+}
+
+/// Flate-compresses every stream that allows it, with one reused compressor at level 6.
+///
+/// lopdf's own `compress` uses level 9 (`Compression::best()`) and a fresh zlib state per stream
+/// (~300 KB to allocate and zero each time): 45 M instructions per report against 30 M here, for
+/// 0.1 % smaller files. Level 2 would save another 10 M for 3 % larger files.
+fn compress_streams(doc: &mut lopdf::Document) {
+    let mut z = flate2::Compress::new(flate2::Compression::new(6), true);
+    let mut out = Vec::new();
+    for object in doc.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        z.reset();
+        out.clear();
+        out.reserve(stream.content.len() / 2 + 64);
+        loop {
+            let consumed = z.total_in() as usize;
+            let status = z.compress_vec(
+                &stream.content[consumed..],
+                &mut out,
+                flate2::FlushCompress::Finish,
+            );
+            match status {
+                Ok(flate2::Status::StreamEnd) => break,
+                Ok(_) => out.reserve(out.capacity().max(4096)),
+                Err(_) => {
+                    out.clear();
+                    break;
+                }
+            }
+        }
+        // as lopdf: keep the stream raw unless compressing saves more than the filter entry costs
+        if !out.is_empty() && out.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(out.clone());
+        }
+    }
 }
 
 /// A face as embedded: its resource name and how its glyph ids map into the subset.

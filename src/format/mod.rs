@@ -378,26 +378,36 @@ fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String>
 
 /// Every built-in format, loaded and validated.
 pub fn builtin() -> Result<Vec<Format>, FormatError> {
-    BUILTIN
-        .iter()
-        .map(|(id, text)| Format::from_yaml(id, text))
-        .collect()
+    parsed_builtin().clone()
+}
+
+/// The built-in formats, parsed once per run: every report of a batch asks for its year's format,
+/// and parsing the YAML took ~7 M instructions per report.
+fn parsed_builtin() -> &'static Result<Vec<Format>, FormatError> {
+    static PARSED: std::sync::OnceLock<Result<Vec<Format>, FormatError>> =
+        std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|(id, text)| Format::from_yaml(id, text))
+            .collect()
+    })
 }
 
 /// The built-in format with this id.
 pub fn by_id(id: &str) -> Option<Format> {
-    BUILTIN
-        .iter()
-        .find(|(i, _)| *i == id)
-        .and_then(|(i, t)| Format::from_yaml(i, t).ok())
+    let at = BUILTIN.iter().position(|(i, _)| *i == id)?;
+    parsed_builtin().as_ref().ok()?.get(at).cloned()
 }
 
 /// The format a report of `year` uses by default.
 pub fn for_year(year: i32) -> Option<Format> {
-    builtin()
+    parsed_builtin()
+        .as_ref()
         .ok()?
-        .into_iter()
+        .iter()
         .find(|f| f.default_years.contains(year))
+        .cloned()
 }
 
 /// The ids of every built-in format.
