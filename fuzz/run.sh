@@ -17,7 +17,7 @@ status=0
 for t in check render; do
   mkdir -p "corpus/$t"
   cp ../samples/*.yaml ../tests/bad/*.yaml regressions/* "corpus/$t/" 2>/dev/null || true
-  if ! cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 -timeout=20 2>fuzz-$t.log; then
+  if ! cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 2>fuzz-$t.log; then
     echo "fuzz: target $t found a crash (see fuzz/artifacts/$t/ and fuzz/fuzz-$t.log)" >&2
     tail -30 "fuzz-$t.log" >&2
     status=1
