@@ -91,7 +91,7 @@ proptest! {
         prop_assert!(gongkai::check::run(&res, None).iter().all(|d| !d.is_error()));
         let doc = gongkai::compose::compose(&res);
         let pages = gongkai::typeset::typeset(&doc, &style, &fonts).unwrap();
-        gongkai::backend::pdf::write(&pages, &fonts, &Default::default()).unwrap();
+        let pdf = gongkai::backend::pdf::write(&pages, &fonts, &Default::default()).unwrap();
 
         // Every number of every table, as composed.
         let mut want: Vec<String> = Vec::new();
@@ -145,6 +145,21 @@ proptest! {
                 }
             }
             got.extend(cells);
+        }
+        // Read back from the PDF bytes (poppler): every number that fits on one line is in the text.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("r.pdf");
+        std::fs::write(&file, &pdf).unwrap();
+        if let Ok(o) = std::process::Command::new("pdftotext").arg("-raw").arg(&file).arg("-").output() {
+            let text = String::from_utf8_lossy(&o.stdout);
+            let tokens: Vec<&str> = text.split(|c: char| !(c.is_ascii_digit() || c == '.')).filter(|t| !t.is_empty()).collect();
+            for n in want.iter().filter(|n| n.len() <= 6) {
+                let need = want.iter().filter(|x| *x == n).count();
+                let have = tokens.iter().filter(|t| *t == n).count();
+                prop_assert!(have >= need, "{} appears {} times in the PDF's text, {} wanted", n, have, need);
+            }
+        } else {
+            prop_assert!(std::env::var_os("CI").is_none(), "CI must have pdftotext");
         }
         let mut w = want.clone();
         w.sort();
