@@ -26,14 +26,7 @@ fn long_report() -> String {
 
 fn bench(c: &mut Criterion) {
     let style = Style::builtin("gbt9704").unwrap();
-    let fonts = FontSet::load(
-        &style,
-        &FontOptions {
-            font_dirs: vec![],
-            bundled_only: true,
-        },
-    )
-    .unwrap();
+    let fonts = FontSet::load(&style, &FontOptions::bundled()).unwrap();
     let liwang = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/liwang-2020.yaml"),
     )
@@ -76,18 +69,7 @@ fn bench(c: &mut Criterion) {
         g.finish();
     }
     c.bench_function("fonts/load-bundled", |b| {
-        b.iter(|| {
-            black_box(
-                FontSet::load(
-                    &style,
-                    &FontOptions {
-                        font_dirs: vec![],
-                        bundled_only: true,
-                    },
-                )
-                .unwrap(),
-            )
-        })
+        b.iter(|| black_box(FontSet::load(&style, &FontOptions::bundled()).unwrap()))
     });
 }
 

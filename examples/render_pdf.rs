@@ -8,14 +8,7 @@ fn main() {
     let res = gongkai::load(std::path::Path::new(&args[1])).unwrap_or_else(|d| panic!("{d:?}"));
     let doc = gongkai::compose::compose(&res);
     let style = Style::builtin("gbt9704").expect("style");
-    let fonts = FontSet::load(
-        &style,
-        &FontOptions {
-            font_dirs: vec![],
-            bundled_only: true,
-        },
-    )
-    .unwrap_or_else(|d| panic!("{d:?}"));
+    let fonts = FontSet::load(&style, &FontOptions::bundled()).unwrap_or_else(|d| panic!("{d:?}"));
     let pages = gongkai::typeset::typeset(&doc, &style, &fonts).unwrap_or_else(|d| panic!("{d:?}"));
     let meta = pdf::PdfMeta {
         title: doc.title.clone(),

@@ -8,14 +8,7 @@ use gongkai::style::Style;
 fn saved_fuzz_inputs_do_not_panic() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions");
     let style = Style::builtin("gbt9704").unwrap();
-    let fonts = FontSet::load(
-        &style,
-        &FontOptions {
-            font_dirs: vec![],
-            bundled_only: true,
-        },
-    )
-    .ok();
+    let fonts = FontSet::load(&style, &FontOptions::bundled()).ok();
     let mut n = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let data = std::fs::read(e.unwrap().path()).unwrap();

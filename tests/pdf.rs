@@ -15,14 +15,7 @@ fn style() -> Style {
 }
 
 fn fonts() -> FontSet {
-    FontSet::load(
-        &style(),
-        &FontOptions {
-            font_dirs: vec![],
-            bundled_only: true,
-        },
-    )
-    .expect("bundled fonts")
+    FontSet::load(&style(), &FontOptions::bundled()).expect("bundled fonts")
 }
 
 fn sample(name: &str) -> Document {

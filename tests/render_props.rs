@@ -70,7 +70,7 @@ proptest! {
         text in "[政府信息公开工作年度报告严格按照县委规定主动申请处理a-zA-Z，。、“”（）《》 ]{1,300}",
     ) {
         let style = Style::builtin("gbt9704").unwrap();
-        let fonts = FontSet::load(&style, &FontOptions { font_dirs: vec![], bundled_only: true }).unwrap();
+        let fonts = FontSet::load(&style, &FontOptions::bundled()).unwrap();
         let y = yaml(&leaves, carried_next, review, &text);
         let rep = gongkai::report::load_str(&y, None).map_err(|d| TestCaseError::fail(format!("{d:?}\n{y}")))?;
         let res = gongkai::check::resolve(rep).unwrap();

@@ -11,7 +11,7 @@ fn setup() -> &'static (Style, FontSet) {
     static S: OnceLock<(Style, FontSet)> = OnceLock::new();
     S.get_or_init(|| {
         let style = Style::builtin("gbt9704").expect("style");
-        let fonts = FontSet::load(&style, &FontOptions { font_dirs: vec![], bundled_only: true }).expect("bundled fonts");
+        let fonts = FontSet::load(&style, &FontOptions::bundled()).expect("bundled fonts");
         (style, fonts)
     })
 }

@@ -52,6 +52,16 @@ pub struct FontOptions {
     pub bundled_only: bool,
 }
 
+impl FontOptions {
+    /// Only the bundled faces, wherever the program runs (`--bundled-fonts`; tests, benches, fuzzing).
+    pub fn bundled() -> Self {
+        FontOptions {
+            font_dirs: Vec::new(),
+            bundled_only: true,
+        }
+    }
+}
+
 /// Index of a loaded face inside its [`FontSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FaceId(pub usize);
@@ -403,14 +413,7 @@ mod tests {
     use super::*;
 
     fn bundled() -> FontSet {
-        FontSet::load(
-            &Style::builtin("gbt9704").unwrap(),
-            &FontOptions {
-                font_dirs: vec![],
-                bundled_only: true,
-            },
-        )
-        .unwrap()
+        FontSet::load(&Style::builtin("gbt9704").unwrap(), &FontOptions::bundled()).unwrap()
     }
 
     #[test]

@@ -376,14 +376,7 @@ mod tests {
     const PITCH: f64 = 442.2 / 28.0;
 
     fn fonts() -> FontSet {
-        FontSet::load(
-            &Style::builtin("gbt9704").unwrap(),
-            &FontOptions {
-                font_dirs: vec![],
-                bundled_only: true,
-            },
-        )
-        .unwrap()
+        FontSet::load(&Style::builtin("gbt9704").unwrap(), &FontOptions::bundled()).unwrap()
     }
 
     fn body(fs: &FontSet, s: &str) -> Shaped {

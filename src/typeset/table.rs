@@ -404,14 +404,7 @@ mod tests {
     #[test]
     fn widths_spans_and_groups() {
         let style = Style::builtin("gbt9704").unwrap();
-        let fonts = FontSet::load(
-            &style,
-            &FontOptions {
-                font_dirs: vec![],
-                bundled_only: true,
-            },
-        )
-        .unwrap();
+        let fonts = FontSet::load(&style, &FontOptions::bundled()).unwrap();
         let cfg = Config::new(&style);
         let m = |row, col| GridEntry::Merged { row, col };
         let t = Table {
@@ -465,14 +458,7 @@ mod tests {
     #[test]
     fn label_columns_get_the_width_number_columns_do_not_need() {
         let style = Style::builtin("gbt9704").unwrap();
-        let fonts = FontSet::load(
-            &style,
-            &FontOptions {
-                font_dirs: vec![],
-                bundled_only: true,
-            },
-        )
-        .unwrap();
+        let fonts = FontSet::load(&style, &FontOptions::bundled()).unwrap();
         let cfg = Config::new(&style);
         let m = |row, col| GridEntry::Merged { row, col };
         let heads = [

@@ -75,6 +75,17 @@ struct Face {
     bold: bool,
 }
 
+impl Face {
+    /// Every font slot written out (no theme fonts): Latin for ascii/hAnsi/cs, the CJK face for eastAsia.
+    fn run_fonts(&self) -> RunFonts {
+        RunFonts::new()
+            .ascii(&self.latin)
+            .hi_ansi(&self.latin)
+            .east_asia(&self.east_asia)
+            .cs(&self.latin)
+    }
+}
+
 struct Writer<'a> {
     style: &'a Style,
     opts: &'a DocxOptions,
@@ -158,13 +169,7 @@ impl<'a> Writer<'a> {
         let f = self.face(role);
         let mut r = Run::new()
             .add_text(text)
-            .fonts(
-                RunFonts::new()
-                    .ascii(&f.latin)
-                    .hi_ansi(&f.latin)
-                    .east_asia(&f.east_asia)
-                    .cs(&f.latin),
-            )
+            .fonts(f.run_fonts())
             .size(self.size_hp(role));
         if f.bold {
             r = r.bold();
@@ -667,13 +672,7 @@ impl<'a> Writer<'a> {
             .based_on("Normal")
             .next(style_id(Role::Body).0)
             .q_format(true)
-            .fonts(
-                RunFonts::new()
-                    .ascii(&f.latin)
-                    .hi_ansi(&f.latin)
-                    .east_asia(&f.east_asia)
-                    .cs(&f.latin),
-            )
+            .fonts(f.run_fonts())
             .size(size);
         if f.bold {
             s = s.bold();
