@@ -8,9 +8,8 @@
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Codepoint, Color, FontEmbeddingMode, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument,
-    PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, PrintpdfFontMeta, Pt, Rgb, TextItem,
-    TextMatrix,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix,
 };
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -45,26 +44,30 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
         doc.metadata.info.modification_date = date;
         doc.metadata.info.metadata_date = date;
     }
-    // fonts: one resource per face used, named by a tag derived from the face and its glyphs.
-    // We subset each face ourselves (subsetter: only the used glyphs, renumbered from 1) and hand
-    // printpdf the small subset to embed as it is: printpdf's own subsetting parses the whole
-    // 3–4 MB face (and copies it) for every document, which cost ~80 ms per report.
-    let mut used: BTreeMap<FaceId, Vec<u16>> = BTreeMap::new();
+    // Fonts: one resource per face used, named by a tag derived from the face and its glyphs. We
+    // subset each face ourselves (subsetter: only the used glyphs, renumbered from 1) and write its
+    // font dictionaries (Type0 → CIDFont → descriptor, `/W`, ToUnicode) into the document printpdf
+    // built. printpdf's own font path parses every subset again and decodes the outline of every
+    // used glyph only to read its advance for `/W` (~20 M instructions per report); its own
+    // subsetting parsed and copied the whole 3–4 MB face (~80 ms per report).
+    let mut used: BTreeMap<FaceId, BTreeMap<u16, char>> = BTreeMap::new();
     for p in pages {
         for r in &p.runs {
             let e = used.entry(r.face).or_default();
-            e.extend(r.glyphs.iter().map(|g| g.gid));
+            for g in &r.glyphs {
+                // the last text seen for a glyph wins (as printpdf did)
+                e.insert(g.gid, g.text.chars().next().unwrap_or('\u{FFFD}'));
+            }
         }
     }
     let mut embedded: BTreeMap<FaceId, Embedded> = BTreeMap::new();
-    for (face, gids) in &mut used {
-        gids.sort_unstable();
-        gids.dedup();
+    for (face, glyphs) in &used {
+        let gids: Vec<u16> = glyphs.keys().copied().collect();
         let f = fonts.face(*face);
         let mut h = Fnv::new();
         h.write(f.source.as_bytes());
         h.write(&f.index.to_le_bytes());
-        for g in gids.iter() {
+        for g in &gids {
             h.write(&g.to_le_bytes());
         }
         let tag = subset_tag(h.finish());
@@ -74,34 +77,22 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
                     .with_hint("请用 --bundled-fonts 改用内置字体"),
             ]
         };
-        let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(gids);
+        let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
         let program = subsetter::subset(f.data(), f.index, &remap).map_err(|_| fail())?;
-        // printpdf's font parser (allsorts) insists on a cmap table, which a PDF subset does not
-        // need (Identity-H + ToUnicode); give it an empty one.
-        let program = with_empty_cmap(&program).ok_or_else(fail)?;
-        let mut warnings = Vec::new();
-        let mut parsed = ParsedFont::from_bytes(&program, 0, &mut warnings).ok_or_else(fail)?;
-        // Embedded as given (printpdf does not subset again), so the `ABCDEF+` subset prefix
-        // (ISO 32000-1 9.6.4) goes into the name here.
-        parsed.font_name = Some(format!("{tag}+{}", postscript_name(f)));
-        let meta = PrintpdfFontMeta {
-            embedding_mode: FontEmbeddingMode::Full,
-            requires_subsetting: false,
-            ..PrintpdfFontMeta::default()
-        };
-        let id = FontId(tag);
-        doc.resources
-            .fonts
-            .map
-            .insert(id.clone(), PdfFont::with_meta(parsed, meta));
-        embedded.insert(*face, Embedded { id, remap });
+        let to_unicode: Vec<(u16, char)> = glyphs
+            .iter()
+            .filter_map(|(g, c)| Some((remap.get(*g)?, *c)))
+            .collect();
+        let font =
+            SubsetFont::new(&tag, &postscript_name(f), program, to_unicode).ok_or_else(fail)?;
+        embedded.insert(*face, Embedded { tag, remap, font });
     }
     let pdf_pages = pages
         .iter()
         .map(|p| page_ops(p, &embedded, fonts))
         .collect();
     doc.with_pages(pdf_pages);
-    // printpdf builds the lopdf document; we compress its streams ourselves (see
+    // printpdf builds the lopdf document; we add the fonts, compress its streams ourselves (see
     // `compress_streams`) and let lopdf write it.
     let opts = PdfSaveOptions {
         optimize: false,
@@ -112,6 +103,17 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     drop(doc);
+    let mut refs = lopdf::Dictionary::new();
+    for e in embedded.into_values() {
+        let id = e.font.add_to(&mut lo);
+        refs.set(e.tag, lopdf::Object::Reference(id));
+    }
+    if !set_page_fonts(&mut lo, refs) {
+        return Err(vec![Diagnostic::error(
+            "pdf",
+            "PDF 生成失败（页面没有字体资源）",
+        )]);
+    }
     compress_streams(&mut lo);
     let mut bytes = Vec::with_capacity(256 * 1024);
     if lo.save_to(&mut bytes).is_err() || bytes.is_empty() {
@@ -142,7 +144,7 @@ fn page_ops(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontSet) ->
         };
         let font = &embedded[&r.face];
         ops.push(Op::SetFont {
-            font: PdfFontHandle::External(font.id.clone()),
+            font: PdfFontHandle::External(FontId(font.tag.clone())),
             size: Pt(r.size as f32),
         });
         ops.push(Op::SetTextMatrix {
@@ -162,7 +164,8 @@ fn page_ops(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontSet) ->
             let offset = (offset * 100.0).round() / 100.0;
             // every glyph of the page is in the subset (it was built from these runs)
             let gid = font.remap.get(g.gid).unwrap_or(0);
-            cps.push(Codepoint::with_cid(gid, offset as f32, g.text.clone()));
+            // the text of each glyph goes into our ToUnicode, not through printpdf
+            cps.push(Codepoint::new(gid, offset as f32));
         }
         ops.push(Op::ShowText {
             items: vec![TextItem::GlyphIds(cps)],
@@ -250,10 +253,300 @@ fn compress_streams(doc: &mut lopdf::Document) {
     }
 }
 
-/// A face as embedded: its resource name and how its glyph ids map into the subset.
+/// A face as embedded: its resource name, how its glyph ids map into the subset, and the subset.
 struct Embedded {
-    id: FontId,
+    tag: String,
     remap: subsetter::GlyphRemapper,
+    font: SubsetFont,
+}
+
+/// A subset face ready to be written as a composite font (ISO 32000-1 9.7): Identity-H codes are
+/// the subset's glyph ids (subsetter renumbers CFF charsets to the identity too).
+struct SubsetFont {
+    /// `ABCDEF+PostScriptName`.
+    name: String,
+    /// The subset tag, also the ToUnicode CMap's ordering.
+    tag: String,
+    /// TrueType outlines (`/FontFile2`, with an empty `cmap` added) or a bare CID-keyed CFF
+    /// table (`/FontFile3` `/CIDFontType0C`).
+    program: Vec<u8>,
+    cff: bool,
+    /// (code, text) in code order.
+    to_unicode: Vec<(u16, char)>,
+    /// `/W` in 1/1000 em, in code order.
+    widths: Vec<(u16, i64)>,
+    ascent: i64,
+    descent: i64,
+    italic_angle: i64,
+    stem_v: i64,
+    bbox: [i64; 4],
+}
+
+impl SubsetFont {
+    /// Reads the metrics from the subset `program` (head, hhea, OS/2, hmtx); `None` if it is not a
+    /// well-formed sfnt.
+    fn new(
+        tag: &str,
+        ps_name: &str,
+        program: Vec<u8>,
+        to_unicode: Vec<(u16, char)>,
+    ) -> Option<Self> {
+        let head = sfnt_table(&program, b"head")?;
+        let hhea = sfnt_table(&program, b"hhea")?;
+        let i16_at = |t: &[u8], at: usize| -> Option<i16> {
+            Some(i16::from_be_bytes(t.get(at..at + 2)?.try_into().ok()?))
+        };
+        let upm = u16::from_be_bytes(head.get(18..20)?.try_into().ok()?);
+        let scale = if upm == 0 {
+            1.0
+        } else {
+            1000.0 / f32::from(upm)
+        };
+        let s = |v: i16| (f32::from(v) * scale).round() as i64;
+        let bbox = [
+            s(i16_at(head, 36)?),
+            s(i16_at(head, 38)?),
+            s(i16_at(head, 40)?),
+            s(i16_at(head, 42)?),
+        ];
+        let (ascent, descent) = (s(i16_at(hhea, 4)?), s(i16_at(hhea, 6)?));
+        let (rise, run) = (i16_at(hhea, 18)?, i16_at(hhea, 20)?);
+        // the caret slope gives the italic angle (counter-clockwise from vertical, so negative)
+        let italic_angle = if rise == 0 {
+            0
+        } else {
+            (-f32::from(run).atan2(f32::from(rise)).to_degrees()).round() as i64
+        };
+        // the stem width estimated from the weight class, as PDF producers conventionally do
+        let weight = sfnt_table(&program, b"OS/2")
+            .and_then(|t| Some(u16::from_be_bytes(t.get(4..6)?.try_into().ok()?)))
+            .unwrap_or(0);
+        let stem_v = if weight == 0 {
+            80
+        } else {
+            50 + (f32::from(weight) / 65.0).powi(2).round() as i64
+        };
+        let parsed = ttf_parser::Face::parse(&program, 0).ok()?;
+        let widths = to_unicode
+            .iter()
+            .map(|(code, _)| {
+                let w = parsed
+                    .glyph_hor_advance(ttf_parser::GlyphId(*code))
+                    .unwrap_or(0);
+                (
+                    *code,
+                    (f32::from(w) * 1000.0 / f32::from(upm.max(1))) as i64,
+                )
+            })
+            .collect();
+        drop(parsed);
+        let cff = program.starts_with(b"OTTO");
+        let program = if cff {
+            sfnt_table(&program, b"CFF ")?.to_vec()
+        } else {
+            // a PDF font program needs no cmap (Identity-H + ToUnicode), but some readers insist
+            // on the table: give it an empty one
+            with_empty_cmap(&program)?
+        };
+        Some(SubsetFont {
+            name: format!("{tag}+{ps_name}"),
+            tag: tag.to_string(),
+            program,
+            cff,
+            to_unicode,
+            widths,
+            ascent,
+            descent,
+            italic_angle,
+            stem_v,
+            bbox,
+        })
+    }
+
+    /// Adds the font program, ToUnicode, descriptor and Type0 font to `doc`; returns the Type0 font.
+    fn add_to(self, doc: &mut lopdf::Document) -> lopdf::ObjectId {
+        use lopdf::{Dictionary, Object, Stream, StringFormat};
+        let name = || Object::Name(self.name.clone().into_bytes());
+        let program = if self.cff {
+            let mut d = Dictionary::new();
+            d.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
+            Stream::new(d, self.program)
+        } else {
+            let mut d = Dictionary::new();
+            d.set("Length1", Object::Integer(self.program.len() as i64));
+            Stream::new(d, self.program)
+        };
+        let program = doc.add_object(program);
+        let cmap = to_unicode_cmap(&self.tag, &self.to_unicode);
+        let cmap = doc.add_object(Stream::new(Dictionary::new(), cmap.into_bytes()));
+        let flags = 1 << 5 | if self.italic_angle != 0 { 1 << 6 } else { 0 };
+        let descriptor = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"FontDescriptor".to_vec())),
+            ("FontName", name()),
+            ("Ascent", Object::Integer(self.ascent)),
+            ("Descent", Object::Integer(self.descent)),
+            // no cap height is read from the subset (it has no OS/2 sCapHeight): the ascent
+            ("CapHeight", Object::Integer(self.ascent)),
+            ("ItalicAngle", Object::Integer(self.italic_angle)),
+            ("Flags", Object::Integer(flags)),
+            ("StemV", Object::Integer(self.stem_v)),
+            (
+                "FontBBox",
+                Object::Array(self.bbox.iter().map(|v| Object::Integer(*v)).collect()),
+            ),
+            (
+                if self.cff { "FontFile3" } else { "FontFile2" },
+                Object::Reference(program),
+            ),
+        ]);
+        let descriptor = doc.add_object(descriptor);
+        let mut cid = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Font".to_vec())),
+            ("BaseFont", name()),
+            (
+                "Subtype",
+                Object::Name(
+                    if self.cff {
+                        &b"CIDFontType0"[..]
+                    } else {
+                        b"CIDFontType2"
+                    }
+                    .to_vec(),
+                ),
+            ),
+            (
+                "CIDSystemInfo",
+                Object::Dictionary(Dictionary::from_iter(vec![
+                    (
+                        "Registry",
+                        Object::String(b"Adobe".to_vec(), StringFormat::Literal),
+                    ),
+                    (
+                        "Ordering",
+                        Object::String(b"Identity".to_vec(), StringFormat::Literal),
+                    ),
+                    ("Supplement", Object::Integer(0)),
+                ])),
+            ),
+            ("W", Object::Array(widths_array(&self.widths))),
+            ("DW", Object::Integer(1000)),
+            ("FontDescriptor", Object::Reference(descriptor)),
+        ]);
+        if !self.cff {
+            cid.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+        }
+        doc.add_object(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Font".to_vec())),
+            ("Subtype", Object::Name(b"Type0".to_vec())),
+            ("BaseFont", name()),
+            ("Encoding", Object::Name(b"Identity-H".to_vec())),
+            ("ToUnicode", Object::Reference(cmap)),
+            (
+                "DescendantFonts",
+                Object::Array(vec![Object::Dictionary(cid)]),
+            ),
+        ]))
+    }
+}
+
+/// `/W`: runs of consecutive codes, each as `first [w1 w2 …]`.
+fn widths_array(widths: &[(u16, i64)]) -> Vec<lopdf::Object> {
+    use lopdf::Object;
+    let mut out = Vec::new();
+    let mut run: Vec<Object> = Vec::new();
+    let mut first = 0u16;
+    let mut last = 0u16;
+    for &(code, w) in widths {
+        if !run.is_empty() && code != last.wrapping_add(1) {
+            out.push(Object::Integer(i64::from(first)));
+            out.push(Object::Array(std::mem::take(&mut run)));
+        }
+        if run.is_empty() {
+            first = code;
+        }
+        run.push(Object::Integer(w));
+        last = code;
+    }
+    if !run.is_empty() {
+        out.push(Object::Integer(i64::from(first)));
+        out.push(Object::Array(run));
+    }
+    out
+}
+
+/// The ToUnicode CMap: codes grouped by high byte, `bfchar` blocks of at most 100 entries.
+fn to_unicode_cmap(tag: &str, map: &[(u16, char)]) -> String {
+    use std::fmt::Write as _;
+    let mut s = format!(
+        "/CIDInit /ProcSet findresource begin\n\n12 dict begin\n\nbegincmap\n\n%!PS-Adobe-3.0 \
+         Resource-CMap\n%%DocumentNeededResources: procset CIDInit\n%%IncludeResource: \
+         procset CIDInit\n\n/CIDSystemInfo 3 dict dup begin\n/Registry (FontSpecific) \
+         def\n/Ordering ({tag}) def\n/Supplement 0 def\nend def\n\n/CMapName /FontSpecific-{tag} \
+         def\n/CMapVersion 1 def\n/CMapType 2 def\n/WMode 0 def\n\n1 \
+         begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+    );
+    for group in map.chunk_by(|a, b| a.0 >> 8 == b.0 >> 8) {
+        for chunk in group.chunks(100) {
+            let _ = writeln!(s, "{} beginbfchar", chunk.len());
+            for (code, c) in chunk {
+                let _ = write!(s, "<{code:04X}> <");
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    let _ = write!(s, "{unit:04X}");
+                }
+                s.push_str(">\n");
+            }
+            s.push_str("endbfchar\n");
+        }
+    }
+    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    s
+}
+
+/// The table `tag` of an sfnt.
+fn sfnt_table<'a>(program: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+    let n = usize::from(u16::from_be_bytes(program.get(4..6)?.try_into().ok()?));
+    (0..n).find_map(|i| {
+        let rec = program.get(12 + 16 * i..28 + 16 * i)?;
+        if &rec[..4] != tag {
+            return None;
+        }
+        let off = u32::from_be_bytes(rec[8..12].try_into().ok()?) as usize;
+        let len = u32::from_be_bytes(rec[12..16].try_into().ok()?) as usize;
+        program.get(off..off.checked_add(len)?)
+    })
+}
+
+/// Puts the fonts into the `/Font` resources of every page (printpdf leaves them empty, as it was
+/// given no fonts); false if a page has no such dictionary.
+fn set_page_fonts(doc: &mut lopdf::Document, fonts: lopdf::Dictionary) -> bool {
+    use lopdf::Object;
+    let mut dicts = Vec::new();
+    for page in doc.get_pages().into_values() {
+        let Ok(page) = doc.get_dictionary(page) else {
+            return false;
+        };
+        let res = match page.get(b"Resources") {
+            Ok(Object::Reference(id)) => doc.get_dictionary(*id).ok(),
+            Ok(Object::Dictionary(d)) => Some(d),
+            _ => None,
+        };
+        match res.and_then(|r| r.get(b"Font").ok()) {
+            Some(Object::Reference(id)) => dicts.push(*id),
+            _ => return false,
+        }
+    }
+    dicts.sort();
+    dicts.dedup();
+    for id in dicts {
+        let Ok(d) = doc.get_dictionary_mut(id) else {
+            return false;
+        };
+        for (k, v) in fonts.iter() {
+            d.set(k.clone(), v.clone());
+        }
+    }
+    true
 }
 
 /// The PostScript name of a face (name id 6), else its family without spaces; ASCII letters,
