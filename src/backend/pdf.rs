@@ -339,7 +339,6 @@ impl SubsetFont {
                 )
             })
             .collect();
-        drop(parsed);
         let cff = program.starts_with(b"OTTO");
         let program = if cff {
             sfnt_table(&program, b"CFF ")?.to_vec()

@@ -7,8 +7,10 @@
 //! font table; then every property element is put into ECMA-376 order and the parts are zipped
 //! deterministically with deflate. Geometry follows `../shared/spec/docx-in-libreoffice.md`.
 
+mod arena;
 mod measure;
 mod package;
+mod patch;
 pub mod xml;
 
 use docx_rs::{
@@ -22,7 +24,6 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{Block, CellKind, Document, GridEntry, Role, Run as DocRun, Table};
 use crate::style::{FooterAlign, Style, PT_PER_MM};
 use measure::{Geometry, TW_PER_PT};
-use xml::{Elem, Node};
 
 /// DOCX options.
 #[derive(Debug, Clone, Default)]
@@ -720,26 +721,18 @@ impl<'a> Writer<'a> {
             })
             .collect();
 
-        let mut document = xml::parse(&x.document)?;
-        self.patch_document(&mut document, &headers_tables);
-        let mut styles = xml::parse(&x.styles)?;
-        self.patch_styles(&mut styles);
-        let mut footers = Vec::new();
-        for f in &x.footers {
-            let mut e = xml::parse(f)?;
-            self.patch_runs(&mut e);
-            xml::sort_schema(&mut e);
-            footers.push(xml::to_bytes(&e));
-        }
-        let mut headers = Vec::new();
-        for h in &x.headers {
-            let mut e = xml::parse(h)?;
-            self.patch_runs(&mut e);
-            xml::sort_schema(&mut e);
-            headers.push(xml::to_bytes(&e));
-        }
-        xml::sort_schema(&mut document);
-        xml::sort_schema(&mut styles);
+        let document = self.patch_document_part(&x.document, &headers_tables)?;
+        let styles = self.patch_styles_part(&x.styles)?;
+        let footers = x
+            .footers
+            .iter()
+            .map(|f| self.patch_header_footer_part(f))
+            .collect::<Result<Vec<_>, _>>()?;
+        let headers = x
+            .headers
+            .iter()
+            .map(|h| self.patch_header_footer_part(h))
+            .collect::<Result<Vec<_>, _>>()?;
 
         let mut parts: Vec<(String, Vec<u8>)> = vec![
             ("[Content_Types].xml".into(), x.content_type),
@@ -748,8 +741,8 @@ impl<'a> Writer<'a> {
             ("docProps/core.xml".into(), self.core_xml(doc)),
             ("docProps/custom.xml".into(), x.doc_props.custom),
             ("word/_rels/document.xml.rels".into(), x.document_rels),
-            ("word/document.xml".into(), xml::to_bytes(&document)),
-            ("word/styles.xml".into(), xml::to_bytes(&styles)),
+            ("word/document.xml".into(), document),
+            ("word/styles.xml".into(), styles),
             ("word/settings.xml".into(), self.settings_xml()),
             ("word/fontTable.xml".into(), self.font_table_xml()),
             ("word/comments.xml".into(), x.comments),
@@ -772,88 +765,6 @@ impl<'a> Writer<'a> {
         Ok(parts)
     }
 
-    /// `w:lang` on every run: Chinese text zh-CN, Latin runs en-US (so LibreOffice keeps numbers whole).
-    fn patch_runs(&self, root: &mut Elem) {
-        root.walk_mut(&mut |e| {
-            if e.name != "w:r" {
-                return;
-            }
-            let text = e.find("w:t").map(Elem::text).unwrap_or_default();
-            let latin = !text.is_empty() && text.chars().all(measure::is_latin);
-            let rpr = e.find_or_add("w:rPr");
-            rpr.put(lang(latin));
-        });
-    }
-
-    fn patch_document(&self, root: &mut Elem, header_rows: &[usize]) {
-        self.patch_runs(root);
-        let indent_chars = (self.style.body_indent_chars * 100.0).round() as i64;
-        let indent_tw = self.indent_tw().to_string();
-        let mut tables = header_rows.iter();
-        let page_top_pad = self.page_top_cell_pad();
-        root.walk_mut(&mut |e| match e.name.as_str() {
-            // docx-rs accepts first_line_chars but never writes it
-            "w:ind" if e.get_attr("w:firstLine").as_deref() == Some(indent_tw.as_str()) => {
-                e.set_attr("w:firstLineChars", &indent_chars.to_string());
-            }
-            "w:pPr" => {
-                e.put(Elem::new("w:kinsoku").attr("w:val", "1"));
-                e.put(overflow_punct());
-                put_no_autospace(e);
-            }
-            "w:tbl" => {
-                let n = tables.next().copied().unwrap_or(0);
-                for (i, tr) in e.elems_mut().filter(|c| c.name == "w:tr").enumerate() {
-                    if i < n {
-                        tr.find_or_add("w:trPr").put(Elem::new("w:tblHeader"));
-                    }
-                    // a row that can open a page (the first, repeated header row; any row of a table
-                    // without header rows) keeps its text below the 天头 although it starts above it
-                    if (i == 0 || n == 0) && page_top_pad > 0 {
-                        let v = page_top_pad.to_string();
-                        for tc in tr.elems_mut().filter(|c| c.name == "w:tc") {
-                            tc.find_or_add("w:tcPr").put(
-                                Elem::new("w:tcMar")
-                                    .child(Elem::new("w:top").attr("w:w", &v).attr("w:type", "dxa"))
-                                    .child(
-                                        Elem::new("w:bottom").attr("w:w", &v).attr("w:type", "dxa"),
-                                    ),
-                            );
-                        }
-                    }
-                }
-                if let Some(tblpr) = e.elems_mut().find(|c| c.name == "w:tblPr") {
-                    tblpr.put(Elem::new("w:tblInd").attr("w:w", "0").attr("w:type", "dxa"));
-                    tblpr.put(Elem::new("w:jc").attr("w:val", "center"));
-                }
-            }
-            _ => {}
-        });
-        // the section: page, margins, no document grid in effect
-        let g = self.geo;
-        let mut sects = Vec::new();
-        collect_mut(root, "w:sectPr", &mut sects);
-        for s in sects {
-            s.put(
-                Elem::new("w:pgSz")
-                    .attr("w:w", &g.width.to_string())
-                    .attr("w:h", &g.height.to_string()),
-            );
-            s.put(
-                Elem::new("w:pgMar")
-                    .attr("w:top", &g.top.to_string())
-                    .attr("w:right", &g.right.to_string())
-                    .attr("w:bottom", &g.bottom.to_string())
-                    .attr("w:left", &g.left.to_string())
-                    .attr("w:header", &g.header.to_string())
-                    .attr("w:footer", &g.footer.to_string())
-                    .attr("w:gutter", "0"),
-            );
-            s.put(Elem::new("w:docGrid").attr("w:linePitch", &g.line.to_string()));
-            s.remove("w:titlePg");
-        }
-    }
-
     /// Top (and bottom) cell margin, in twips, for a table row that may open a page: the page's
     /// lines start above the 天头 (see [`measure::geometry`]); the row's glyph tops must not.
     fn page_top_cell_pad(&self) -> i32 {
@@ -864,69 +775,6 @@ impl<'a> Writer<'a> {
         // 0.7 mm inside the checker's 1 mm tolerance
         let want = lift_pt - 0.7 * PT_PER_MM - inner;
         measure::pt_tw(want).max(TABLE_CELL_PAD_V)
-    }
-
-    fn patch_styles(&self, root: &mut Elem) {
-        let body = self.face(Role::Body);
-        let fonts = rfonts(&body);
-        let sz = self.size_hp(Role::Body).to_string();
-        let rpr = || {
-            Elem::new("w:rPr")
-                .child(fonts.clone())
-                .child(Elem::new("w:sz").attr("w:val", &sz))
-                .child(Elem::new("w:szCs").attr("w:val", &sz))
-                .child(lang(false))
-        };
-        let ppr = || {
-            Elem::new("w:pPr")
-                .child(Elem::new("w:widowControl").attr("w:val", "0"))
-                .child(Elem::new("w:kinsoku").attr("w:val", "1"))
-                .child(overflow_punct())
-                .child(Elem::new("w:autoSpaceDE").attr("w:val", "0"))
-                .child(Elem::new("w:autoSpaceDN").attr("w:val", "0"))
-                .child(
-                    Elem::new("w:spacing")
-                        .attr("w:before", "0")
-                        .attr("w:after", "0")
-                        .attr("w:line", "240")
-                        .attr("w:lineRule", "auto"),
-                )
-        };
-        let mut dd = Elem::new("w:docDefaults");
-        dd.children
-            .push(Node::Elem(Elem::new("w:rPrDefault").child(rpr())));
-        dd.children
-            .push(Node::Elem(Elem::new("w:pPrDefault").child(ppr())));
-        root.put(dd);
-        root.remove("w:latentStyles");
-        for st in root.elems_mut().filter(|e| e.name == "w:style") {
-            let id = st.get_attr("w:styleId").unwrap_or_default();
-            if id == "Normal" {
-                st.set_attr("w:default", "1");
-                st.put(ppr());
-                st.put(rpr());
-                continue;
-            }
-            if let Some(r) = st.elems_mut().find(|c| c.name == "w:rPr") {
-                r.put(lang(false));
-            }
-            let heading = matches!(
-                id.as_str(),
-                "GkHeading1" | "GkHeading2" | "GkHeading3" | "GkHeading4"
-            );
-            if let Some(p) = st.elems_mut().find(|c| c.name == "w:pPr") {
-                p.put(Elem::new("w:kinsoku").attr("w:val", "1"));
-                p.put(overflow_punct());
-                put_no_autospace(p);
-                p.put(Elem::new("w:widowControl").attr("w:val", "0"));
-                if heading {
-                    p.put(Elem::new("w:keepNext"));
-                }
-            }
-        }
-        // docDefaults first, then the styles
-        root.children
-            .sort_by_key(|n| usize::from(!matches!(n, Node::Elem(e) if e.name == "w:docDefaults")));
     }
 
     fn core_xml(&self, doc: &Document) -> Vec<u8> {
@@ -988,43 +836,6 @@ fn heading_level(role: Role) -> usize {
         Role::Heading2 => 2,
         Role::Heading3 => 3,
         _ => 4,
-    }
-}
-
-/// No extra space between Chinese and Latin letters or digits (Word's and LibreOffice's default adds
-/// about a quarter em): GB/T 9704 text has none, and the PDF sets none, so lines break alike.
-fn put_no_autospace(ppr: &mut Elem) {
-    ppr.put(Elem::new("w:autoSpaceDE").attr("w:val", "0"));
-    ppr.put(Elem::new("w:autoSpaceDN").attr("w:val", "0"));
-}
-
-/// No punctuation hanging past the margin in LibreOffice, which reads `w:overflowPunct` inverted
-/// (measured: `0` makes a comma hang, and so does leaving it out).
-fn overflow_punct() -> Elem {
-    Elem::new("w:overflowPunct").attr("w:val", "1")
-}
-
-fn lang(latin: bool) -> Elem {
-    Elem::new("w:lang")
-        .attr("w:val", "en-US")
-        .attr("w:eastAsia", if latin { "en-US" } else { "zh-CN" })
-}
-
-fn rfonts(f: &Face) -> Elem {
-    Elem::new("w:rFonts")
-        .attr("w:ascii", &f.latin)
-        .attr("w:hAnsi", &f.latin)
-        .attr("w:eastAsia", &f.east_asia)
-        .attr("w:cs", &f.latin)
-}
-
-fn collect_mut<'e>(e: &'e mut Elem, name: &str, out: &mut Vec<&'e mut Elem>) {
-    if e.name == name {
-        out.push(e);
-        return;
-    }
-    for c in e.elems_mut() {
-        collect_mut(c, name, out);
     }
 }
 

@@ -1,0 +1,247 @@
+//! What docx-rs cannot write, patched into its XML parts (read as [`Tree`]s): `w:lang`,
+//! `w:kinsoku`, `w:overflowPunct`, `w:autoSpaceDE/DN`, `w:firstLineChars`, `w:tblHeader`, the
+//! page-top cell margins, the section's page, margins and grid, the document defaults; then every
+//! property element is put into ECMA-376 order.
+
+use super::arena::{Id, Tree};
+use super::{measure, Role, Writer};
+
+impl Writer<'_> {
+    /// Patches and orders the document part; `header_rows` holds each table's header rows, in
+    /// document order.
+    pub(super) fn patch_document_part(
+        &self,
+        src: &[u8],
+        header_rows: &[usize],
+    ) -> Result<Vec<u8>, String> {
+        let mut t = Tree::parse(src)?;
+        patch_runs(&mut t);
+        let indent_chars = ((self.style.body_indent_chars * 100.0).round() as i64).to_string();
+        let indent_tw = self.indent_tw().to_string();
+        let mut tables = header_rows.iter();
+        let pad = self.page_top_cell_pad();
+        let page_top_pad = pad.to_string();
+        let g = self.geo;
+        let (w, h) = (g.width.to_string(), g.height.to_string());
+        let margins = [g.top, g.right, g.bottom, g.left, g.header, g.footer].map(|x| x.to_string());
+        let pitch = g.line.to_string();
+        // none of the cases below looks at an element that another removes
+        for e in t.parsed() {
+            match t.name(e) {
+                // docx-rs accepts first_line_chars but never writes it
+                "w:ind" if t.attr(e, "w:firstLine") == Some(indent_tw.as_str()) => {
+                    t.set_attr(e, "w:firstLineChars", &indent_chars);
+                }
+                "w:pPr" => {
+                    let k = t.elem("w:kinsoku", &[("w:val", "1")]);
+                    t.put(e, k);
+                    put_overflow_punct(&mut t, e);
+                    put_no_autospace(&mut t, e);
+                }
+                "w:tbl" => {
+                    let n = tables.next().copied().unwrap_or(0);
+                    for (i, tr) in t.children_named(e, "w:tr").into_iter().enumerate() {
+                        if i < n {
+                            let trpr = t.find_or_add(tr, "w:trPr");
+                            let hdr = t.elem("w:tblHeader", &[]);
+                            t.put(trpr, hdr);
+                        }
+                        // a row that can open a page (the first, repeated header row; any row of a
+                        // table without header rows) keeps its text below the 天头 although it starts
+                        // above it
+                        if (i == 0 || n == 0) && pad > 0 {
+                            let v = page_top_pad.as_str();
+                            for tc in t.children_named(tr, "w:tc") {
+                                let tcpr = t.find_or_add(tc, "w:tcPr");
+                                let top = t.elem("w:top", &[("w:w", v), ("w:type", "dxa")]);
+                                let bottom = t.elem("w:bottom", &[("w:w", v), ("w:type", "dxa")]);
+                                let mar = t.elem("w:tcMar", &[]);
+                                t.child(mar, top);
+                                t.child(mar, bottom);
+                                t.put(tcpr, mar);
+                            }
+                        }
+                    }
+                    if let Some(tblpr) = t.find(e, "w:tblPr") {
+                        let ind = t.elem("w:tblInd", &[("w:w", "0"), ("w:type", "dxa")]);
+                        t.put(tblpr, ind);
+                        let jc = t.elem("w:jc", &[("w:val", "center")]);
+                        t.put(tblpr, jc);
+                    }
+                }
+                // the section: page, margins, no document grid in effect
+                "w:sectPr" => {
+                    let e2 = t.elem("w:pgSz", &[("w:w", &w), ("w:h", &h)]);
+                    t.put(e, e2);
+                    let v = &margins;
+                    let e2 = t.elem(
+                        "w:pgMar",
+                        &[
+                            ("w:top", &v[0]),
+                            ("w:right", &v[1]),
+                            ("w:bottom", &v[2]),
+                            ("w:left", &v[3]),
+                            ("w:header", &v[4]),
+                            ("w:footer", &v[5]),
+                            ("w:gutter", "0"),
+                        ],
+                    );
+                    t.put(e, e2);
+                    let e2 = t.elem("w:docGrid", &[("w:linePitch", &pitch)]);
+                    t.put(e, e2);
+                    t.remove(e, "w:titlePg");
+                }
+                _ => {}
+            }
+        }
+        t.sort_schema();
+        Ok(t.to_bytes())
+    }
+
+    /// Patches and orders a header or footer part.
+    pub(super) fn patch_header_footer_part(&self, src: &[u8]) -> Result<Vec<u8>, String> {
+        let mut t = Tree::parse(src)?;
+        patch_runs(&mut t);
+        t.sort_schema();
+        Ok(t.to_bytes())
+    }
+
+    /// Patches and orders the styles part: document defaults, the Normal style, and the CJK
+    /// paragraph and run properties of every style.
+    pub(super) fn patch_styles_part(&self, src: &[u8]) -> Result<Vec<u8>, String> {
+        let mut t = Tree::parse(src)?;
+        let root = t.root();
+        let body = self.face(Role::Body);
+        let sz = self.size_hp(Role::Body).to_string();
+        let rpr = |t: &mut Tree| {
+            let r = t.elem("w:rPr", &[]);
+            let f = t.elem(
+                "w:rFonts",
+                &[
+                    ("w:ascii", &body.latin),
+                    ("w:hAnsi", &body.latin),
+                    ("w:eastAsia", &body.east_asia),
+                    ("w:cs", &body.latin),
+                ],
+            );
+            t.child(r, f);
+            let e = t.elem("w:sz", &[("w:val", &sz)]);
+            t.child(r, e);
+            let e = t.elem("w:szCs", &[("w:val", &sz)]);
+            t.child(r, e);
+            let e = lang(t, false);
+            t.child(r, e)
+        };
+        let ppr = |t: &mut Tree| {
+            let p = t.elem("w:pPr", &[]);
+            for (name, val) in [
+                ("w:widowControl", "0"),
+                ("w:kinsoku", "1"),
+                ("w:overflowPunct", "1"),
+                ("w:autoSpaceDE", "0"),
+                ("w:autoSpaceDN", "0"),
+            ] {
+                let e = t.elem(name, &[("w:val", val)]);
+                t.child(p, e);
+            }
+            let e = t.elem(
+                "w:spacing",
+                &[
+                    ("w:before", "0"),
+                    ("w:after", "0"),
+                    ("w:line", "240"),
+                    ("w:lineRule", "auto"),
+                ],
+            );
+            t.child(p, e)
+        };
+        let dd = t.elem("w:docDefaults", &[]);
+        let r = t.elem("w:rPrDefault", &[]);
+        let x = rpr(&mut t);
+        t.child(r, x);
+        t.child(dd, r);
+        let p = t.elem("w:pPrDefault", &[]);
+        let x = ppr(&mut t);
+        t.child(p, x);
+        t.child(dd, p);
+        t.put(root, dd);
+        t.remove(root, "w:latentStyles");
+        for st in t.children_named(root, "w:style") {
+            let id = t.attr(st, "w:styleId").map(super::xml::unescape);
+            let id = id.as_deref().unwrap_or_default();
+            if id == "Normal" {
+                t.set_attr(st, "w:default", "1");
+                let x = ppr(&mut t);
+                t.put(st, x);
+                let x = rpr(&mut t);
+                t.put(st, x);
+                continue;
+            }
+            if let Some(r) = t.find(st, "w:rPr") {
+                let l = lang(&mut t, false);
+                t.put(r, l);
+            }
+            let heading = matches!(
+                id,
+                "GkHeading1" | "GkHeading2" | "GkHeading3" | "GkHeading4"
+            );
+            if let Some(p) = t.find(st, "w:pPr") {
+                let k = t.elem("w:kinsoku", &[("w:val", "1")]);
+                t.put(p, k);
+                put_overflow_punct(&mut t, p);
+                put_no_autospace(&mut t, p);
+                let w = t.elem("w:widowControl", &[("w:val", "0")]);
+                t.put(p, w);
+                if heading {
+                    let k = t.elem("w:keepNext", &[]);
+                    t.put(p, k);
+                }
+            }
+        }
+        // docDefaults first, then the styles
+        t.sort_children_by_key(root, |t, c| usize::from(t.name(c) != "w:docDefaults"));
+        t.sort_schema();
+        Ok(t.to_bytes())
+    }
+}
+
+/// `w:lang` on every run: Chinese text zh-CN, Latin runs en-US (so LibreOffice keeps numbers whole).
+fn patch_runs(t: &mut Tree) {
+    for r in t.parsed() {
+        if t.name(r) != "w:r" {
+            continue;
+        }
+        let latin = t
+            .find(r, "w:t")
+            .is_some_and(|text| t.text_all(text, measure::is_latin));
+        let rpr = t.find_or_add(r, "w:rPr");
+        let l = lang(t, latin);
+        t.put(rpr, l);
+    }
+}
+
+/// No extra space between Chinese and Latin letters or digits (Word's and LibreOffice's default adds
+/// about a quarter em): GB/T 9704 text has none, and the PDF sets none, so lines break alike.
+fn put_no_autospace(t: &mut Tree, ppr: Id) {
+    let e = t.elem("w:autoSpaceDE", &[("w:val", "0")]);
+    t.put(ppr, e);
+    let e = t.elem("w:autoSpaceDN", &[("w:val", "0")]);
+    t.put(ppr, e);
+}
+
+/// No punctuation hanging past the margin in LibreOffice, which reads `w:overflowPunct` inverted
+/// (measured: `0` makes a comma hang, and so does leaving it out).
+fn put_overflow_punct(t: &mut Tree, ppr: Id) {
+    let e = t.elem("w:overflowPunct", &[("w:val", "1")]);
+    t.put(ppr, e);
+}
+
+fn lang(t: &mut Tree, latin: bool) -> Id {
+    t.elem(
+        "w:lang",
+        &[
+            ("w:val", "en-US"),
+            ("w:eastAsia", if latin { "en-US" } else { "zh-CN" }),
+        ],
+    )
+}
