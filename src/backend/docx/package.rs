@@ -31,7 +31,7 @@ fn dos_date_time(epoch: Option<i64>) -> (u16, u16) {
         .and_then(|e| DateTime::from_timestamp(e, 0))
         .filter(|d| (1980..=2107).contains(&d.year()))
         .map_or((0, 1 << 5 | 1), |d| {
-            let time = (d.hour() << 11 | d.minute() << 5 | d.second() / 2) as u16;
+            let time = (d.hour() << 11 | d.minute() << 5 | (d.second() / 2)) as u16;
             let date = ((d.year() - 1980) as u32) << 9 | d.month() << 5 | d.day();
             (time, date as u16)
         })
