@@ -108,27 +108,33 @@ pub fn render_file(
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
     };
-    // Produce every output in memory first: nothing is written unless all of them succeed.
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if opts.outputs != Outputs::Docx {
+    // Produce every output in memory first: nothing is written unless all of them succeed. The
+    // PDF and the DOCX are made at the same time when the pool has a thread free (one report on
+    // two cores); a PDF error is still the one reported when both fail.
+    let make_pdf = || -> Result<Vec<u8>, RenderError> {
         let pages = crate::typeset::typeset(&doc, style, fonts).map_err(in_input)?;
         let meta = pdf::PdfMeta {
             title: doc.title.clone(),
             author: doc.author.clone(),
             epoch: opts.epoch,
         };
-        files.push((
-            dir.join(format!("{stem}.pdf")),
-            pdf::write(&pages, fonts, &meta)?,
-        ));
-    }
-    if opts.outputs != Outputs::Pdf {
+        Ok(pdf::write(&pages, fonts, &meta)?)
+    };
+    let make_docx = || -> Result<Vec<u8>, RenderError> {
         let mut dopts = opts.docx.clone();
         dopts.epoch = dopts.epoch.or(opts.epoch);
-        files.push((
-            dir.join(format!("{stem}.docx")),
-            docx::write(&doc, style, &dopts)?,
-        ));
+        Ok(docx::write(&doc, style, &dopts)?)
+    };
+    let (pdf_bytes, docx_bytes) = rayon::join(
+        || (opts.outputs != Outputs::Docx).then(make_pdf).transpose(),
+        || (opts.outputs != Outputs::Pdf).then(make_docx).transpose(),
+    );
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if let Some(b) = pdf_bytes? {
+        files.push((dir.join(format!("{stem}.pdf")), b));
+    }
+    if let Some(b) = docx_bytes? {
+        files.push((dir.join(format!("{stem}.docx")), b));
     }
     // A target that is a folder fails before anything is written, so no output is left half done.
     if let Some((path, _)) = files.iter().find(|(p, _)| p.is_dir()) {
