@@ -557,6 +557,10 @@ fn postscript_name(f: &crate::fonts::Face) -> String {
 
 /// The sfnt `program` with a `cmap` table that maps nothing (format 4, the closing segment only)
 /// added; `None` if `program` is not a well-formed sfnt.
+///
+/// The tables are copied as they are, with the checksums their records give (subsetter computes
+/// them, the `head` one with `checkSumAdjustment` zeroed), so only the new directory is summed for
+/// the whole-font `checkSumAdjustment`.
 fn with_empty_cmap(program: &[u8]) -> Option<Vec<u8>> {
     #[rustfmt::skip]
     const CMAP: [u8; 36] = [
@@ -578,21 +582,29 @@ fn with_empty_cmap(program: &[u8]) -> Option<Vec<u8>> {
         ))
     };
     let n = usize::from(be16(4)?);
-    let mut tables: Vec<([u8; 4], &[u8])> = Vec::with_capacity(n + 1);
+    // (tag, checksum, data)
+    let mut tables: Vec<([u8; 4], u32, &[u8])> = Vec::with_capacity(n + 1);
     for i in 0..n {
         let rec = 12 + 16 * i;
         let tag: [u8; 4] = program.get(rec..rec + 4)?.try_into().ok()?;
+        let sum = be32(rec + 4)?;
         let off = be32(rec + 8)? as usize;
         let len = be32(rec + 12)? as usize;
         if &tag != b"cmap" {
-            tables.push((tag, program.get(off..off.checked_add(len)?)?));
+            tables.push((tag, sum, program.get(off..off.checked_add(len)?)?));
         }
     }
-    tables.push((*b"cmap", &CMAP));
+    tables.push((*b"cmap", checksum(&CMAP), &CMAP));
     tables.sort_by_key(|t| t.0);
     let n = tables.len();
     let pow = 1usize << (usize::BITS - 1 - n.leading_zeros()); // largest power of two ≤ n
-    let mut out = Vec::with_capacity(program.len() + 64);
+    let size = 12
+        + 16 * n
+        + tables
+            .iter()
+            .map(|t| t.2.len().next_multiple_of(4))
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(size);
     out.extend_from_slice(&program[..4]);
     out.extend_from_slice(&(n as u16).to_be_bytes());
     out.extend_from_slice(&((pow * 16) as u16).to_be_bytes());
@@ -600,32 +612,29 @@ fn with_empty_cmap(program: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(&((n - pow) as u16 * 16).to_be_bytes());
     let mut off = 12 + 16 * n;
     let mut head_at = None;
-    for (tag, data) in &tables {
-        out.extend_from_slice(tag);
-        let sum = if tag == b"head" {
-            // checksummed with checkSumAdjustment zeroed; that field is set below
+    let mut total = 0u32;
+    for (tag, sum, data) in &tables {
+        if tag == b"head" {
             head_at = Some(off);
-            let mut head = data.to_vec();
-            head.get_mut(8..12)?.fill(0);
-            checksum(&head)
-        } else {
-            checksum(data)
-        };
+        }
+        out.extend_from_slice(tag);
         out.extend_from_slice(&sum.to_be_bytes());
         out.extend_from_slice(&(off as u32).to_be_bytes());
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        total = total.wrapping_add(*sum);
         off += data.len().next_multiple_of(4);
     }
-    for (tag, data) in &tables {
+    total = total.wrapping_add(checksum(&out));
+    for (tag, _, data) in &tables {
         let at = out.len();
         out.extend_from_slice(data);
         if tag == b"head" {
-            out[at + 8..at + 12].fill(0);
+            out.get_mut(at + 8..at + 12)?.fill(0);
         }
         out.resize(out.len().next_multiple_of(4), 0);
     }
     if let Some(at) = head_at {
-        let adj = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
+        let adj = 0xB1B0_AFBAu32.wrapping_sub(total);
         out[at + 8..at + 12].copy_from_slice(&adj.to_be_bytes());
     }
     Some(out)

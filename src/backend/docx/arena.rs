@@ -32,6 +32,8 @@ pub struct Tree<'a> {
     nodes: Vec<Node<'a>>,
     /// How many nodes parsing made (ids below are in document order).
     parsed: u32,
+    /// Length of the part as read (the patched part is written into a buffer a bit larger).
+    len: usize,
     /// (key, value still escaped), every element's in one list.
     attrs: Vec<(&'a str, Cow<'a, str>)>,
     root: u32,
@@ -45,10 +47,13 @@ impl<'a> Tree<'a> {
     /// instructions are dropped, CDATA becomes escaped text.
     pub fn parse(src: &'a [u8]) -> Result<Tree<'a>, String> {
         let s = std::str::from_utf8(src).map_err(|e| e.to_string())?;
+        // room (measured on docx-rs's document part) for every node and attribute and for those the
+        // patches add: a run gains a `w:lang` and its two attributes, a paragraph four elements
         let mut t = Tree {
-            nodes: Vec::with_capacity(s.len() / 24),
-            attrs: Vec::with_capacity(s.len() / 40),
+            nodes: Vec::with_capacity(s.len() / 18 + 16),
+            attrs: Vec::with_capacity(s.len() / 14 + 16),
             parsed: 0,
+            len: s.len(),
             root: NIL,
         };
         // the document node, parent of the root element
@@ -410,7 +415,8 @@ impl<'a> Tree<'a> {
 
     /// Serialises the part with the standard declaration, as [`super::xml::to_bytes`].
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut o = String::with_capacity(self.nodes.len() * 24 + 64);
+        // docx-rs's document part grows by ~30 % with the patches
+        let mut o = String::with_capacity(self.len + self.len / 2 + 64);
         o.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
         self.write(self.root, &mut o);
         o.into_bytes()
