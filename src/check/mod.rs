@@ -363,7 +363,7 @@ pub fn computable_cells(format: &Format) -> std::collections::BTreeSet<(String, 
         let Some(t) = format.table(&r.table) else {
             continue;
         };
-        for i in r.instances(t).unwrap_or_default() {
+        for i in r.shared_instances(t).iter() {
             if let [l] = i.left.as_slice() {
                 if !l.negative && !l.previous {
                     out.insert((r.table.clone(), l.row.clone(), l.column.clone()));
@@ -385,8 +385,8 @@ fn compute_totals(res: &mut Resolved) {
     loop {
         let mut changed = false;
         for r in &rules {
-            let table = res.format.table(&r.table).expect("validated").clone();
-            for inst in r.instances(&table).unwrap_or_default() {
+            let table = res.format.table(&r.table).expect("validated");
+            for inst in r.shared_instances(table).iter() {
                 if inst.left.len() != 1 || inst.left[0].previous || inst.left[0].negative {
                     continue;
                 }
@@ -456,7 +456,7 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
         let table = res.format.table(&rule.table).expect("validated");
         let this = &res.values[&rule.table];
         let prev_vals = previous.and_then(|p| p.values.get(&rule.table));
-        for inst in rule.instances(table).unwrap_or_default() {
+        for inst in rule.shared_instances(table).iter() {
             // A previous-year cell that last year's format does not have (table 2 across the 2021 change): skip.
             if let Some(p) = previous {
                 let missing_in_prev_format = inst

@@ -193,7 +193,8 @@ impl Format {
             let table = self
                 .table(&r.table)
                 .ok_or_else(|| format!("rule {} names unknown table {}", r.id, r.table))?;
-            for inst in r.instances(table)? {
+            let instances = r.instances(table)?;
+            for inst in &instances {
                 for t in inst
                     .left
                     .iter()
@@ -208,6 +209,8 @@ impl Format {
                     }
                 }
             }
+            // made once here, shared by every report's copy of the format
+            r.keep_instances(instances);
         }
         Ok(())
     }
