@@ -15,6 +15,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // A closed pipe (`gongkai check … | head`) ends quietly instead of panicking.
     reset_sigpipe();
+    keep_freed_memory();
     let args = cli::Cli::parse();
     let code = cli::dispatch(args);
     ExitCode::from(code.clamp(0, 2) as u8)
@@ -40,3 +41,20 @@ unsafe fn libc_signal() {
 
 #[cfg(not(unix))]
 fn reset_sigpipe() {}
+
+/// Tells mimalloc never to return freed pages to the OS during the run. By default it does so 10 ms
+/// after they were freed, and a report's buffers (a few MB) are freed when it is done: on a busy
+/// machine, where a report takes longer than that, every report faulted its memory in afresh
+/// (42 000 page faults for 100 reports instead of 2 800, a tenth of the CPU time).
+fn keep_freed_memory() {
+    extern "C" {
+        // mimalloc.h (v2): void mi_option_set(mi_option_t option, long value)
+        fn mi_option_set(option: i32, value: std::os::raw::c_long);
+    }
+    // mimalloc.h (v2): the 16th `mi_option_e`, "memory purging is delayed by N milli seconds; use 0
+    // for immediate purging or -1 for no purging at all"
+    const MI_OPTION_PURGE_DELAY: i32 = 15;
+    // SAFETY: a plain setter of mimalloc (linked in by the `mimalloc` crate), called before any
+    // other thread exists.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
