@@ -73,6 +73,13 @@ pub fn source_date_epoch() -> Option<i64> {
     std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
+/// A report rendered in memory, not yet written: the files (path, bytes) and the diagnostics.
+#[derive(Debug)]
+pub struct Prepared {
+    files: Vec<(PathBuf, Vec<u8>)>,
+    diagnostics: Diagnostics,
+}
+
 /// Renders one report file with already loaded fonts.
 pub fn render_file(
     input: &Path,
@@ -80,6 +87,17 @@ pub fn render_file(
     fonts: &FontSet,
     opts: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
+    write_prepared(prepare_file(input, style, fonts, opts)?)
+}
+
+/// Renders one report file into memory ([`write_prepared`] writes it): a batch hands the writing
+/// (`fsync`, rename) to other threads and goes on with the next report.
+pub fn prepare_file(
+    input: &Path,
+    style: &Style,
+    fonts: &FontSet,
+    opts: &RenderOptions,
+) -> Result<Prepared, RenderError> {
     let res = crate::load(input)?;
     let prev = match &opts.previous {
         Some(p) => Some(crate::load(p)?),
@@ -136,6 +154,12 @@ pub fn render_file(
     if let Some(b) = docx_bytes? {
         files.push((dir.join(format!("{stem}.docx")), b));
     }
+    Ok(Prepared { files, diagnostics })
+}
+
+/// Writes the files of a rendered report, each atomically; none if one of the targets is a folder.
+pub fn write_prepared(p: Prepared) -> Result<Rendered, RenderError> {
+    let Prepared { files, diagnostics } = p;
     // A target that is a folder fails before anything is written, so no output is left half done.
     if let Some((path, _)) = files.iter().find(|(p, _)| p.is_dir()) {
         return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹")

@@ -259,6 +259,9 @@ fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// Threads writing a batch's files (see `render_cmd`).
+const WRITERS: usize = 4;
+
 fn render_cmd(
     inputs: &[PathBuf],
     style: &str,
@@ -334,21 +337,63 @@ fn render_cmd(
             return 2;
         }
     };
-    let results: Vec<_> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|f| {
-                let r = render::render_file(f, &style, &fonts, opts);
-                bar.set_message(
-                    f.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                );
-                bar.inc(1);
-                (f, r)
-            })
-            .collect()
+    // The pool's threads render; a few writer threads write the files (temporary file, fsync,
+    // rename), so the renderers do not wait for the disk: several fsyncs at once also share the
+    // file system's journal commits.
+    let slots: Vec<std::sync::Mutex<Option<Result<render::Rendered, render::RenderError>>>> =
+        files.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, render::Prepared)>();
+    let rx = std::sync::Mutex::new(rx);
+    let done = |i: usize, r: Result<render::Rendered, render::RenderError>| {
+        if let Ok(mut slot) = slots[i].lock() {
+            *slot = Some(r);
+        }
+        bar.set_message(
+            files[i]
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+        bar.inc(1);
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..files.len().min(WRITERS) {
+            scope.spawn(|| loop {
+                let next = match rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok((i, prepared)) = next else { return };
+                done(i, render::write_prepared(prepared));
+            });
+        }
+        pool.install(|| {
+            files.par_iter().enumerate().for_each_with(
+                tx,
+                |tx, (i, f)| match render::prepare_file(f, &style, &fonts, opts) {
+                    Ok(p) => {
+                        if let Err(std::sync::mpsc::SendError((i, p))) = tx.send((i, p)) {
+                            done(i, render::write_prepared(p));
+                        }
+                    }
+                    Err(e) => done(i, Err(e)),
+                },
+            );
+        });
     });
+    let results: Vec<_> = files
+        .iter()
+        .zip(slots)
+        .map(|(f, slot)| {
+            let r = slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(render::RenderError {
+                    diagnostics: vec![gongkai::diag::Diagnostic::error("io", "没有生成")],
+                    exit_code: 2,
+                })
+            });
+            (f, r)
+        })
+        .collect();
     bar.finish_and_clear();
     let mut worst = 0;
     let mut written = 0;
