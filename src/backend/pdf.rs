@@ -682,6 +682,21 @@ impl Fnv {
     }
 }
 
+/// A stable 64-bit hash of a whole file, eight bytes at a time (FNV-1a's steps on words; byte-wise
+/// FNV took ~4 instructions per byte of the PDF).
+fn word_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        h = (h ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+    }
+    for b in words.remainder() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ bytes.len() as u64
+}
+
 /// Replaces printpdf's random trailer `/ID` with one hashed from the file, and blanks the dates
 /// when no epoch was given — both in place, same length, so the xref offsets stay valid.
 fn make_deterministic(mut bytes: Vec<u8>, keep_dates: bool) -> Vec<u8> {
@@ -700,9 +715,7 @@ fn make_deterministic(mut bytes: Vec<u8>, keep_dates: bool) -> Vec<u8> {
         }
     }
     if let Some(at) = rfind(&bytes, b"/ID") {
-        let mut h = Fnv::new();
-        h.write(&bytes[..at]);
-        let mut seed = h.finish();
+        let mut seed = word_hash(&bytes[..at]);
         let mut i = at + 3;
         let mut depth = 0;
         while i < bytes.len() {
@@ -727,12 +740,9 @@ fn make_deterministic(mut bytes: Vec<u8>, keep_dates: bool) -> Vec<u8> {
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|p| p + from)
 }
 
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
+    memchr::memmem::rfind(hay, needle)
 }
