@@ -93,7 +93,7 @@ impl<'a> Tree<'a> {
             } else if rest.starts_with("</") {
                 let end = memchr(b'>', rest.as_bytes()).ok_or("unterminated end tag")?;
                 let e = stack.pop().ok_or("unbalanced end tag")?;
-                let name = rest[2..end].trim();
+                let name = trim(&rest[2..end]);
                 if stack.is_empty() || t.nodes[e as usize].name != name {
                     return Err(format!(
                         "end tag {name} does not close {}",
@@ -160,7 +160,7 @@ impl<'a> Tree<'a> {
                 return Ok((e, i + 1 + usize::from(closed), closed));
             }
             let eq = memchr(b'=', &b[i..]).ok_or("attribute without value")? + i;
-            let key = s[i..eq].trim();
+            let key = trim(&s[i..eq]);
             let mut j = eq + 1;
             while j < b.len() && b[j].is_ascii_whitespace() {
                 j += 1;
@@ -399,7 +399,10 @@ impl<'a> Tree<'a> {
                 } else if cn.is_empty() {
                     seq.len()
                 } else {
-                    let local = cn.rsplit(':').next().unwrap_or(cn);
+                    let local = match cn.strip_prefix("w:") {
+                        Some(l) => l,
+                        None => cn.rsplit(':').next().unwrap_or(cn),
+                    };
                     seq.iter().position(|s| *s == local).unwrap_or(seq.len())
                 };
                 v.push((k, c));
@@ -473,7 +476,17 @@ impl Iterator for Children<'_, '_> {
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|b| *b == needle)
+    memchr::memchr(needle, hay)
+}
+
+/// `str::trim`, without its cost when there is nothing to trim (as in docx-rs's tags).
+fn trim(s: &str) -> &str {
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || *b >= 0x80);
+    if edge(s.as_bytes().first()) || edge(s.as_bytes().last()) {
+        s.trim()
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]
