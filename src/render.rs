@@ -110,8 +110,10 @@ pub fn render_file(
     };
     // Produce every output in memory first: nothing is written unless all of them succeed.
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    // The DOCX follows the PDF's line breaks, so the layout is made for either output (and every
+    // character is checked against the fonts for both).
+    let layout = crate::typeset::layout(&doc, style, fonts).map_err(in_input)?;
     if opts.outputs != Outputs::Docx {
-        let pages = crate::typeset::typeset(&doc, style, fonts).map_err(in_input)?;
         let meta = pdf::PdfMeta {
             title: doc.title.clone(),
             author: doc.author.clone(),
@@ -119,7 +121,7 @@ pub fn render_file(
         };
         files.push((
             dir.join(format!("{stem}.pdf")),
-            pdf::write(&pages, fonts, &meta)?,
+            pdf::write(&layout.pages, fonts, &meta)?,
         ));
     }
     if opts.outputs != Outputs::Pdf {
@@ -127,7 +129,7 @@ pub fn render_file(
         dopts.epoch = dopts.epoch.or(opts.epoch);
         files.push((
             dir.join(format!("{stem}.docx")),
-            docx::write(&doc, style, &dopts)?,
+            docx::write_fitted(&doc, style, &layout.text, &dopts)?,
         ));
     }
     // A target that is a folder fails before anything is written, so no output is left half done.

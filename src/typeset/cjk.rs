@@ -35,6 +35,19 @@ pub const BLANK_LEFT: &[char] = &[
     '“', '‘', '（', '《', '〈', '「', '『', '【', '〖', '〔', '［', '｛',
 ];
 
+/// Closing marks that hold on to a Latin letter or digit after them: UAX #14 LB19 (quotes), LB30
+/// (closing brackets) and the older rule for CL that LibreOffice's break iterator still applies
+/// (measured: "，|2020" and "》|abc" never break there; "：|2020" does). Keeping the PDF to the same
+/// rule lets the DOCX break where the PDF does.
+pub const HOLD_LATIN_AFTER: &[char] = &[
+    '、', '，', '。', '．', '）', '》', '〉', '」', '』', '】', '〗', '〕', '］', '｝', '”', '’',
+];
+
+/// Whether no line may break between `a` and `b` because `a` is a closing mark and `b` Latin.
+pub fn holds_latin(a: char, b: char) -> bool {
+    b.is_ascii_alphanumeric() && HOLD_LATIN_AFTER.contains(&a)
+}
+
 /// Whether `c` may not start a line.
 pub fn is_no_line_start(c: char) -> bool {
     NO_LINE_START.contains(&c)

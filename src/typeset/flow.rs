@@ -9,11 +9,14 @@
 
 use super::inline::{self, Align, Line, Shaped};
 use super::table::{self, TableLayout};
-use super::{Config, GlyphRun, Page, PlacedGlyph, Rule, DASH_LINE_EM};
+use super::{
+    Config, GlyphRun, LineChar, Page, PlacedGlyph, Rule, SetLine, TextLines, DASH_LINE_EM,
+};
 use crate::diag::Diagnostic;
 use crate::doc::{Block, Document, Role, Table};
 use crate::fonts::FontSet;
 use crate::style::{FooterAlign, PT_PER_MM};
+use std::collections::BTreeMap;
 
 /// Space kept between a table's bottom rule and the next text line's glyph tops, in line pitches.
 const AFTER_TABLE_GAP: f64 = 0.2;
@@ -64,6 +67,8 @@ enum Prepared<'d> {
 struct Flow<'a> {
     cfg: &'a Config,
     texts: Vec<TextBlock>,
+    /// (index into the document's blocks, index into `texts`) of paragraphs and headings.
+    of_block: Vec<(usize, usize)>,
     pages: Vec<PageBuild>,
     cur: PageBuild,
 }
@@ -74,10 +79,11 @@ pub(crate) fn flow(
     fonts: &FontSet,
     cfg: &Config,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Page> {
+) -> (Vec<Page>, BTreeMap<usize, TextLines>) {
     let mut f = Flow {
         cfg,
         texts: Vec::new(),
+        of_block: Vec::new(),
         pages: Vec::new(),
         cur: PageBuild::default(),
     };
@@ -85,7 +91,7 @@ pub(crate) fn flow(
     let full = cfg.type_width;
     let mut prepared = Vec::new();
     let mut title_block = None;
-    for b in &doc.blocks {
+    for (bi, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Title { parts } => {
                 let runs: Vec<(Role, &str)> =
@@ -122,6 +128,7 @@ pub(crate) fn flow(
                 );
                 let size = cfg.size(Role::heading(*level));
                 let block = f.add_text(sh, cfg.indent, Align::Justify, false, size, 0.0, full);
+                f.of_block.push((bi, block));
                 prepared.push(Prepared::Text {
                     block,
                     heading: true,
@@ -140,6 +147,7 @@ pub(crate) fn flow(
                     0.0,
                     full,
                 );
+                f.of_block.push((bi, block));
                 prepared.push(Prepared::Text {
                     block,
                     heading: false,
@@ -215,7 +223,8 @@ pub(crate) fn flow(
     }
     let last = std::mem::take(&mut f.cur);
     f.pages.push(last);
-    f.finish(doc, fonts, diags)
+    let lines = f.text_lines();
+    (f.finish(doc, fonts, diags), lines)
 }
 
 /// Width of a shaped text on one line, unadjusted.
@@ -224,6 +233,44 @@ fn natural(sh: &Shaped) -> f64 {
 }
 
 impl Flow<'_> {
+    /// The final lines of every paragraph and heading (after loosening), by document block.
+    fn text_lines(&self) -> BTreeMap<usize, TextLines> {
+        self.of_block
+            .iter()
+            .map(|&(bi, ti)| {
+                let tb = &self.texts[ti];
+                let chars = tb
+                    .sh
+                    .items
+                    .iter()
+                    .map(|i| LineChar {
+                        ch: i.ch,
+                        size: i.size,
+                        width: i.width,
+                        fullwidth: i.fullwidth,
+                    })
+                    .collect();
+                let lines = tb
+                    .lines
+                    .iter()
+                    .map(|l| SetLine {
+                        chars: l.items.clone(),
+                        set: l.set.clone(),
+                        measure: l.measure,
+                    })
+                    .collect();
+                (
+                    bi,
+                    TextLines {
+                        chars,
+                        breaks: tb.sh.breaks.clone(),
+                        lines,
+                    },
+                )
+            })
+            .collect()
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn add_text(
         &mut self,

@@ -61,6 +61,12 @@ pub(crate) struct Line {
     pub width: f64,
     /// Left edge relative to the measure's start (indent or centring).
     pub offset: f64,
+    /// The items on the line (leading and trailing spaces trimmed).
+    pub items: Range<usize>,
+    /// Each item's width after squeeze and shrink, before justification, pt.
+    pub set: Vec<f64>,
+    /// The measure the line was set in, pt.
+    pub measure: f64,
 }
 
 /// Font size and full-width slot of a role (the slot is the tracked pitch for body-size text).
@@ -124,7 +130,11 @@ pub(crate) fn shape(
         if cjk::is_fullwidth(a) && cjk::is_fullwidth(b) {
             breaks[i] = true;
         }
-        if cjk::is_no_line_start(b) || cjk::is_no_line_end(a) || cjk::is_unbreakable_pair(a, b) {
+        if cjk::is_no_line_start(b)
+            || cjk::is_no_line_end(a)
+            || cjk::is_unbreakable_pair(a, b)
+            || cjk::holds_latin(a, b)
+        {
             breaks[i] = false;
         }
     }
@@ -192,11 +202,14 @@ fn trim(items: &[Item], mut r: Range<usize>) -> Range<usize> {
     r
 }
 
-/// Narrowest width of `items[r]` as a non-final line: squeezed, every blank half shrunk.
-fn min_width(items: &[Item], r: Range<usize>) -> f64 {
+/// Natural width of `items[r]` as a line: every character at its full width, edge spaces trimmed.
+///
+/// Lines are filled by natural widths, as Word, WPS and LibreOffice fill them, so that the DOCX
+/// breaks the same lines as the PDF; punctuation is squeezed only when a line is set (line-end and
+/// adjacent marks), and the room that frees is spread by justification.
+fn natural_width(items: &[Item], r: Range<usize>) -> f64 {
     let r = trim(items, r);
-    let w = squeeze(items, r, false);
-    w.w.iter().sum::<f64>() - w.shrink.iter().sum::<f64>()
+    items[r].iter().map(|i| i.width).sum()
 }
 
 /// First-fit line breaking at the allowed breaks; `measure(i)` is the width of line `i`.
@@ -219,7 +232,7 @@ pub(crate) fn break_lines(sh: &Shaped, measure: &dyn Fn(usize) -> f64) -> Vec<Ra
             while next < n && !sh.breaks[next] {
                 next += 1;
             }
-            if min_width(&sh.items, start..next) <= m + EPS {
+            if natural_width(&sh.items, start..next) <= m + EPS {
                 end = next;
                 if next >= n {
                     break;
@@ -232,7 +245,7 @@ pub(crate) fn break_lines(sh: &Shaped, measure: &dyn Fn(usize) -> f64) -> Vec<Ra
         if end == start {
             // one unbreakable piece is wider than the line: cut it where it overflows
             end = start + 1;
-            while end < n && min_width(&sh.items, start..end + 1) <= m + EPS {
+            while end < n && natural_width(&sh.items, start..end + 1) <= m + EPS {
                 end += 1;
             }
         }
@@ -275,7 +288,7 @@ pub(crate) fn set_line(
 ) -> Line {
     let r = trim(items, r);
     let its = &items[r.clone()];
-    let mut wd = squeeze(items, r, last);
+    let mut wd = squeeze(items, r.clone(), last);
     let mut total: f64 = wd.w.iter().sum();
     if total > measure + EPS {
         let can: f64 = wd.shrink.iter().sum();
@@ -330,6 +343,9 @@ pub(crate) fn set_line(
         glyphs,
         width: x,
         offset,
+        items: r,
+        set: wd.w,
+        measure,
     }
 }
 
@@ -396,17 +412,23 @@ mod tests {
     #[test]
     fn kinsoku_no_closing_mark_at_line_start() {
         let fs = fonts();
-        // 10 slots per line; the comma after them may not start line 2: squeezing the 顿号 makes
-        // room for it (先挤进, clreq §3.1.7)
+        // 10 slots per line; the comma after them may not start line 2, and lines are filled by
+        // natural widths (as word processors fill them): the last character goes down with it (推出)
         let sh = body(&fs, "一二三、四五六七八九，甲乙丙丁");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert_eq!(t[0], "一二三、四五六七八九，", "{t:?}");
-        let l = set_line(&sh.items, 0..11, 10.0 * PITCH, Align::Justify, false);
+        assert_eq!(t[0], "一二三、四五六七八", "{t:?}");
+        assert_eq!(t[1], "九，甲乙丙丁", "{t:?}");
+        // set, the short line still fills the measure (justified)
+        let l = set_line(&sh.items, 0..9, 10.0 * PITCH, Align::Justify, false);
         assert!(
             (l.width - 10.0 * PITCH).abs() < 0.02,
-            "squeezed line fills the measure exactly: {}",
+            "justified line fills the measure exactly: {}",
             l.width
         );
+        // a line ending with a mark that fits keeps it (the mark's blank half squeezed when set)
+        let sh = body(&fs, "一二三四五六七八九，甲乙丙丁");
+        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
+        assert_eq!(t[0], "一二三四五六七八九，", "{t:?}");
         // without a mark to squeeze, the last character goes down with the comma (推出)
         let sh = body(&fs, "一二三四五六七八九十，甲乙丙丁");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
@@ -438,6 +460,19 @@ mod tests {
         let sh = body(&fs, "一二三四五六七八九……十甲乙");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
         assert!(t.iter().all(|l| l.matches('…').count() % 2 == 0), "{t:?}");
+    }
+
+    #[test]
+    fn a_closing_mark_holds_the_number_after_it() {
+        let fs = fonts();
+        // "，2020" does not break (LibreOffice would not break there either): 九， go down with it
+        let sh = body(&fs, "一二三四五六七八九，2020年甲乙");
+        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
+        assert_eq!(t[0], "一二三四五六七八", "{t:?}");
+        // after a colon it may
+        let sh = body(&fs, "一二三四五六七八九：2020年甲乙");
+        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
+        assert_eq!(t[0], "一二三四五六七八九：", "{t:?}");
     }
 
     #[test]

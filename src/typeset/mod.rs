@@ -9,13 +9,14 @@ mod inline;
 mod table;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{Document, Role};
 use crate::fonts::{FaceId, FontSet};
 use crate::style::{FooterDef, HeaderDef, Style, PT_PER_MM};
 
-pub use cjk::PunctStyle;
+pub use cjk::{blank_side, Blank, PunctStyle};
 
 /// Where a CJK glyph's ink box starts above the baseline, in em: the ideographic em box of the
 /// bundled faces (and of 仿宋_GB2312/SimSun) spans −0.12…0.88 em. The first line's glyph tops sit on
@@ -196,15 +197,65 @@ impl Config {
     }
 }
 
+/// One character of a text block as the typesetter measured it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineChar {
+    /// The character.
+    pub ch: char,
+    /// Font size, pt.
+    pub size: f64,
+    /// Natural width on the line, pt: the grid pitch for full-width characters, the advance otherwise.
+    pub width: f64,
+    /// Set on the character grid (Han, kana, full-width punctuation).
+    pub fullwidth: bool,
+}
+
+/// One line as the PDF sets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetLine {
+    /// The characters on the line (indices into [`TextLines::chars`], edge spaces trimmed).
+    pub chars: Range<usize>,
+    /// Each character's width after punctuation squeeze and shrink, before justification, pt.
+    pub set: Vec<f64>,
+    /// The line's measure (type width less any indent), pt.
+    pub measure: f64,
+}
+
+/// How the PDF broke one paragraph or heading into lines: what the DOCX writer follows so that
+/// Word processors break the same lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLines {
+    /// The block's characters in order, control characters skipped.
+    pub chars: Vec<LineChar>,
+    /// `breaks[i]`: a line may start at character `i` (UAX #14 kept by 禁则).
+    pub breaks: Vec<bool>,
+    /// The lines, first to last.
+    pub lines: Vec<SetLine>,
+}
+
+/// Pages plus the line breaks of every paragraph and heading, by index into the document's blocks.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The pages.
+    pub pages: Vec<Page>,
+    /// Line breaks of paragraphs and headings, keyed by block index.
+    pub text: BTreeMap<usize, TextLines>,
+}
+
 /// Lays out the document.
 pub fn typeset(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Vec<Page>, Diagnostics> {
+    layout(doc, style, fonts).map(|l| l.pages)
+}
+
+/// Lays out the document and keeps each paragraph's and heading's line breaks.
+pub fn layout(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Layout, Diagnostics> {
     // Resolve every setting from the style once.
     let cfg = Config::new(style);
     let mut diags: Vec<Diagnostic> = Vec::new();
     // Stack the blocks on the line grid, page by page (shapes text, sets lines and tables).
-    let pages = flow::flow(doc, fonts, &cfg, &mut diags);
+    let (pages, text) = flow::flow(doc, fonts, &cfg, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok(pages)
+    Ok(Layout { pages, text })
 }

@@ -7,6 +7,7 @@
 //! font table; then every property element is put into ECMA-376 order and the parts are zipped
 //! deterministically with deflate. Geometry follows `../shared/spec/docx-in-libreoffice.md`.
 
+mod fit;
 mod measure;
 mod package;
 pub mod xml;
@@ -21,7 +22,9 @@ use docx_rs::{
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{Block, CellKind, Document, GridEntry, Role, Run as DocRun, Table};
 use crate::style::{FooterAlign, Style, PT_PER_MM};
+use crate::typeset::TextLines;
 use measure::{Geometry, TW_PER_PT};
+use std::collections::BTreeMap;
 use xml::{Elem, Node};
 
 /// DOCX options.
@@ -33,9 +36,20 @@ pub struct DocxOptions {
     pub epoch: Option<i64>,
 }
 
-/// Writes the document as DOCX bytes.
+/// Writes the document as DOCX bytes, with no line fitted to the PDF's breaks (see [`write_fitted`]).
 pub fn write(doc: &Document, style: &Style, opts: &DocxOptions) -> Result<Vec<u8>, Diagnostics> {
-    let w = Writer::new(style, opts);
+    write_fitted(doc, style, &BTreeMap::new(), opts)
+}
+
+/// Writes the document as DOCX bytes, spacing each paragraph's and heading's lines so that a word
+/// processor breaks them where the PDF does (`lines`: the typesetter's, by block index).
+pub fn write_fitted(
+    doc: &Document,
+    style: &Style,
+    lines: &BTreeMap<usize, TextLines>,
+    opts: &DocxOptions,
+) -> Result<Vec<u8>, Diagnostics> {
+    let w = Writer::new(style, opts, lines);
     let parts = w
         .parts(doc)
         .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 生成失败（{e}）"))])?;
@@ -89,6 +103,8 @@ impl Face {
 struct Writer<'a> {
     style: &'a Style,
     opts: &'a DocxOptions,
+    /// The PDF's line breaks of paragraphs and headings, by block index.
+    lines: &'a BTreeMap<usize, TextLines>,
     geo: Geometry,
     /// Character spacing (twentieths of a point) that puts body-size text on the character grid.
     grid_spacing: i32,
@@ -108,7 +124,7 @@ fn on_grid(role: Role) -> bool {
 }
 
 impl<'a> Writer<'a> {
-    fn new(style: &'a Style, opts: &'a DocxOptions) -> Self {
+    fn new(style: &'a Style, opts: &'a DocxOptions, lines: &'a BTreeMap<usize, TextLines>) -> Self {
         let body = style.role(Role::Body).size_pt;
         let geo = measure::geometry(style, body, style.role(Role::PageNumber).size_pt);
         let grid_spacing =
@@ -116,6 +132,7 @@ impl<'a> Writer<'a> {
         Writer {
             style,
             opts,
+            lines,
             geo,
             grid_spacing,
         }
@@ -214,66 +231,76 @@ impl<'a> Writer<'a> {
         p
     }
 
-    /// A paragraph of runs on the character grid; a paragraph whose last line would hold one
-    /// character alone has its second-to-last line and that character condensed onto one line.
-    fn grid_paragraph(&self, role: Role, runs: &[DocRun]) -> Paragraph {
+    /// A paragraph of runs on the character grid, each line's characters spaced so that a word
+    /// processor breaks the lines where the PDF does (see `fit`).
+    fn grid_paragraph(&self, role: Role, runs: &[DocRun], lines: Option<&TextLines>) -> Paragraph {
         let mut p = self.text_para(role);
-        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
-        let condense_from = self.condense_from(&text);
-        let mut at = 0;
-        for r in runs {
-            let n = r.text.chars().count();
-            match condense_from {
-                Some((from, s)) if from < at + n => {
-                    let split = from.saturating_sub(at);
-                    let head: String = r.text.chars().take(split).collect();
-                    let tail: String = r.text.chars().skip(split).collect();
-                    for x in self.runs(r.role, &head, None) {
-                        p = p.add_run(x);
-                    }
-                    for x in self.runs(r.role, &tail, Some(s)) {
-                        p = p.add_run(x);
-                    }
-                }
-                _ => {
-                    for x in self.runs(r.role, &r.text, None) {
-                        p = p.add_run(x);
-                    }
-                }
+        // every character that the typesetter saw, with its role and grid spacing
+        let chars: Vec<(Role, char)> = runs
+            .iter()
+            .flat_map(|r| r.text.chars().map(move |c| (r.role, c)))
+            .collect();
+        let seen: Vec<usize> = (0..chars.len())
+            .filter(|&i| !chars[i].1.is_control())
+            .collect();
+        let base: Vec<i32> = seen
+            .iter()
+            .map(|&i| self.base_spacing(chars[i].0))
+            .collect();
+        // a run per role and script (and spacing)
+        let group: Vec<u32> = seen
+            .iter()
+            .map(|&i| (chars[i].0 as u32) << 1 | u32::from(measure::is_latin(chars[i].1)))
+            .collect();
+        let spacing = match lines {
+            Some(tl) if tl.chars.len() == seen.len() => {
+                let indent = match role {
+                    Role::Title | Role::Signature => 0,
+                    _ => self.indent_tw(),
+                };
+                let width = self.geo.type_width as f64;
+                fit::spacing(
+                    tl,
+                    &base,
+                    &group,
+                    &|i| if i == 0 { width - indent as f64 } else { width },
+                    &measure::is_latin,
+                )
             }
-            at += n;
+            _ => base,
+        };
+        let mut per_char = vec![None; chars.len()];
+        for (k, &i) in seen.iter().enumerate() {
+            per_char[i] = Some(spacing[k]);
+        }
+        // runs of one role, one script and one spacing
+        let mut i = 0;
+        while i < chars.len() {
+            let (role, c) = chars[i];
+            let key = (role, measure::is_latin(c), per_char[i]);
+            let mut j = i + 1;
+            while j < chars.len() {
+                let (r2, c2) = chars[j];
+                let s2 = per_char[j].or(key.2);
+                if (r2, measure::is_latin(c2), s2) != key {
+                    break;
+                }
+                j += 1;
+            }
+            let text: String = chars[i..j].iter().map(|x| x.1).collect();
+            p = p.add_run(self.run(role, &text, Some(key.2.unwrap_or(0))));
+            i = j;
         }
         p
     }
 
-    /// Where to start condensing (char index) and by how much, when the predicted last line holds
-    /// one character alone.
-    fn condense_from(&self, text: &str) -> Option<(usize, i32)> {
-        let size = self.body_size();
-        let width = self.geo.type_width as f64 / TW_PER_PT;
-        let indent = self.indent_tw() as f64 / TW_PER_PT;
-        let lines = measure::predict_lines(
-            text,
-            size,
-            self.grid_spacing as f64 / TW_PER_PT,
-            width,
-            indent,
-        );
-        if lines.len() < 2 || !measure::is_lonely(&lines[lines.len() - 1].1) {
-            return None;
-        }
-        let from = lines[lines.len() - 2].0;
-        let tail: String = text.chars().skip(from).collect();
-        let avail = if lines.len() == 2 {
-            width - indent
+    /// The spacing a role's characters have before any line is fitted: the grid tracking.
+    fn base_spacing(&self, role: Role) -> i32 {
+        if on_grid(role) {
+            self.grid_spacing
         } else {
-            width
-        };
-        let n = tail.chars().count() as f64;
-        let em = measure::text_em(&tail);
-        // (em·size + n·s) ≤ avail, with a little to spare
-        let s = ((avail - em * size) / n * TW_PER_PT).floor() as i32 - 1;
-        Some((from, s.min(self.grid_spacing - 1)))
+            0
+        }
     }
 
     fn blank_line(&self) -> Paragraph {
@@ -602,7 +629,8 @@ impl<'a> Writer<'a> {
             d = d.add_style(self.paragraph_style(HEADER_STYLE, Role::Body));
         }
         let mut first = true;
-        for b in &doc.blocks {
+        for (bi, b) in doc.blocks.iter().enumerate() {
+            let lines = self.lines.get(&bi);
             match b {
                 Block::Title { parts } => {
                     for p in self.title(parts) {
@@ -617,6 +645,7 @@ impl<'a> Writer<'a> {
                             role,
                             text: text.clone(),
                         }],
+                        lines,
                     ));
                 }
                 Block::Paragraph { runs, .. } => {
@@ -625,7 +654,7 @@ impl<'a> Writer<'a> {
                         .map(|r| r.role)
                         .find(|r| *r == Role::Body)
                         .unwrap_or(Role::Body);
-                    d = d.add_paragraph(self.grid_paragraph(role, runs));
+                    d = d.add_paragraph(self.grid_paragraph(role, runs, lines));
                 }
                 Block::Table(t) => {
                     d = d.add_table(self.table(t));
@@ -1062,21 +1091,6 @@ impl FontsFrom for Run {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_a_paragraph_ending_with_one_character_is_condensed() {
-        let style = Style::builtin("gbt9704").unwrap();
-        let opts = DocxOptions::default();
-        let w = Writer::new(&style, &opts);
-        assert_eq!(w.grid_spacing, -5);
-        // indent + 26, 28, then 1 alone: the second line and the lone character are condensed
-        let (from, s) = w.condense_from(&"国".repeat(26 + 28 + 1)).unwrap();
-        assert_eq!(from, 26);
-        assert!(29.0 * (16.0 + s as f64 / 20.0) <= 442.2 && s < -5, "{s}");
-        // two characters on the last line: left alone
-        assert_eq!(w.condense_from(&"国".repeat(26 + 28 + 2)), None);
-        assert_eq!(w.condense_from(&"国".repeat(20)), None);
-    }
 
     #[test]
     fn latin_segments() {
