@@ -9,9 +9,7 @@
 
 use super::inline::{self, Align, Line, Shaped};
 use super::table::{self, TableLayout};
-use super::{
-    Config, GlyphRun, LineChar, Page, PlacedGlyph, Rule, SetLine, TextLines, DASH_LINE_EM,
-};
+use super::{Config, GlyphRun, Page, PlacedGlyph, Rule, TableGeometry, TextLines, DASH_LINE_EM};
 use crate::diag::Diagnostic;
 use crate::doc::{Block, Document, Role, Table};
 use crate::fonts::FontSet;
@@ -60,7 +58,7 @@ struct PageBuild {
 
 enum Prepared<'d> {
     Text { block: usize, heading: bool },
-    Table(TableLayout, &'d Table),
+    Table(TableLayout, &'d Table, usize),
     Signature { organ: usize, date: usize },
 }
 
@@ -69,6 +67,8 @@ struct Flow<'a> {
     texts: Vec<TextBlock>,
     /// (index into the document's blocks, index into `texts`) of paragraphs and headings.
     of_block: Vec<(usize, usize)>,
+    /// Table geometry for the DOCX, by block index (page breaks filled in as tables are placed).
+    tables: BTreeMap<usize, TableGeometry>,
     pages: Vec<PageBuild>,
     cur: PageBuild,
 }
@@ -79,11 +79,16 @@ pub(crate) fn flow(
     fonts: &FontSet,
     cfg: &Config,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<Page>, BTreeMap<usize, TextLines>) {
+) -> (
+    Vec<Page>,
+    BTreeMap<usize, TextLines>,
+    BTreeMap<usize, TableGeometry>,
+) {
     let mut f = Flow {
         cfg,
         texts: Vec::new(),
         of_block: Vec::new(),
+        tables: BTreeMap::new(),
         pages: Vec::new(),
         cur: PageBuild::default(),
     };
@@ -154,7 +159,9 @@ pub(crate) fn flow(
                 });
             }
             Block::Table(t) => {
-                prepared.push(Prepared::Table(table::layout(t, fonts, cfg, diags), t))
+                let tl = table::layout(t, fonts, cfg, diags);
+                f.tables.insert(bi, tl.geometry(cfg));
+                prepared.push(Prepared::Table(tl, t, bi))
             }
             Block::Signature { organ, date } => {
                 let size = cfg.size(Role::Signature);
@@ -208,7 +215,7 @@ pub(crate) fn flow(
                 }
                 f.place_text(*block);
             }
-            Prepared::Table(tl, t) => f.place_table(tl, t),
+            Prepared::Table(tl, t, bi) => f.place_table(tl, t, *bi),
             Prepared::Signature { organ, date } => {
                 // one blank line below the body, then organ and date together
                 if f.cur.row + 3 > cfg.lines {
@@ -224,7 +231,8 @@ pub(crate) fn flow(
     let last = std::mem::take(&mut f.cur);
     f.pages.push(last);
     let lines = f.text_lines();
-    (f.finish(doc, fonts, diags), lines)
+    let tables = std::mem::take(&mut f.tables);
+    (f.finish(doc, fonts, diags), lines, tables)
 }
 
 /// Width of a shaped text on one line, unadjusted.
@@ -237,37 +245,7 @@ impl Flow<'_> {
     fn text_lines(&self) -> BTreeMap<usize, TextLines> {
         self.of_block
             .iter()
-            .map(|&(bi, ti)| {
-                let tb = &self.texts[ti];
-                let chars = tb
-                    .sh
-                    .items
-                    .iter()
-                    .map(|i| LineChar {
-                        ch: i.ch,
-                        size: i.size,
-                        width: i.width,
-                        fullwidth: i.fullwidth,
-                    })
-                    .collect();
-                let lines = tb
-                    .lines
-                    .iter()
-                    .map(|l| SetLine {
-                        chars: l.items.clone(),
-                        set: l.set.clone(),
-                        measure: l.measure,
-                    })
-                    .collect();
-                (
-                    bi,
-                    TextLines {
-                        chars,
-                        breaks: tb.sh.breaks.clone(),
-                        lines,
-                    },
-                )
-            })
+            .map(|&(bi, ti)| (bi, TextLines::of(&self.texts[ti].sh, &self.texts[ti].lines)))
             .collect()
     }
 
@@ -306,7 +284,7 @@ impl Flow<'_> {
             }) => self.texts[*block].lines.len() + self.min_rows(prepared, i + 1),
             Some(Prepared::Text { .. }) => 1,
             Some(Prepared::Signature { .. }) => 3,
-            Some(Prepared::Table(tl, t)) => {
+            Some(Prepared::Table(tl, t, _)) => {
                 (tl.first_need(t) / self.cfg.line_pitch).ceil() as usize
             }
         }
@@ -399,8 +377,13 @@ impl Flow<'_> {
     /// Places a table from the current grid line: header rows, then the body rows page by page. A
     /// row group that does not fit is cut between rows so the page is filled (its spanning label
     /// cells drawn again on the next page), under header rows repeated on each page.
-    fn place_table(&mut self, tl: &TableLayout, t: &Table) {
+    fn place_table(&mut self, tl: &TableLayout, t: &Table, bi: usize) {
         let cfg = self.cfg;
+        let rows = tl.heights.len();
+        // rows on one page with the next, rows opening a page (for the DOCX)
+        let mut with_next = vec![true; rows];
+        let mut opens = vec![false; rows];
+        let mut fresh_part;
         // rows below a cut may grow (a label drawn again needs its height): a copy per placement
         let mut tl = tl.clone();
         let tl = &mut tl;
@@ -410,6 +393,10 @@ impl Flow<'_> {
         if y + tl.first_need(t) > bottom + EPS && self.cur.row > 0 {
             self.new_page();
             y = cfg.top;
+        }
+        fresh_part = self.cur.row == 0 || y <= cfg.top + EPS;
+        if fresh_part && rows > 0 {
+            opens[0] = true;
         }
         self.cur.has_table = true;
         self.draw_rows(tl, 0..tl.header_rows, y);
@@ -448,6 +435,15 @@ impl Flow<'_> {
                 }
                 // the page is full: its rows are drawn, the rest goes on under repeated header rows
                 self.draw_rows(tl, chunk..at, chunk_y);
+                if at > 0 {
+                    with_next[at - 1] = false;
+                }
+                opens[if tl.header_rows > 0 {
+                    0
+                } else {
+                    at.min(rows - 1)
+                }] = true;
+                fresh_part = true;
                 self.new_page();
                 self.cur.has_table = true;
                 y = cfg.top;
@@ -460,6 +456,15 @@ impl Flow<'_> {
         self.draw_rows(tl, chunk..tl.heights.len(), chunk_y);
         let row = ((y - cfg.top) / cfg.line_pitch + AFTER_TABLE_GAP).ceil() as usize;
         self.cur.row = row;
+        if let Some(g) = self.tables.get_mut(&bi) {
+            if let Some(last) = with_next.last_mut() {
+                *last = false;
+            }
+            g.with_next = with_next;
+            g.opens_page = opens;
+            g.gap_after = cfg.top + row as f64 * cfg.line_pitch - y;
+            g.ends_on_fresh_page = fresh_part;
+        }
     }
 
     /// Draws rows `rows` of the table with their top at `y` (cells whose top row is in range).

@@ -134,6 +134,7 @@ pub(crate) fn shape(
             || cjk::is_no_line_end(a)
             || cjk::is_unbreakable_pair(a, b)
             || cjk::holds_latin(a, b)
+            || (a.is_ascii_graphic() && b.is_ascii_graphic())
         {
             breaks[i] = false;
         }
@@ -202,14 +203,11 @@ fn trim(items: &[Item], mut r: Range<usize>) -> Range<usize> {
     r
 }
 
-/// Natural width of `items[r]` as a line: every character at its full width, edge spaces trimmed.
-///
-/// Lines are filled by natural widths, as Word, WPS and LibreOffice fill them, so that the DOCX
-/// breaks the same lines as the PDF; punctuation is squeezed only when a line is set (line-end and
-/// adjacent marks), and the room that frees is spread by justification.
-fn natural_width(items: &[Item], r: Range<usize>) -> f64 {
+/// Narrowest width of `items[r]` as a non-final line: squeezed, every blank half shrunk.
+fn min_width(items: &[Item], r: Range<usize>) -> f64 {
     let r = trim(items, r);
-    items[r].iter().map(|i| i.width).sum()
+    let w = squeeze(items, r, false);
+    w.w.iter().sum::<f64>() - w.shrink.iter().sum::<f64>()
 }
 
 /// First-fit line breaking at the allowed breaks; `measure(i)` is the width of line `i`.
@@ -232,7 +230,7 @@ pub(crate) fn break_lines(sh: &Shaped, measure: &dyn Fn(usize) -> f64) -> Vec<Ra
             while next < n && !sh.breaks[next] {
                 next += 1;
             }
-            if natural_width(&sh.items, start..next) <= m + EPS {
+            if min_width(&sh.items, start..next) <= m + EPS {
                 end = next;
                 if next >= n {
                     break;
@@ -245,7 +243,7 @@ pub(crate) fn break_lines(sh: &Shaped, measure: &dyn Fn(usize) -> f64) -> Vec<Ra
         if end == start {
             // one unbreakable piece is wider than the line: cut it where it overflows
             end = start + 1;
-            while end < n && natural_width(&sh.items, start..end + 1) <= m + EPS {
+            while end < n && min_width(&sh.items, start..end + 1) <= m + EPS {
                 end += 1;
             }
         }
@@ -412,23 +410,17 @@ mod tests {
     #[test]
     fn kinsoku_no_closing_mark_at_line_start() {
         let fs = fonts();
-        // 10 slots per line; the comma after them may not start line 2, and lines are filled by
-        // natural widths (as word processors fill them): the last character goes down with it (推出)
+        // 10 slots per line; the comma after them may not start line 2: squeezing the 顿号 makes
+        // room for it (先挤进, clreq §3.1.7)
         let sh = body(&fs, "一二三、四五六七八九，甲乙丙丁");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert_eq!(t[0], "一二三、四五六七八", "{t:?}");
-        assert_eq!(t[1], "九，甲乙丙丁", "{t:?}");
-        // set, the short line still fills the measure (justified)
-        let l = set_line(&sh.items, 0..9, 10.0 * PITCH, Align::Justify, false);
+        assert_eq!(t[0], "一二三、四五六七八九，", "{t:?}");
+        let l = set_line(&sh.items, 0..11, 10.0 * PITCH, Align::Justify, false);
         assert!(
             (l.width - 10.0 * PITCH).abs() < 0.02,
-            "justified line fills the measure exactly: {}",
+            "squeezed line fills the measure exactly: {}",
             l.width
         );
-        // a line ending with a mark that fits keeps it (the mark's blank half squeezed when set)
-        let sh = body(&fs, "一二三四五六七八九，甲乙丙丁");
-        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert_eq!(t[0], "一二三四五六七八九，", "{t:?}");
         // without a mark to squeeze, the last character goes down with the comma (推出)
         let sh = body(&fs, "一二三四五六七八九十，甲乙丙丁");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
@@ -478,6 +470,17 @@ mod tests {
     #[test]
     fn latin_runs_stay_whole() {
         let fs = fonts();
+        // a web address or telephone number is one word, as word processors keep it
+        let sh = body(
+            &fs,
+            "一二三四五六七（http://www.hy.gov.cn/）甲，0955-4638738。",
+        );
+        let t = texts(&sh, &break_lines(&sh, &|_| 16.0 * PITCH));
+        assert!(
+            t.iter().any(|l| l.contains("http://www.hy.gov.cn/")),
+            "{t:?}"
+        );
+        assert!(t.iter().any(|l| l.contains("0955-4638738")), "{t:?}");
         let sh = body(&fs, "一二三四五六七八12345678甲乙丙丁");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
         assert!(t.iter().any(|l| l.contains("12345678")), "{t:?}");

@@ -233,6 +233,58 @@ pub struct TextLines {
     pub lines: Vec<SetLine>,
 }
 
+impl TextLines {
+    /// The lines of a shaped text as set.
+    pub(crate) fn of(sh: &inline::Shaped, lines: &[inline::Line]) -> TextLines {
+        TextLines {
+            chars: sh
+                .items
+                .iter()
+                .map(|i| LineChar {
+                    ch: i.ch,
+                    size: i.size,
+                    width: i.width,
+                    fullwidth: i.fullwidth,
+                })
+                .collect(),
+            breaks: sh.breaks.clone(),
+            lines: lines
+                .iter()
+                .map(|l| SetLine {
+                    chars: l.items.clone(),
+                    set: l.set.clone(),
+                    measure: l.measure,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A table's geometry as the PDF draws it (before any cut at a page foot).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableGeometry {
+    /// Column widths, cell padding included, pt.
+    pub widths: Vec<f64>,
+    /// Row heights, pt.
+    pub heights: Vec<f64>,
+    /// Left and right cell padding, pt.
+    pub pad_x: f64,
+    /// Top and bottom cell padding, pt.
+    pub pad_y: f64,
+    /// Baseline pitch of cell text, pt.
+    pub line_pitch: f64,
+    /// Each cell's lines, keyed by (row, column) of its top-left grid slot.
+    pub cells: BTreeMap<(usize, usize), TextLines>,
+    /// Per row: the PDF has the next row on the same page (no page break after it).
+    pub with_next: Vec<bool>,
+    /// Per row: the PDF draws it first on a page (at the type area's top).
+    pub opens_page: Vec<bool>,
+    /// From the table's bottom rule to the top of the grid line where the text after it resumes, pt.
+    pub gap_after: f64,
+    /// The table's last part starts at a page's top.
+    pub ends_on_fresh_page: bool,
+}
+
 /// Pages plus the line breaks of every paragraph and heading, by index into the document's blocks.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -240,6 +292,8 @@ pub struct Layout {
     pub pages: Vec<Page>,
     /// Line breaks of paragraphs and headings, keyed by block index.
     pub text: BTreeMap<usize, TextLines>,
+    /// Geometry of tables, keyed by block index.
+    pub tables: BTreeMap<usize, TableGeometry>,
 }
 
 /// Lays out the document.
@@ -253,9 +307,13 @@ pub fn layout(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Layout, 
     let cfg = Config::new(style);
     let mut diags: Vec<Diagnostic> = Vec::new();
     // Stack the blocks on the line grid, page by page (shapes text, sets lines and tables).
-    let (pages, text) = flow::flow(doc, fonts, &cfg, &mut diags);
+    let (pages, text, tables) = flow::flow(doc, fonts, &cfg, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok(Layout { pages, text })
+    Ok(Layout {
+        pages,
+        text,
+        tables,
+    })
 }

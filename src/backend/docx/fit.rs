@@ -1,10 +1,12 @@
 //! Character spacing per line that makes a word processor break a paragraph where the PDF does.
 //!
-//! The PDF fills lines by natural widths, as word processors do, but it also keeps 孤字 off a
-//! paragraph's last line and fills short text pages by loosening paragraphs (clreq §3.5), and
-//! LibreOffice adds spaces of its own. So for every line we predict LibreOffice's width and set the
-//! spacing of the line's characters, all alike, so that (1) the line's characters fit and (2) the
-//! next unbreakable piece does not: the same breaks.
+//! The PDF sets lines as clreq asks: punctuation squeezed so a line holds one more character,
+//! 孤字 kept off a paragraph's last line, short text pages filled by loosening paragraphs
+//! (§3.1.7, §3.5). Word processors know none of that: they fill each line greedily with the
+//! characters' advances plus `w:spacing`, and LibreOffice adds spaces of its own. So for every line
+//! we predict LibreOffice's width and give the line's characters one spacing, condensed or
+//! expanded, so that (1) the line's characters fit and (2) the next unbreakable piece does not:
+//! the same breaks. A squeezed comma in the PDF is a line a little tighter in the DOCX.
 //!
 //! The model is LibreOffice 7.4's, measured (samples in `tests/docx.rs`) and read in its
 //! `SwTextFormatter::BuildPortions`:

@@ -22,7 +22,7 @@ use docx_rs::{
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{Block, CellKind, Document, GridEntry, Role, Run as DocRun, Table};
 use crate::style::{FooterAlign, Style, PT_PER_MM};
-use crate::typeset::TextLines;
+use crate::typeset::{TableGeometry, TextLines};
 use measure::{Geometry, TW_PER_PT};
 use std::collections::BTreeMap;
 use xml::{Elem, Node};
@@ -38,23 +38,32 @@ pub struct DocxOptions {
 
 /// Writes the document as DOCX bytes, with no line fitted to the PDF's breaks (see [`write_fitted`]).
 pub fn write(doc: &Document, style: &Style, opts: &DocxOptions) -> Result<Vec<u8>, Diagnostics> {
-    write_fitted(doc, style, &BTreeMap::new(), opts)
+    write_fitted(doc, style, &BTreeMap::new(), &BTreeMap::new(), opts)
 }
 
-/// Writes the document as DOCX bytes, spacing each paragraph's and heading's lines so that a word
-/// processor breaks them where the PDF does (`lines`: the typesetter's, by block index).
+/// Writes the document as DOCX bytes laid out like the PDF: each paragraph's, heading's and table
+/// cell's lines spaced so that a word processor breaks them where the PDF does, tables with the
+/// PDF's column widths and row heights (`lines`, `tables`: the typesetter's, by block index).
 pub fn write_fitted(
     doc: &Document,
     style: &Style,
     lines: &BTreeMap<usize, TextLines>,
+    tables: &BTreeMap<usize, TableGeometry>,
     opts: &DocxOptions,
 ) -> Result<Vec<u8>, Diagnostics> {
-    let w = Writer::new(style, opts, lines);
+    let w = Writer::new(style, opts, lines, tables);
     let parts = w
         .parts(doc)
         .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 生成失败（{e}）"))])?;
     package::zip(&parts, opts.epoch)
         .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 打包失败（{e}）"))])
+}
+
+/// What the patch pass needs of a table: its header rows and, from the PDF's layout, the rows
+/// that open a page with the table's top/bottom cell margin.
+struct TableMarks {
+    header_rows: usize,
+    opens: Option<(Vec<bool>, i32)>,
 }
 
 /// The Latin font written beside office CJK fonts.
@@ -105,6 +114,8 @@ struct Writer<'a> {
     opts: &'a DocxOptions,
     /// The PDF's line breaks of paragraphs and headings, by block index.
     lines: &'a BTreeMap<usize, TextLines>,
+    /// The PDF's table geometry, by block index.
+    tables: &'a BTreeMap<usize, TableGeometry>,
     geo: Geometry,
     /// Character spacing (twentieths of a point) that puts body-size text on the character grid.
     grid_spacing: i32,
@@ -124,7 +135,12 @@ fn on_grid(role: Role) -> bool {
 }
 
 impl<'a> Writer<'a> {
-    fn new(style: &'a Style, opts: &'a DocxOptions, lines: &'a BTreeMap<usize, TextLines>) -> Self {
+    fn new(
+        style: &'a Style,
+        opts: &'a DocxOptions,
+        lines: &'a BTreeMap<usize, TextLines>,
+        tables: &'a BTreeMap<usize, TableGeometry>,
+    ) -> Self {
         let body = style.role(Role::Body).size_pt;
         let geo = measure::geometry(style, body, style.role(Role::PageNumber).size_pt);
         let grid_spacing =
@@ -133,6 +149,7 @@ impl<'a> Writer<'a> {
             style,
             opts,
             lines,
+            tables,
             geo,
             grid_spacing,
         }
@@ -234,7 +251,30 @@ impl<'a> Writer<'a> {
     /// A paragraph of runs on the character grid, each line's characters spaced so that a word
     /// processor breaks the lines where the PDF does (see `fit`).
     fn grid_paragraph(&self, role: Role, runs: &[DocRun], lines: Option<&TextLines>) -> Paragraph {
-        let mut p = self.text_para(role);
+        let indent = match role {
+            Role::Title | Role::Signature => 0.0,
+            _ => f64::from(self.indent_tw()),
+        };
+        let width = f64::from(self.geo.type_width);
+        self.fitted_runs(self.text_para(role), runs, lines, &|i| {
+            if i == 0 {
+                width - indent
+            } else {
+                width
+            }
+        })
+    }
+
+    /// Adds `runs` to `p`, one docx run per role, script and spacing; with the PDF's `lines`, each
+    /// line's characters get the spacing that makes a word processor break there too
+    /// (`measure(i)`: line `i`'s width in the word processor, twips).
+    fn fitted_runs(
+        &self,
+        mut p: Paragraph,
+        runs: &[DocRun],
+        lines: Option<&TextLines>,
+        measure: &dyn Fn(usize) -> f64,
+    ) -> Paragraph {
         // every character that the typesetter saw, with its role and grid spacing
         let chars: Vec<(Role, char)> = runs
             .iter()
@@ -254,18 +294,7 @@ impl<'a> Writer<'a> {
             .collect();
         let spacing = match lines {
             Some(tl) if tl.chars.len() == seen.len() => {
-                let indent = match role {
-                    Role::Title | Role::Signature => 0,
-                    _ => self.indent_tw(),
-                };
-                let width = self.geo.type_width as f64;
-                fit::spacing(
-                    tl,
-                    &base,
-                    &group,
-                    &|i| if i == 0 { width - indent as f64 } else { width },
-                    &measure::is_latin,
-                )
+                fit::spacing(tl, &base, &group, measure, &measure::is_latin)
             }
             _ => base,
         };
@@ -273,7 +302,6 @@ impl<'a> Writer<'a> {
         for (k, &i) in seen.iter().enumerate() {
             per_char[i] = Some(spacing[k]);
         }
-        // runs of one role, one script and one spacing
         let mut i = 0;
         while i < chars.len() {
             let (role, c) = chars[i];
@@ -292,6 +320,19 @@ impl<'a> Writer<'a> {
             i = j;
         }
         p
+    }
+
+    /// Text after a table resumes on the PDF's grid line: space before it as the PDF leaves below
+    /// the table (LibreOffice's table sits `page_lift` higher unless it starts a page).
+    fn after_table(&self, p: Paragraph, table: Option<&TableGeometry>) -> Paragraph {
+        let Some(g) = table else { return p };
+        let lift = if g.ends_on_fresh_page {
+            self.page_lift()
+        } else {
+            0
+        };
+        let before = (measure::pt_tw(g.gap_after) - lift).max(0);
+        p.line_spacing(self.exact().before(before as u32))
     }
 
     /// The spacing a role's characters have before any line is fitted: the grid tracking.
@@ -401,11 +442,28 @@ impl<'a> Writer<'a> {
         (para(organ, organ_right), para(date, date_right.max(two)))
     }
 
-    fn table(&self, t: &Table) -> DTable {
+    fn table(&self, t: &Table, geo: Option<&TableGeometry>) -> DTable {
         let size = self.style.role(Role::Table).size_pt;
-        let pad_tw = measure::mm_tw(self.style.table.padding_mm);
-        let widths =
-            measure::column_widths(t, self.geo.type_width, size, pad_tw as f64 / TW_PER_PT);
+        let (pad_tw, pad_v, widths) = match geo {
+            // the PDF's columns, edges rounded to whole twips
+            Some(g) if g.widths.len() == t.columns => {
+                let mut edges = vec![0];
+                let mut x = 0.0;
+                for w in &g.widths {
+                    x += w;
+                    edges.push(measure::pt_tw(x));
+                }
+                let widths = edges.windows(2).map(|e| e[1] - e[0]).collect();
+                (measure::pt_tw(g.pad_x), self.cell_pad_v(g), widths)
+            }
+            _ => {
+                let pad = measure::mm_tw(self.style.table.padding_mm);
+                let widths =
+                    measure::column_widths(t, self.geo.type_width, size, pad as f64 / TW_PER_PT);
+                (pad, TABLE_CELL_PAD_V, widths)
+            }
+        };
+        let table_w: i32 = widths.iter().sum();
         let span_w = |c: usize, n: usize| widths[c..c + n].iter().sum::<i32>() as usize;
         let rule = ((self.style.table.rule_pt * 8.0).round() as usize).max(2);
         let min_h = (self.style.table.min_row_height_mm * PT_PER_MM * TW_PER_PT).round() as f32;
@@ -420,8 +478,10 @@ impl<'a> Writer<'a> {
                             CellKind::Number | CellKind::Header => AlignmentType::Center,
                             CellKind::Label | CellKind::Caption => AlignmentType::Left,
                         };
-                        let mut p = Paragraph::new()
+                        let keep = geo.is_some_and(|g| g.with_next.get(r) == Some(&true));
+                        let p = Paragraph::new()
                             .style(style_id(Role::Table).0)
+                            .keep_next(keep)
                             .align(jc)
                             .snap_to_grid(false)
                             .widow_control(false)
@@ -432,9 +492,17 @@ impl<'a> Writer<'a> {
                                     .before(0)
                                     .after(0),
                             );
-                        for x in self.runs(Role::Table, &cell.text, None) {
-                            p = p.add_run(x);
-                        }
+                        let cell_w = f64::from(widths[c..c + cell.colspan].iter().sum::<i32>())
+                            - 2.0 * f64::from(pad_tw);
+                        let p = self.fitted_runs(
+                            p,
+                            &[DocRun {
+                                role: Role::Table,
+                                text: cell.text.clone(),
+                            }],
+                            geo.and_then(|g| g.cells.get(&(r, c))),
+                            &|_| cell_w,
+                        );
                         let mut tc = TableCell::new()
                             .add_paragraph(p)
                             .width(span_w(c, cell.colspan), WidthType::Dxa)
@@ -470,10 +538,19 @@ impl<'a> Writer<'a> {
                     GridEntry::Merged { .. } => {}
                 }
             }
+            // the PDF's row height (taller by the lift when it opens a page), or the style's minimum
+            let h = geo.and_then(|g| g.heights.get(r)).map_or(min_h, |h| {
+                let lift = if geo.is_some_and(|g| g.opens_page[r]) {
+                    self.page_lift()
+                } else {
+                    0
+                };
+                (h * TW_PER_PT).floor() as f32 + lift as f32
+            });
             rows.push(
                 TableRow::new(cells)
                     .cant_split()
-                    .row_height(min_h)
+                    .row_height(h)
                     .height_rule(docx_rs::HeightRule::AtLeast),
             );
         }
@@ -491,13 +568,13 @@ impl<'a> Writer<'a> {
             .set(border(TableBorderPosition::InsideH))
             .set(border(TableBorderPosition::InsideV));
         let tb = TableCellMargins::new()
-            .margin_top(TABLE_CELL_PAD_V as usize, WidthType::Dxa)
-            .margin_bottom(TABLE_CELL_PAD_V as usize, WidthType::Dxa)
+            .margin_top(pad_v as usize, WidthType::Dxa)
+            .margin_bottom(pad_v as usize, WidthType::Dxa)
             .margin_left(pad_tw as usize, WidthType::Dxa)
             .margin_right(pad_tw as usize, WidthType::Dxa);
         DTable::new(rows)
             .set_grid(widths.iter().map(|w| *w as usize).collect())
-            .width(self.geo.type_width as usize, WidthType::Dxa)
+            .width(table_w as usize, WidthType::Dxa)
             .layout(TableLayoutType::Fixed)
             .set_borders(borders)
             .margins(tb)
@@ -631,6 +708,11 @@ impl<'a> Writer<'a> {
         let mut first = true;
         for (bi, b) in doc.blocks.iter().enumerate() {
             let lines = self.lines.get(&bi);
+            // the PDF's geometry of a table just before this block
+            let after = bi
+                .checked_sub(1)
+                .filter(|p| matches!(doc.blocks[*p], Block::Table(_)))
+                .and_then(|p| self.tables.get(&p));
             match b {
                 Block::Title { parts } => {
                     for p in self.title(parts) {
@@ -639,14 +721,15 @@ impl<'a> Writer<'a> {
                 }
                 Block::Heading { level, text, .. } => {
                     let role = Role::heading(*level);
-                    d = d.add_paragraph(self.grid_paragraph(
+                    let p = self.grid_paragraph(
                         role,
                         &[DocRun {
                             role,
                             text: text.clone(),
                         }],
                         lines,
-                    ));
+                    );
+                    d = d.add_paragraph(self.after_table(p, after));
                 }
                 Block::Paragraph { runs, .. } => {
                     let role = runs
@@ -654,10 +737,11 @@ impl<'a> Writer<'a> {
                         .map(|r| r.role)
                         .find(|r| *r == Role::Body)
                         .unwrap_or(Role::Body);
-                    d = d.add_paragraph(self.grid_paragraph(role, runs, lines));
+                    let p = self.grid_paragraph(role, runs, lines);
+                    d = d.add_paragraph(self.after_table(p, after));
                 }
                 Block::Table(t) => {
-                    d = d.add_table(self.table(t));
+                    d = d.add_table(self.table(t, self.tables.get(&bi)));
                 }
                 Block::Signature { organ, date } => {
                     if !first {
@@ -740,11 +824,18 @@ impl<'a> Writer<'a> {
     /// Builds with docx-rs, then patches and orders the XML parts; returns the zip entries in order.
     fn parts(&self, doc: &Document) -> Result<Vec<(String, Vec<u8>)>, String> {
         let x = self.build(doc).build();
-        let headers_tables: Vec<usize> = doc
+        let headers_tables: Vec<TableMarks> = doc
             .blocks
             .iter()
-            .filter_map(|b| match b {
-                Block::Table(t) => Some(t.header_rows),
+            .enumerate()
+            .filter_map(|(bi, b)| match b {
+                Block::Table(t) => Some(TableMarks {
+                    header_rows: t.header_rows,
+                    opens: self
+                        .tables
+                        .get(&bi)
+                        .map(|g| (g.opens_page.clone(), self.cell_pad_v(g))),
+                }),
                 _ => None,
             })
             .collect();
@@ -814,12 +905,13 @@ impl<'a> Writer<'a> {
         });
     }
 
-    fn patch_document(&self, root: &mut Elem, header_rows: &[usize]) {
+    fn patch_document(&self, root: &mut Elem, header_rows: &[TableMarks]) {
         self.patch_runs(root);
         let indent_chars = (self.style.body_indent_chars * 100.0).round() as i64;
         let indent_tw = self.indent_tw().to_string();
         let mut tables = header_rows.iter();
         let page_top_pad = self.page_top_cell_pad();
+        let lift = self.page_lift();
         root.walk_mut(&mut |e| match e.name.as_str() {
             // docx-rs accepts first_line_chars but never writes it
             "w:ind" if e.get_attr("w:firstLine").as_deref() == Some(indent_tw.as_str()) => {
@@ -831,21 +923,26 @@ impl<'a> Writer<'a> {
                 put_no_autospace(e);
             }
             "w:tbl" => {
-                let n = tables.next().copied().unwrap_or(0);
+                let marks = tables.next();
+                let n = marks.map_or(0, |m| m.header_rows);
                 for (i, tr) in e.elems_mut().filter(|c| c.name == "w:tr").enumerate() {
                     if i < n {
                         tr.find_or_add("w:trPr").put(Elem::new("w:tblHeader"));
                     }
-                    // a row that can open a page (the first, repeated header row; any row of a table
-                    // without header rows) keeps its text below the 天头 although it starts above it
-                    if (i == 0 || n == 0) && page_top_pad > 0 {
-                        let v = page_top_pad.to_string();
+                    // a row that opens a page in the PDF (without the PDF's layout: any row that
+                    // can) keeps its text below the 天头 although LibreOffice starts it above it
+                    let (opens, top, bottom) = match marks.and_then(|m| m.opens.as_ref()) {
+                        Some((o, pad)) => (o.get(i) == Some(&true), pad + lift, *pad),
+                        None => (i == 0 || n == 0, page_top_pad, page_top_pad),
+                    };
+                    if opens && top > 0 {
+                        let (t, b) = (top.to_string(), bottom.to_string());
                         for tc in tr.elems_mut().filter(|c| c.name == "w:tc") {
                             tc.find_or_add("w:tcPr").put(
                                 Elem::new("w:tcMar")
-                                    .child(Elem::new("w:top").attr("w:w", &v).attr("w:type", "dxa"))
+                                    .child(Elem::new("w:top").attr("w:w", &t).attr("w:type", "dxa"))
                                     .child(
-                                        Elem::new("w:bottom").attr("w:w", &v).attr("w:type", "dxa"),
+                                        Elem::new("w:bottom").attr("w:w", &b).attr("w:type", "dxa"),
                                     ),
                             );
                         }
@@ -881,6 +978,19 @@ impl<'a> Writer<'a> {
             s.put(Elem::new("w:docGrid").attr("w:linePitch", &g.line.to_string()));
             s.remove("w:titlePg");
         }
+    }
+
+    /// How far LibreOffice's lines sit above the PDF's grid: the top margin is lowered by this so
+    /// that exact-spaced lines put their glyphs on the 天头 (twips).
+    fn page_lift(&self) -> i32 {
+        measure::mm_tw(self.style.page.margin_top_mm) - self.geo.top
+    }
+
+    /// Top and bottom cell margin (twips) that gives a row the PDF's height: LibreOffice adds the
+    /// border's width to each row, so half of it comes off each margin.
+    fn cell_pad_v(&self, g: &TableGeometry) -> i32 {
+        let rule = (self.style.table.rule_pt * TW_PER_PT / 2.0).round() as i32;
+        (measure::pt_tw(g.pad_y) - rule).max(0)
     }
 
     /// Top (and bottom) cell margin, in twips, for a table row that may open a page: the page's
