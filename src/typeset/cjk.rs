@@ -48,6 +48,17 @@ pub fn holds_latin(a: char, b: char) -> bool {
     b.is_ascii_alphanumeric() && HOLD_LATIN_AFTER.contains(&a)
 }
 
+/// Whether a word processor (LibreOffice measured, Word alike) certainly keeps `a b` on one line:
+/// 禁则, closing marks holding a Latin letter or digit, —— and ……, letters and digits of one Latin
+/// word. It may break anywhere else (inside a web address after `/`, after `-`).
+pub fn word_processor_joins(a: char, b: char) -> bool {
+    is_no_line_start(b)
+        || is_no_line_end(a)
+        || is_unbreakable_pair(a, b)
+        || holds_latin(a, b)
+        || (a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric())
+}
+
 /// Whether `c` may not start a line.
 pub fn is_no_line_start(c: char) -> bool {
     NO_LINE_START.contains(&c)

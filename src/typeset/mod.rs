@@ -16,7 +16,7 @@ use crate::doc::{Document, Role};
 use crate::fonts::{FaceId, FontSet};
 use crate::style::{FooterDef, HeaderDef, Style, PT_PER_MM};
 
-pub use cjk::{blank_side, Blank, PunctStyle};
+pub use cjk::{word_processor_joins, PunctStyle};
 
 /// Where a CJK glyph's ink box starts above the baseline, in em: the ideographic em box of the
 /// bundled faces (and of 仿宋_GB2312/SimSun) spans −0.12…0.88 em. The first line's glyph tops sit on

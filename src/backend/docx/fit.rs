@@ -19,12 +19,13 @@
 //! Word adds the spacing after every character and honours `autoSpaceDE=0`, so there a line is a
 //! little narrower than predicted here.
 
-use crate::typeset::TextLines;
+use crate::typeset::{word_processor_joins, TextLines};
 
 /// Twips kept free so that rounding in the word processor never flips a decision.
 const SAFE: f64 = 4.0;
-/// Most twips a line's spacing moves either way (past that the text looks spaced out).
-const MAX_STEPS: i32 = 80;
+/// Most twips a line's spacing moves either way: condensing stops at LibreOffice's −1/6 em
+/// anyway; expanding only does what justification would do.
+const MAX_STEPS: i32 = 240;
 
 /// The word processor's view of one block of text.
 struct Model<'a> {
@@ -33,6 +34,37 @@ struct Model<'a> {
     group: &'a [u32],
     /// Latin script (ascii/hAnsi font).
     latin: Vec<bool>,
+    /// The script LibreOffice gives each character: a run is cut into portions where it changes.
+    script: Vec<Script>,
+}
+
+/// A character's script as LibreOffice resolves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Asian,
+}
+
+/// LibreOffice's script per character: Latin letters and digits are Latin, CJK characters Asian;
+/// "weak" characters (ASCII marks, “ ” ‘ ’ — …) take the script before them, Latin at the start
+/// of a paragraph (measured: a paragraph's opening “ is a portion of its own).
+fn scripts(tl: &TextLines, latin: &dyn Fn(char) -> bool) -> Vec<Script> {
+    let mut cur = Script::Latin;
+    tl.chars
+        .iter()
+        .map(|c| {
+            let weak = ('\u{2000}'..='\u{206F}').contains(&c.ch)
+                || (c.ch.is_ascii() && !c.ch.is_ascii_alphanumeric());
+            if !weak {
+                cur = if latin(c.ch) {
+                    Script::Latin
+                } else {
+                    Script::Asian
+                };
+            }
+            cur
+        })
+        .collect()
 }
 
 impl Model<'_> {
@@ -50,7 +82,10 @@ impl Model<'_> {
     fn gap(&self, j: usize, s: &[i32]) -> f64 {
         let (a, b) = (&self.tl.chars[j], &self.tl.chars[j + 1]);
         let mut g = 0.0;
-        if self.group[j] == self.group[j + 1] && s[j] == s[j + 1] {
+        if self.group[j] == self.group[j + 1]
+            && s[j] == s[j + 1]
+            && self.script[j] == self.script[j + 1]
+        {
             g += f64::from(s[j]).max(-a.size * 20.0 / 6.0);
         }
         if a.ch.is_alphanumeric() && b.ch.is_alphanumeric() && self.latin[j] != self.latin[j + 1] {
@@ -91,6 +126,7 @@ pub fn spacing(
         tl,
         group,
         latin: tl.chars.iter().map(|c| latin(c.ch)).collect(),
+        script: scripts(tl, latin),
     };
     let k = tl.lines.len();
     // last line first: a line's test (2) reads the spacing of the next line's first piece
@@ -106,11 +142,12 @@ pub fn spacing(
             s[r.clone()].iter_mut().for_each(|x| *x -= 1);
             steps += 1;
         }
-        // (2) the next piece does not fit after it
+        // (2) the next piece does not fit after it: the smallest piece the word processor could
+        // take (it may break where the PDF does not, e.g. inside a web address)
         if i + 1 < k {
             let next = &tl.lines[i + 1].chars;
             let mut end = next.start + 1;
-            while end < next.end && !tl.breaks[end] {
+            while end < next.end && word_processor_joins(tl.chars[end - 1].ch, tl.chars[end].ch) {
                 end += 1;
             }
             let mut steps = 0;
@@ -182,6 +219,7 @@ mod tests {
             tl,
             group,
             latin: tl.chars.iter().map(|c| c.ch.is_ascii()).collect(),
+            script: scripts(tl, &|c| c.is_ascii()),
         }
     }
 
