@@ -6,6 +6,10 @@
 //! `w:tblHeader`, the document grid, formatted PAGE/NUMPAGES fields, core properties, settings, the
 //! font table; then every property element is put into ECMA-376 order and the parts are zipped
 //! deterministically with deflate. Geometry follows `../shared/spec/docx-in-libreoffice.md`.
+//!
+//! With the PDF's layout ([`write_fitted`]) the document breaks where the PDF does: each line's
+//! character spacing is fitted (`fit`), tables take the PDF's column widths and row heights, rows
+//! stay with the next where the PDF keeps them, and text after a table resumes on the PDF's line.
 
 mod fit;
 mod measure;
