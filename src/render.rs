@@ -129,7 +129,7 @@ pub fn render_file(
         dopts.epoch = dopts.epoch.or(opts.epoch);
         files.push((
             dir.join(format!("{stem}.docx")),
-            docx::write_fitted(&doc, style, &layout.text, &layout.tables, &dopts)?,
+            docx::write_fitted(&doc, style, &layout, &dopts)?,
         ));
     }
     // A target that is a folder fails before anything is written, so no output is left half done.

@@ -55,8 +55,7 @@ fn docx(sample: &str, bundled: bool) -> Vec<u8> {
     write_fitted(
         &d,
         &style(),
-        &l.text,
-        &l.tables,
+        &l,
         &DocxOptions {
             bundled_font_names: bundled,
             epoch: None,

@@ -9,12 +9,14 @@
 
 use super::inline::{self, Align, Line, Shaped};
 use super::table::{self, TableLayout};
-use super::{Config, GlyphRun, Page, PlacedGlyph, Rule, TableGeometry, TextLines, DASH_LINE_EM};
+use super::{
+    Config, GlyphRun, Layout, Page, PlacedGlyph, Rule, TableGeometry, TextLines, DASH_LINE_EM,
+};
 use crate::diag::Diagnostic;
 use crate::doc::{Block, Document, Role, Table};
 use crate::fonts::FontSet;
 use crate::style::{FooterAlign, PT_PER_MM};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Space kept between a table's bottom rule and the next text line's glyph tops, in line pitches.
 const AFTER_TABLE_GAP: f64 = 0.2;
@@ -57,9 +59,16 @@ struct PageBuild {
 }
 
 enum Prepared<'d> {
-    Text { block: usize, heading: bool },
+    Text {
+        block: usize,
+        heading: bool,
+    },
     Table(TableLayout, &'d Table, usize),
-    Signature { organ: usize, date: usize },
+    Signature {
+        organ: usize,
+        date: usize,
+        block: usize,
+    },
 }
 
 struct Flow<'a> {
@@ -69,6 +78,10 @@ struct Flow<'a> {
     of_block: Vec<(usize, usize)>,
     /// Table geometry for the DOCX, by block index (page breaks filled in as tables are placed).
     tables: BTreeMap<usize, TableGeometry>,
+    /// Blocks placed at the top of a page without a blank line before them (the signature).
+    page_starts: BTreeSet<usize>,
+    /// Text blocks (indices into `texts`) whose last lines the signature took to its page.
+    keep_with_signature: BTreeSet<usize>,
     pages: Vec<PageBuild>,
     cur: PageBuild,
 }
@@ -79,16 +92,14 @@ pub(crate) fn flow(
     fonts: &FontSet,
     cfg: &Config,
     diags: &mut Vec<Diagnostic>,
-) -> (
-    Vec<Page>,
-    BTreeMap<usize, TextLines>,
-    BTreeMap<usize, TableGeometry>,
-) {
+) -> Layout {
     let mut f = Flow {
         cfg,
         texts: Vec::new(),
         of_block: Vec::new(),
         tables: BTreeMap::new(),
+        page_starts: BTreeSet::new(),
+        keep_with_signature: BTreeSet::new(),
         pages: Vec::new(),
         cur: PageBuild::default(),
     };
@@ -187,7 +198,11 @@ pub(crate) fn flow(
                     organ_x0 + two,
                     full - organ_x0 - two,
                 );
-                prepared.push(Prepared::Signature { organ, date });
+                prepared.push(Prepared::Signature {
+                    organ,
+                    date,
+                    block: bi,
+                });
             }
         }
     }
@@ -216,12 +231,27 @@ pub(crate) fn flow(
                 f.place_text(*block);
             }
             Prepared::Table(tl, t, bi) => f.place_table(tl, t, *bi),
-            Prepared::Signature { organ, date } => {
-                // one blank line below the body, then organ and date together
+            Prepared::Signature { organ, date, block } => {
+                // one blank line below the body, then organ and date together; GB/T 9704 7.3.5:
+                // the signature never stands alone on a page, the text's last lines go with it
                 if f.cur.row + 3 > cfg.lines {
+                    let carried = f.take_tail();
                     f.new_page();
+                    for s in carried {
+                        f.cur.slots.push(Slot {
+                            row: f.cur.row,
+                            ..s
+                        });
+                        f.cur.row += 1;
+                    }
+                    if f.cur.row > 0 {
+                        f.cur.row += 1;
+                    }
                 } else if f.cur.row > 0 {
                     f.cur.row += 1;
+                }
+                if f.cur.row == 0 {
+                    f.page_starts.insert(*block);
                 }
                 f.place_text(*organ);
                 f.place_text(*date);
@@ -232,7 +262,20 @@ pub(crate) fn flow(
     f.pages.push(last);
     let lines = f.text_lines();
     let tables = std::mem::take(&mut f.tables);
-    (f.finish(doc, fonts, diags), lines, tables)
+    let page_starts = std::mem::take(&mut f.page_starts);
+    let keep_with_next = f
+        .of_block
+        .iter()
+        .filter(|(_, t)| f.keep_with_signature.contains(t))
+        .map(|(b, _)| *b)
+        .collect();
+    Layout {
+        keep_with_next,
+        pages: f.finish(doc, fonts, diags),
+        text: lines,
+        tables,
+        page_starts,
+    }
 }
 
 /// Width of a shaped text on one line, unadjusted.
@@ -290,6 +333,45 @@ impl Flow<'_> {
         }
     }
 
+    /// Takes the last lines of text off the current page to go with the signature onto the next:
+    /// two lines of the last paragraph, or all of it when it would leave fewer than two behind, and
+    /// a heading left at the page foot with them. Marks the paragraphs so the DOCX does the same.
+    fn take_tail(&mut self) -> Vec<Slot> {
+        let slots = &self.cur.slots;
+        let Some(last) = slots.last() else {
+            return Vec::new();
+        };
+        let b = last.block;
+        if !self.texts[b].paragraph || last.line + 1 != self.texts[b].lines.len() {
+            return Vec::new();
+        }
+        let on_page = slots.iter().filter(|s| s.block == b).count();
+        let mut take = if on_page >= 4 { 2 } else { on_page };
+        // a heading (kept with what follows) goes too
+        while take < slots.len() {
+            let before = slots[slots.len() - take - 1].block;
+            if before == b || self.texts[before].paragraph || self.is_signature_part(before) {
+                break;
+            }
+            take += slots.iter().filter(|s| s.block == before).count();
+        }
+        if take >= slots.len() {
+            return Vec::new();
+        }
+        let at = slots.len() - take;
+        let carried = self.cur.slots.split_off(at);
+        self.cur.row = self.cur.slots.last().map_or(0, |s| s.row + 1);
+        for s in &carried {
+            self.keep_with_signature.insert(s.block);
+        }
+        carried
+    }
+
+    /// Whether text block `b` is the organ or date of a signature (never carried).
+    fn is_signature_part(&self, b: usize) -> bool {
+        !self.of_block.iter().any(|&(_, t)| t == b)
+    }
+
     fn new_page(&mut self) {
         let mut page = std::mem::take(&mut self.cur);
         if !page.has_table && !page.has_title {
@@ -334,6 +416,24 @@ impl Flow<'_> {
                 }
             }
             let Some(new_lines) = found else { continue };
+            // broken at the shorter measure, each line is set (justified) across the full one
+            let k = new_lines.len();
+            let new_lines = new_lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let first = if i == 0 { tb.indent } else { 0.0 };
+                    let mut nl = inline::set_line(
+                        &tb.sh.items,
+                        l.items.clone(),
+                        tb.measure - first,
+                        tb.align,
+                        i + 1 == k,
+                    );
+                    nl.offset += first;
+                    nl
+                })
+                .collect();
             self.texts[b].lines = new_lines;
             let first_row = page
                 .slots

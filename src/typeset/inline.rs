@@ -155,6 +155,7 @@ struct Widths {
 
 /// Punctuation squeeze on one line (clreq §3.1.6): adjacent marks to 1.5 em, a line-end mark to a
 /// half (GB/T 15834-2011 5.1.10) unless it ends the paragraph; the remaining blank halves may shrink.
+/// A CJK letter next to a Latin letter or digit gets the 中西文间距 after the first of them.
 fn squeeze(items: &[Item], r: Range<usize>, last: bool) -> Widths {
     let n = r.len();
     let its = &items[r];
@@ -179,6 +180,12 @@ fn squeeze(items: &[Item], r: Range<usize>, last: bool) -> Widths {
     if n > 0 && !last && cjk::blank_side(its[n - 1].ch) == Blank::Right && !done[n - 1] {
         w[n - 1] -= half(&its[n - 1]);
         done[n - 1] = true;
+    }
+    // 中西文间距 inside the line (none at its ends)
+    for j in 0..n.saturating_sub(1) {
+        if cjk::autospace(its[j].ch, its[j + 1].ch) {
+            w[j] += cjk::autospace_width(its[j].size.max(its[j + 1].size));
+        }
     }
     let shrink = (0..n)
         .map(|j| {
@@ -484,6 +491,29 @@ mod tests {
         let sh = body(&fs, "一二三四五六七八12345678甲乙丙丁");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
         assert!(t.iter().any(|l| l.contains("12345678")), "{t:?}");
+    }
+
+    #[test]
+    fn space_between_han_and_digits_inside_a_line_only() {
+        let fs = fonts();
+        let sh = body(&fs, "自2021年");
+        let w = squeeze(&sh.items, 0..6, true);
+        assert!((w.w[0] - (PITCH + 3.2)).abs() < 1e-9, "{:?}", w.w);
+        assert!(
+            (w.w[4] - (sh.items[4].width + 3.2)).abs() < 1e-9,
+            "{:?}",
+            w.w
+        );
+        assert!(
+            (w.w[1] - sh.items[1].width).abs() < 1e-9,
+            "none between digits"
+        );
+        // none next to punctuation, none at a line's end
+        let sh = body(&fs, "，2021");
+        let w = squeeze(&sh.items, 0..5, true);
+        assert!((w.w[0] - PITCH).abs() < 1e-9);
+        let w = squeeze(&sh.items, 1..5, true);
+        assert!((w.w[3] - sh.items[4].width).abs() < 1e-9);
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod flow;
 mod inline;
 mod table;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -286,7 +286,7 @@ pub struct TableGeometry {
 }
 
 /// Pages plus the line breaks of every paragraph and heading, by index into the document's blocks.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Layout {
     /// The pages.
     pub pages: Vec<Page>,
@@ -294,6 +294,12 @@ pub struct Layout {
     pub text: BTreeMap<usize, TextLines>,
     /// Geometry of tables, keyed by block index.
     pub tables: BTreeMap<usize, TableGeometry>,
+    /// Blocks the PDF starts at a page's top, without the blank line it puts before them elsewhere
+    /// (the signature).
+    pub page_starts: BTreeSet<usize>,
+    /// Paragraphs and headings whose last lines (two at least) the PDF moves onto the next page
+    /// with what follows (the signature, which never stands alone on a page).
+    pub keep_with_next: BTreeSet<usize>,
 }
 
 /// Lays out the document.
@@ -307,13 +313,9 @@ pub fn layout(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Layout, 
     let cfg = Config::new(style);
     let mut diags: Vec<Diagnostic> = Vec::new();
     // Stack the blocks on the line grid, page by page (shapes text, sets lines and tables).
-    let (pages, text, tables) = flow::flow(doc, fonts, &cfg, &mut diags);
+    let layout = flow::flow(doc, fonts, &cfg, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok(Layout {
-        pages,
-        text,
-        tables,
-    })
+    Ok(layout)
 }

@@ -14,10 +14,10 @@
 //! - `w:spacing` is added between the characters of one run only, never after a run's last
 //!   character, and a negative value stops at −1/6 of the font size;
 //! - between a letter or digit of Latin script and a CJK letter it inserts 1/5 of the font size
-//!   (`w:autoSpaceDE/DN` are not read on import).
+//!   (`w:autoSpaceDE/DN` are not read on import); the PDF sets the same space.
 //!
-//! Word adds the spacing after every character and honours `autoSpaceDE=0`, so there a line is a
-//! little narrower than predicted here.
+//! Word adds the spacing after every character (a run's last too) and its own space between
+//! Chinese and Latin text, so there a line may come out a little different from this prediction.
 
 use crate::typeset::{word_processor_joins, TextLines};
 

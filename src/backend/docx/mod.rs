@@ -26,9 +26,9 @@ use docx_rs::{
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{Block, CellKind, Document, GridEntry, Role, Run as DocRun, Table};
 use crate::style::{FooterAlign, Style, PT_PER_MM};
-use crate::typeset::{TableGeometry, TextLines};
+use crate::typeset::{Layout, TableGeometry, TextLines};
 use measure::{Geometry, TW_PER_PT};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use xml::{Elem, Node};
 
 /// DOCX options.
@@ -42,20 +42,19 @@ pub struct DocxOptions {
 
 /// Writes the document as DOCX bytes, with no line fitted to the PDF's breaks (see [`write_fitted`]).
 pub fn write(doc: &Document, style: &Style, opts: &DocxOptions) -> Result<Vec<u8>, Diagnostics> {
-    write_fitted(doc, style, &BTreeMap::new(), &BTreeMap::new(), opts)
+    write_fitted(doc, style, &Layout::default(), opts)
 }
 
 /// Writes the document as DOCX bytes laid out like the PDF: each paragraph's, heading's and table
 /// cell's lines spaced so that a word processor breaks them where the PDF does, tables with the
-/// PDF's column widths and row heights (`lines`, `tables`: the typesetter's, by block index).
+/// PDF's column widths and row heights (`layout`: the typesetter's, for the PDF).
 pub fn write_fitted(
     doc: &Document,
     style: &Style,
-    lines: &BTreeMap<usize, TextLines>,
-    tables: &BTreeMap<usize, TableGeometry>,
+    layout: &Layout,
     opts: &DocxOptions,
 ) -> Result<Vec<u8>, Diagnostics> {
-    let w = Writer::new(style, opts, lines, tables);
+    let w = Writer::new(style, opts, layout);
     let parts = w
         .parts(doc)
         .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 生成失败（{e}）"))])?;
@@ -120,6 +119,10 @@ struct Writer<'a> {
     lines: &'a BTreeMap<usize, TextLines>,
     /// The PDF's table geometry, by block index.
     tables: &'a BTreeMap<usize, TableGeometry>,
+    /// Blocks the PDF starts at a page's top.
+    page_starts: &'a BTreeSet<usize>,
+    /// Blocks whose last lines the PDF moves to the next page with what follows.
+    keep_with_next: &'a BTreeSet<usize>,
     geo: Geometry,
     /// Character spacing (twentieths of a point) that puts body-size text on the character grid.
     grid_spacing: i32,
@@ -139,12 +142,7 @@ fn on_grid(role: Role) -> bool {
 }
 
 impl<'a> Writer<'a> {
-    fn new(
-        style: &'a Style,
-        opts: &'a DocxOptions,
-        lines: &'a BTreeMap<usize, TextLines>,
-        tables: &'a BTreeMap<usize, TableGeometry>,
-    ) -> Self {
+    fn new(style: &'a Style, opts: &'a DocxOptions, layout: &'a Layout) -> Self {
         let body = style.role(Role::Body).size_pt;
         let geo = measure::geometry(style, body, style.role(Role::PageNumber).size_pt);
         let grid_spacing =
@@ -152,8 +150,10 @@ impl<'a> Writer<'a> {
         Writer {
             style,
             opts,
-            lines,
-            tables,
+            lines: &layout.text,
+            tables: &layout.tables,
+            page_starts: &layout.page_starts,
+            keep_with_next: &layout.keep_with_next,
             geo,
             grid_spacing,
         }
@@ -337,6 +337,17 @@ impl<'a> Writer<'a> {
         };
         let before = (measure::pt_tw(g.gap_after) - lift).max(0);
         p.line_spacing(self.exact().before(before as u32))
+    }
+
+    /// A block whose last lines the PDF takes to the next page with the signature: kept with the
+    /// next paragraph, at least two lines on either side (widow control), so the word processor
+    /// moves them too.
+    fn keep_tail(&self, p: Paragraph, bi: usize) -> Paragraph {
+        if self.keep_with_next.contains(&bi) {
+            p.keep_next(true).widow_control(true)
+        } else {
+            p
+        }
     }
 
     /// The spacing a role's characters have before any line is fitted: the grid tracking.
@@ -733,7 +744,7 @@ impl<'a> Writer<'a> {
                         }],
                         lines,
                     );
-                    d = d.add_paragraph(self.after_table(p, after));
+                    d = d.add_paragraph(self.keep_tail(self.after_table(p, after), bi));
                 }
                 Block::Paragraph { runs, .. } => {
                     let role = runs
@@ -742,17 +753,25 @@ impl<'a> Writer<'a> {
                         .find(|r| *r == Role::Body)
                         .unwrap_or(Role::Body);
                     let p = self.grid_paragraph(role, runs, lines);
-                    d = d.add_paragraph(self.after_table(p, after));
+                    d = d.add_paragraph(self.keep_tail(self.after_table(p, after), bi));
                 }
                 Block::Table(t) => {
                     d = d.add_table(self.table(t, self.tables.get(&bi)));
                 }
                 Block::Signature { organ, date } => {
-                    if !first {
-                        d = d.add_paragraph(self.blank_line());
-                    }
+                    // the organ and date stay together; where the PDF starts them on a new page
+                    // (no room for them and the blank line), so does the DOCX, without that line
                     let (a, b) = self.signature(organ, date);
-                    d = d.add_paragraph(a).add_paragraph(b);
+                    let a = a.keep_next(true);
+                    if self.page_starts.contains(&bi) {
+                        d = d.add_paragraph(a.page_break_before(true));
+                    } else {
+                        if !first {
+                            d = d.add_paragraph(self.blank_line().keep_next(true));
+                        }
+                        d = d.add_paragraph(a);
+                    }
+                    d = d.add_paragraph(b);
                 }
             }
             first = false;
@@ -924,7 +943,7 @@ impl<'a> Writer<'a> {
             "w:pPr" => {
                 e.put(Elem::new("w:kinsoku").attr("w:val", "1"));
                 e.put(overflow_punct());
-                put_no_autospace(e);
+                put_autospace(e);
             }
             "w:tbl" => {
                 let marks = tables.next();
@@ -1025,8 +1044,8 @@ impl<'a> Writer<'a> {
                 .child(Elem::new("w:widowControl").attr("w:val", "0"))
                 .child(Elem::new("w:kinsoku").attr("w:val", "1"))
                 .child(overflow_punct())
-                .child(Elem::new("w:autoSpaceDE").attr("w:val", "0"))
-                .child(Elem::new("w:autoSpaceDN").attr("w:val", "0"))
+                .child(Elem::new("w:autoSpaceDE").attr("w:val", "1"))
+                .child(Elem::new("w:autoSpaceDN").attr("w:val", "1"))
                 .child(
                     Elem::new("w:spacing")
                         .attr("w:before", "0")
@@ -1060,7 +1079,7 @@ impl<'a> Writer<'a> {
             if let Some(p) = st.elems_mut().find(|c| c.name == "w:pPr") {
                 p.put(Elem::new("w:kinsoku").attr("w:val", "1"));
                 p.put(overflow_punct());
-                put_no_autospace(p);
+                put_autospace(p);
                 p.put(Elem::new("w:widowControl").attr("w:val", "0"));
                 if heading {
                     p.put(Elem::new("w:keepNext"));
@@ -1134,11 +1153,12 @@ fn heading_level(role: Role) -> usize {
     }
 }
 
-/// No extra space between Chinese and Latin letters or digits (Word's and LibreOffice's default adds
-/// about a quarter em): GB/T 9704 text has none, and the PDF sets none, so lines break alike.
-fn put_no_autospace(ppr: &mut Elem) {
-    ppr.put(Elem::new("w:autoSpaceDE").attr("w:val", "0"));
-    ppr.put(Elem::new("w:autoSpaceDN").attr("w:val", "0"));
+/// Space between Chinese and Latin letters or digits on (the default, written out): the PDF sets it
+/// as word processors do (LibreOffice 1/5 em whatever this says, WPS about 1/4 em, as in the
+/// reference report), so lines break alike.
+fn put_autospace(ppr: &mut Elem) {
+    ppr.put(Elem::new("w:autoSpaceDE").attr("w:val", "1"));
+    ppr.put(Elem::new("w:autoSpaceDN").attr("w:val", "1"));
 }
 
 /// No punctuation hanging past the margin in LibreOffice, which reads `w:overflowPunct` inverted
