@@ -1,9 +1,13 @@
 //! Writes a report's DOCX: `cargo run --example docx -- REPORT.yaml OUT.docx [--bundled] [--style ID]`.
+//!
+//! Laid out like the PDF (`write_fitted`); `--bundled` uses the bundled fonts for that layout and
+//! writes their names into the DOCX.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use gongkai::backend::docx::{write, DocxOptions};
+use gongkai::backend::docx::{write_fitted, DocxOptions};
+use gongkai::fonts::{FontOptions, FontSet};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,7 +37,22 @@ fn main() -> ExitCode {
         bundled_font_names: bundled,
         epoch: gongkai::render::source_date_epoch(),
     };
-    match write(&doc, &style, &opts) {
+    let fopts = if bundled {
+        FontOptions::bundled()
+    } else {
+        FontOptions::default()
+    };
+    let layout = match FontSet::load(&style, &fopts)
+        .map_err(|e| format!("{e:?}"))
+        .and_then(|f| gongkai::typeset::layout(&doc, &style, &f).map_err(|d| format!("{d:?}")))
+    {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match write_fitted(&doc, &style, &layout, &opts) {
         Ok(bytes) => {
             if let Err(e) = std::fs::write(output, bytes) {
                 eprintln!("{output}: {e}");

@@ -126,22 +126,24 @@ pub fn prepare_file(
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
     };
-    // Produce every output in memory first: nothing is written unless all of them succeed. The
-    // PDF and the DOCX are made at the same time when the pool has a thread free (one report on
-    // two cores); a PDF error is still the one reported when both fail.
+    // Produce every output in memory first: nothing is written unless all of them succeed.
+    // The DOCX follows the PDF's line breaks, so the layout is made for either output (and every
+    // character is checked against the fonts for both). Then the PDF and the DOCX are written at
+    // the same time when the pool has a thread free (one report on two cores); a PDF error is
+    // still the one reported when both fail.
+    let layout = crate::typeset::layout(&doc, style, fonts).map_err(in_input)?;
     let make_pdf = || -> Result<Vec<u8>, RenderError> {
-        let pages = crate::typeset::typeset(&doc, style, fonts).map_err(in_input)?;
         let meta = pdf::PdfMeta {
             title: doc.title.clone(),
             author: doc.author.clone(),
             epoch: opts.epoch,
         };
-        Ok(pdf::write(&pages, fonts, &meta)?)
+        Ok(pdf::write(&layout.pages, fonts, &meta)?)
     };
     let make_docx = || -> Result<Vec<u8>, RenderError> {
         let mut dopts = opts.docx.clone();
         dopts.epoch = dopts.epoch.or(opts.epoch);
-        Ok(docx::write(&doc, style, &dopts)?)
+        Ok(docx::write_fitted(&doc, style, &layout, &dopts)?)
     };
     let (pdf_bytes, docx_bytes) = rayon::join(
         || (opts.outputs != Outputs::Docx).then(make_pdf).transpose(),

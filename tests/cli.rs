@@ -135,3 +135,34 @@ fn force_renders_a_report_with_errors_and_says_so() {
         dir.path().join("rule-error.pdf").exists() && dir.path().join("rule-error.docx").exists()
     );
 }
+
+/// `--to docx` checks every character against the fonts too (the DOCX follows the PDF's layout):
+/// a character no face can draw is an error naming it and its place, and no file is written.
+#[test]
+fn docx_only_render_refuses_a_character_no_font_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/qinghe-2021.yaml"),
+    )
+    .unwrap();
+    let bad = src.replacen("扎实推进决策", "扎实推进\u{1F600}决策", 1);
+    assert_ne!(bad, src);
+    let file = dir.path().join("r.yaml");
+    std::fs::write(&file, bad).unwrap();
+    let out = dir.path().join("out");
+    let (code, _, err) = gongkai(&[
+        "render",
+        file.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--to",
+        "docx",
+        "--bundled-fonts",
+    ]);
+    assert_eq!(code, 2, "input that cannot be rendered: {err}");
+    assert!(
+        err.contains("U+1F600") && err.contains("一、总体情况 第 1 项（第 13 行）"),
+        "{err}"
+    );
+    assert!(!out.join("r.docx").exists(), "no DOCX written");
+}

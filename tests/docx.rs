@@ -6,9 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gongkai::backend::docx::xml::{self, Elem};
-use gongkai::backend::docx::{write, DocxOptions};
+use gongkai::backend::docx::{write, write_fitted, DocxOptions};
+use gongkai::backend::pdf;
 use gongkai::doc::{Block, Document, GridEntry};
+use gongkai::fonts::{FontOptions, FontSet};
 use gongkai::style::Style;
+use gongkai::typeset::Layout;
 
 const SAMPLES: [&str; 2] = ["liwang-2020", "qinghe-2021"];
 
@@ -16,25 +19,62 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Reports LibreOffice must break like the PDF: the samples, plus mixed digits, web addresses,
+/// quotes and Latin words (`tests/suite/docx/mixed.yaml`) and random mixed text (`stress.yaml`).
+const LINE_CASES: [&str; 4] = [
+    "liwang-2020",
+    "qinghe-2021",
+    "../tests/suite/docx/mixed",
+    "../tests/suite/docx/stress",
+];
+
 fn doc(sample: &str) -> Document {
     let res = gongkai::load(&root().join(format!("samples/{sample}.yaml"))).expect("sample loads");
     gongkai::compose::compose(&res)
+}
+
+/// A file name for a case.
+fn stem(case: &str) -> &str {
+    case.rsplit('/').next().unwrap_or(case)
 }
 
 fn style() -> Style {
     Style::builtin("gbt9704").expect("built-in style")
 }
 
+/// The PDF's layout of a sample (bundled fonts), which the DOCX follows.
+fn layout(d: &Document) -> Layout {
+    let fonts = FontSet::load(&style(), &FontOptions::bundled()).expect("bundled fonts");
+    gongkai::typeset::layout(d, &style(), &fonts).expect("typeset")
+}
+
+/// A sample's DOCX as `gongkai render` writes it: fitted to the PDF's layout.
 fn docx(sample: &str, bundled: bool) -> Vec<u8> {
-    write(
-        &doc(sample),
+    let d = doc(sample);
+    let l = layout(&d);
+    write_fitted(
+        &d,
         &style(),
+        &l,
         &DocxOptions {
             bundled_font_names: bundled,
             epoch: None,
         },
     )
     .expect("docx written")
+}
+
+/// A sample's PDF as `gongkai render --bundled-fonts` writes it.
+fn pdf_bytes(sample: &str) -> Vec<u8> {
+    let d = doc(sample);
+    let fonts = FontSet::load(&style(), &FontOptions::bundled()).expect("bundled fonts");
+    let pages = gongkai::typeset::typeset(&d, &style(), &fonts).expect("typeset");
+    let meta = pdf::PdfMeta {
+        title: d.title.clone(),
+        author: d.author.clone(),
+        epoch: None,
+    };
+    pdf::write(&pages, &fonts, &meta).expect("pdf written")
 }
 
 fn entries(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
@@ -522,13 +562,13 @@ fn python_docx_reads_every_table_value_in_its_cell() {
 }
 
 #[test]
-fn libreoffice_pdf_of_the_docx_passes_gbt9704_check() {
+fn libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines() {
     let Some(py) = python() else {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must not skip: .ci/run installs the tools"
         );
-        eprintln!("SKIP libreoffice_pdf_of_the_docx_passes_gbt9704_check: no python with pdfplumber (set GONGKAI_PY)");
+        eprintln!("SKIP libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines: no python with pdfplumber (set GONGKAI_PY)");
         return;
     };
     if Command::new("soffice").arg("--version").output().is_err() {
@@ -536,7 +576,7 @@ fn libreoffice_pdf_of_the_docx_passes_gbt9704_check() {
             std::env::var_os("CI").is_none(),
             "CI must not skip: .ci/run installs the tools"
         );
-        eprintln!("SKIP libreoffice_pdf_of_the_docx_passes_gbt9704_check: soffice (libreoffice-writer-nogui) not installed");
+        eprintln!("SKIP libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines: soffice (libreoffice-writer-nogui) not installed");
         return;
     }
     let checker = root().join("../shared/tools/gbt9704_check.py");
@@ -546,7 +586,7 @@ fn libreoffice_pdf_of_the_docx_passes_gbt9704_check() {
             "CI must not skip: .ci/run installs the tools"
         );
         eprintln!(
-            "SKIP libreoffice_pdf_of_the_docx_passes_gbt9704_check: {} not found",
+            "SKIP libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines: {} not found",
             checker.display()
         );
         return;
@@ -554,8 +594,8 @@ fn libreoffice_pdf_of_the_docx_passes_gbt9704_check() {
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("lo-profile");
     let mut files = Vec::new();
-    for s in SAMPLES {
-        let f = dir.path().join(format!("{s}.docx"));
+    for s in LINE_CASES {
+        let f = dir.path().join(format!("{}.docx", stem(s)));
         std::fs::write(&f, docx(s, true)).unwrap();
         files.push(f);
     }
@@ -574,8 +614,9 @@ fn libreoffice_pdf_of_the_docx_passes_gbt9704_check() {
         "soffice: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for s in SAMPLES {
-        let pdf = dir.path().join(format!("{s}.pdf"));
+    let lines = root().join("tests/tools/text_lines.py");
+    for s in LINE_CASES {
+        let pdf = dir.path().join(format!("{}.pdf", stem(s)));
         let out = Command::new(&py)
             .arg(&checker)
             .arg(&pdf)
@@ -583,6 +624,32 @@ fn libreoffice_pdf_of_the_docx_passes_gbt9704_check() {
             .expect("checker runs");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("14 passed, 0 failed"), "{s}:\n{text}");
+        // the same lines on every page, outside tables, as gongkai's own PDF
+        let ours = dir.path().join(format!("{}.gongkai.pdf", stem(s)));
+        std::fs::write(&ours, pdf_bytes(s)).unwrap();
+        let read = |p: &Path| -> Vec<Vec<String>> {
+            let out = Command::new(&py)
+                .arg(&lines)
+                .arg(p)
+                .output()
+                .expect("python runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).expect("json")
+        };
+        let (a, b) = (read(&ours), read(&pdf));
+        assert_eq!(a.len(), b.len(), "{s}: page count, PDF vs LibreOffice");
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            assert_eq!(
+                x,
+                y,
+                "{s} page {}: lines differ (PDF left, LibreOffice right)",
+                i + 1
+            );
+        }
     }
 }
 

@@ -9,11 +9,14 @@
 
 use super::inline::{self, Align, Line, Shaped};
 use super::table::{self, TableLayout};
-use super::{Config, GlyphRun, Page, PlacedGlyph, Rule, DASH_LINE_EM};
+use super::{
+    Config, GlyphRun, Layout, Page, PlacedGlyph, Rule, TableGeometry, TextLines, DASH_LINE_EM,
+};
 use crate::diag::Diagnostic;
 use crate::doc::{Block, Document, Role, Table};
 use crate::fonts::FontSet;
 use crate::style::{FooterAlign, PT_PER_MM};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Space kept between a table's bottom rule and the next text line's glyph tops, in line pitches.
 const AFTER_TABLE_GAP: f64 = 0.2;
@@ -56,14 +59,29 @@ struct PageBuild {
 }
 
 enum Prepared<'d> {
-    Text { block: usize, heading: bool },
-    Table(TableLayout, &'d Table),
-    Signature { organ: usize, date: usize },
+    Text {
+        block: usize,
+        heading: bool,
+    },
+    Table(TableLayout, &'d Table, usize),
+    Signature {
+        organ: usize,
+        date: usize,
+        block: usize,
+    },
 }
 
 struct Flow<'a> {
     cfg: &'a Config,
     texts: Vec<TextBlock>,
+    /// (index into the document's blocks, index into `texts`) of paragraphs and headings.
+    of_block: Vec<(usize, usize)>,
+    /// Table geometry for the DOCX, by block index (page breaks filled in as tables are placed).
+    tables: BTreeMap<usize, TableGeometry>,
+    /// Blocks placed at the top of a page without a blank line before them (the signature).
+    page_starts: BTreeSet<usize>,
+    /// Text blocks (indices into `texts`) whose last lines the signature took to its page.
+    keep_with_signature: BTreeSet<usize>,
     pages: Vec<PageBuild>,
     cur: PageBuild,
 }
@@ -74,10 +92,14 @@ pub(crate) fn flow(
     fonts: &FontSet,
     cfg: &Config,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Page> {
+) -> Layout {
     let mut f = Flow {
         cfg,
         texts: Vec::new(),
+        of_block: Vec::new(),
+        tables: BTreeMap::new(),
+        page_starts: BTreeSet::new(),
+        keep_with_signature: BTreeSet::new(),
         pages: Vec::new(),
         cur: PageBuild::default(),
     };
@@ -85,7 +107,7 @@ pub(crate) fn flow(
     let full = cfg.type_width;
     let mut prepared = Vec::new();
     let mut title_block = None;
-    for b in &doc.blocks {
+    for (bi, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Title { parts } => {
                 let runs: Vec<(Role, &str)> =
@@ -122,6 +144,7 @@ pub(crate) fn flow(
                 );
                 let size = cfg.size(Role::heading(*level));
                 let block = f.add_text(sh, cfg.indent, Align::Justify, false, size, 0.0, full);
+                f.of_block.push((bi, block));
                 prepared.push(Prepared::Text {
                     block,
                     heading: true,
@@ -140,13 +163,16 @@ pub(crate) fn flow(
                     0.0,
                     full,
                 );
+                f.of_block.push((bi, block));
                 prepared.push(Prepared::Text {
                     block,
                     heading: false,
                 });
             }
             Block::Table(t) => {
-                prepared.push(Prepared::Table(table::layout(t, fonts, cfg, diags), t))
+                let tl = table::layout(t, fonts, cfg, diags);
+                f.tables.insert(bi, tl.geometry(cfg));
+                prepared.push(Prepared::Table(tl, t, bi))
             }
             Block::Signature { organ, date } => {
                 let size = cfg.size(Role::Signature);
@@ -172,7 +198,11 @@ pub(crate) fn flow(
                     organ_x0 + two,
                     full - organ_x0 - two,
                 );
-                prepared.push(Prepared::Signature { organ, date });
+                prepared.push(Prepared::Signature {
+                    organ,
+                    date,
+                    block: bi,
+                });
             }
         }
     }
@@ -200,13 +230,28 @@ pub(crate) fn flow(
                 }
                 f.place_text(*block);
             }
-            Prepared::Table(tl, t) => f.place_table(tl, t),
-            Prepared::Signature { organ, date } => {
-                // one blank line below the body, then organ and date together
+            Prepared::Table(tl, t, bi) => f.place_table(tl, t, *bi),
+            Prepared::Signature { organ, date, block } => {
+                // one blank line below the body, then organ and date together; GB/T 9704 7.3.5:
+                // the signature never stands alone on a page, the text's last lines go with it
                 if f.cur.row + 3 > cfg.lines {
+                    let carried = f.take_tail();
                     f.new_page();
+                    for s in carried {
+                        f.cur.slots.push(Slot {
+                            row: f.cur.row,
+                            ..s
+                        });
+                        f.cur.row += 1;
+                    }
+                    if f.cur.row > 0 {
+                        f.cur.row += 1;
+                    }
                 } else if f.cur.row > 0 {
                     f.cur.row += 1;
+                }
+                if f.cur.row == 0 {
+                    f.page_starts.insert(*block);
                 }
                 f.place_text(*organ);
                 f.place_text(*date);
@@ -215,7 +260,22 @@ pub(crate) fn flow(
     }
     let last = std::mem::take(&mut f.cur);
     f.pages.push(last);
-    f.finish(doc, fonts, diags)
+    let lines = f.text_lines();
+    let tables = std::mem::take(&mut f.tables);
+    let page_starts = std::mem::take(&mut f.page_starts);
+    let keep_with_next = f
+        .of_block
+        .iter()
+        .filter(|(_, t)| f.keep_with_signature.contains(t))
+        .map(|(b, _)| *b)
+        .collect();
+    Layout {
+        keep_with_next,
+        pages: f.finish(doc, fonts, diags),
+        text: lines,
+        tables,
+        page_starts,
+    }
 }
 
 /// Width of a shaped text on one line, unadjusted.
@@ -224,6 +284,14 @@ fn natural(sh: &Shaped) -> f64 {
 }
 
 impl Flow<'_> {
+    /// The final lines of every paragraph and heading (after loosening), by document block.
+    fn text_lines(&self) -> BTreeMap<usize, TextLines> {
+        self.of_block
+            .iter()
+            .map(|&(bi, ti)| (bi, TextLines::of(&self.texts[ti].sh, &self.texts[ti].lines)))
+            .collect()
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn add_text(
         &mut self,
@@ -259,10 +327,49 @@ impl Flow<'_> {
             }) => self.texts[*block].lines.len() + self.min_rows(prepared, i + 1),
             Some(Prepared::Text { .. }) => 1,
             Some(Prepared::Signature { .. }) => 3,
-            Some(Prepared::Table(tl, t)) => {
+            Some(Prepared::Table(tl, t, _)) => {
                 (tl.first_need(t) / self.cfg.line_pitch).ceil() as usize
             }
         }
+    }
+
+    /// Takes the last lines of text off the current page to go with the signature onto the next:
+    /// two lines of the last paragraph, or all of it when it would leave fewer than two behind, and
+    /// a heading left at the page foot with them. Marks the paragraphs so the DOCX does the same.
+    fn take_tail(&mut self) -> Vec<Slot> {
+        let slots = &self.cur.slots;
+        let Some(last) = slots.last() else {
+            return Vec::new();
+        };
+        let b = last.block;
+        if !self.texts[b].paragraph || last.line + 1 != self.texts[b].lines.len() {
+            return Vec::new();
+        }
+        let on_page = slots.iter().filter(|s| s.block == b).count();
+        let mut take = if on_page >= 4 { 2 } else { on_page };
+        // a heading (kept with what follows) goes too
+        while take < slots.len() {
+            let before = slots[slots.len() - take - 1].block;
+            if before == b || self.texts[before].paragraph || self.is_signature_part(before) {
+                break;
+            }
+            take += slots.iter().filter(|s| s.block == before).count();
+        }
+        if take >= slots.len() {
+            return Vec::new();
+        }
+        let at = slots.len() - take;
+        let carried = self.cur.slots.split_off(at);
+        self.cur.row = self.cur.slots.last().map_or(0, |s| s.row + 1);
+        for s in &carried {
+            self.keep_with_signature.insert(s.block);
+        }
+        carried
+    }
+
+    /// Whether text block `b` is the organ or date of a signature (never carried).
+    fn is_signature_part(&self, b: usize) -> bool {
+        !self.of_block.iter().any(|&(_, t)| t == b)
     }
 
     fn new_page(&mut self) {
@@ -309,6 +416,24 @@ impl Flow<'_> {
                 }
             }
             let Some(new_lines) = found else { continue };
+            // broken at the shorter measure, each line is set (justified) across the full one
+            let k = new_lines.len();
+            let new_lines = new_lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let first = if i == 0 { tb.indent } else { 0.0 };
+                    let mut nl = inline::set_line(
+                        &tb.sh.items,
+                        l.items.clone(),
+                        tb.measure - first,
+                        tb.align,
+                        i + 1 == k,
+                    );
+                    nl.offset += first;
+                    nl
+                })
+                .collect();
             self.texts[b].lines = new_lines;
             let first_row = page
                 .slots
@@ -352,8 +477,13 @@ impl Flow<'_> {
     /// Places a table from the current grid line: header rows, then the body rows page by page. A
     /// row group that does not fit is cut between rows so the page is filled (its spanning label
     /// cells drawn again on the next page), under header rows repeated on each page.
-    fn place_table(&mut self, tl: &TableLayout, t: &Table) {
+    fn place_table(&mut self, tl: &TableLayout, t: &Table, bi: usize) {
         let cfg = self.cfg;
+        let rows = tl.heights.len();
+        // rows on one page with the next, rows opening a page (for the DOCX)
+        let mut with_next = vec![true; rows];
+        let mut opens = vec![false; rows];
+        let mut fresh_part;
         // rows below a cut may grow (a label drawn again needs its height): a copy per placement
         let mut tl = tl.clone();
         let tl = &mut tl;
@@ -363,6 +493,10 @@ impl Flow<'_> {
         if y + tl.first_need(t) > bottom + EPS && self.cur.row > 0 {
             self.new_page();
             y = cfg.top;
+        }
+        fresh_part = self.cur.row == 0 || y <= cfg.top + EPS;
+        if fresh_part && rows > 0 {
+            opens[0] = true;
         }
         self.cur.has_table = true;
         self.draw_rows(tl, 0..tl.header_rows, y);
@@ -401,6 +535,15 @@ impl Flow<'_> {
                 }
                 // the page is full: its rows are drawn, the rest goes on under repeated header rows
                 self.draw_rows(tl, chunk..at, chunk_y);
+                if at > 0 {
+                    with_next[at - 1] = false;
+                }
+                opens[if tl.header_rows > 0 {
+                    0
+                } else {
+                    at.min(rows - 1)
+                }] = true;
+                fresh_part = true;
                 self.new_page();
                 self.cur.has_table = true;
                 y = cfg.top;
@@ -413,6 +556,15 @@ impl Flow<'_> {
         self.draw_rows(tl, chunk..tl.heights.len(), chunk_y);
         let row = ((y - cfg.top) / cfg.line_pitch + AFTER_TABLE_GAP).ceil() as usize;
         self.cur.row = row;
+        if let Some(g) = self.tables.get_mut(&bi) {
+            if let Some(last) = with_next.last_mut() {
+                *last = false;
+            }
+            g.with_next = with_next;
+            g.opens_page = opens;
+            g.gap_after = cfg.top + row as f64 * cfg.line_pitch - y;
+            g.ends_on_fresh_page = fresh_part;
+        }
     }
 
     /// Draws rows `rows` of the table with their top at `y` (cells whose top row is in range).

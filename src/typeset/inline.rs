@@ -61,6 +61,12 @@ pub(crate) struct Line {
     pub width: f64,
     /// Left edge relative to the measure's start (indent or centring).
     pub offset: f64,
+    /// The items on the line (leading and trailing spaces trimmed).
+    pub items: Range<usize>,
+    /// Each item's width after squeeze and shrink, before justification, pt.
+    pub set: Vec<f64>,
+    /// The measure the line was set in, pt.
+    pub measure: f64,
 }
 
 /// Font size and full-width slot of a role (the slot is the tracked pitch for body-size text).
@@ -124,7 +130,12 @@ pub(crate) fn shape(
         if cjk::is_fullwidth(a) && cjk::is_fullwidth(b) {
             breaks[i] = true;
         }
-        if cjk::is_no_line_start(b) || cjk::is_no_line_end(a) || cjk::is_unbreakable_pair(a, b) {
+        if cjk::is_no_line_start(b)
+            || cjk::is_no_line_end(a)
+            || cjk::is_unbreakable_pair(a, b)
+            || cjk::holds_latin(a, b)
+            || (a.is_ascii_graphic() && b.is_ascii_graphic())
+        {
             breaks[i] = false;
         }
     }
@@ -144,6 +155,7 @@ struct Widths {
 
 /// Punctuation squeeze on one line (clreq §3.1.6): adjacent marks to 1.5 em, a line-end mark to a
 /// half (GB/T 15834-2011 5.1.10) unless it ends the paragraph; the remaining blank halves may shrink.
+/// A CJK letter next to a Latin letter or digit gets the 中西文间距 after the first of them.
 fn squeeze(items: &[Item], r: Range<usize>, last: bool) -> Widths {
     let n = r.len();
     let its = &items[r];
@@ -168,6 +180,12 @@ fn squeeze(items: &[Item], r: Range<usize>, last: bool) -> Widths {
     if n > 0 && !last && cjk::blank_side(its[n - 1].ch) == Blank::Right && !done[n - 1] {
         w[n - 1] -= half(&its[n - 1]);
         done[n - 1] = true;
+    }
+    // 中西文间距 inside the line (none at its ends)
+    for j in 0..n.saturating_sub(1) {
+        if cjk::autospace(its[j].ch, its[j + 1].ch) {
+            w[j] += cjk::autospace_width(its[j].size.max(its[j + 1].size));
+        }
     }
     let shrink = (0..n)
         .map(|j| {
@@ -275,7 +293,7 @@ pub(crate) fn set_line(
 ) -> Line {
     let r = trim(items, r);
     let its = &items[r.clone()];
-    let mut wd = squeeze(items, r, last);
+    let mut wd = squeeze(items, r.clone(), last);
     let mut total: f64 = wd.w.iter().sum();
     if total > measure + EPS {
         let can: f64 = wd.shrink.iter().sum();
@@ -330,6 +348,9 @@ pub(crate) fn set_line(
         glyphs,
         width: x,
         offset,
+        items: r,
+        set: wd.w,
+        measure,
     }
 }
 
@@ -441,11 +462,58 @@ mod tests {
     }
 
     #[test]
+    fn a_closing_mark_holds_the_number_after_it() {
+        let fs = fonts();
+        // "，2020" does not break (LibreOffice would not break there either): 九， go down with it
+        let sh = body(&fs, "一二三四五六七八九，2020年甲乙");
+        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
+        assert_eq!(t[0], "一二三四五六七八", "{t:?}");
+        // after a colon it may
+        let sh = body(&fs, "一二三四五六七八九：2020年甲乙");
+        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
+        assert_eq!(t[0], "一二三四五六七八九：", "{t:?}");
+    }
+
+    #[test]
     fn latin_runs_stay_whole() {
         let fs = fonts();
+        // a web address or telephone number is one word, as word processors keep it
+        let sh = body(
+            &fs,
+            "一二三四五六七（http://www.hy.gov.cn/）甲，0955-4638738。",
+        );
+        let t = texts(&sh, &break_lines(&sh, &|_| 16.0 * PITCH));
+        assert!(
+            t.iter().any(|l| l.contains("http://www.hy.gov.cn/")),
+            "{t:?}"
+        );
+        assert!(t.iter().any(|l| l.contains("0955-4638738")), "{t:?}");
         let sh = body(&fs, "一二三四五六七八12345678甲乙丙丁");
         let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
         assert!(t.iter().any(|l| l.contains("12345678")), "{t:?}");
+    }
+
+    #[test]
+    fn space_between_han_and_digits_inside_a_line_only() {
+        let fs = fonts();
+        let sh = body(&fs, "自2021年");
+        let w = squeeze(&sh.items, 0..6, true);
+        assert!((w.w[0] - (PITCH + 3.2)).abs() < 1e-9, "{:?}", w.w);
+        assert!(
+            (w.w[4] - (sh.items[4].width + 3.2)).abs() < 1e-9,
+            "{:?}",
+            w.w
+        );
+        assert!(
+            (w.w[1] - sh.items[1].width).abs() < 1e-9,
+            "none between digits"
+        );
+        // none next to punctuation, none at a line's end
+        let sh = body(&fs, "，2021");
+        let w = squeeze(&sh.items, 0..5, true);
+        assert!((w.w[0] - PITCH).abs() < 1e-9);
+        let w = squeeze(&sh.items, 1..5, true);
+        assert!((w.w[3] - sh.items[4].width).abs() < 1e-9);
     }
 
     #[test]

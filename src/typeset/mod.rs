@@ -8,14 +8,15 @@ mod flow;
 mod inline;
 mod table;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{Document, Role};
 use crate::fonts::{FaceId, FontSet};
 use crate::style::{FooterDef, HeaderDef, Style, PT_PER_MM};
 
-pub use cjk::PunctStyle;
+pub use cjk::{word_processor_joins, PunctStyle};
 
 /// Where a CJK glyph's ink box starts above the baseline, in em: the ideographic em box of the
 /// bundled faces (and of 仿宋_GB2312/SimSun) spans −0.12…0.88 em. The first line's glyph tops sit on
@@ -196,15 +197,125 @@ impl Config {
     }
 }
 
+/// One character of a text block as the typesetter measured it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineChar {
+    /// The character.
+    pub ch: char,
+    /// Font size, pt.
+    pub size: f64,
+    /// Natural width on the line, pt: the grid pitch for full-width characters, the advance otherwise.
+    pub width: f64,
+    /// Set on the character grid (Han, kana, full-width punctuation).
+    pub fullwidth: bool,
+}
+
+/// One line as the PDF sets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetLine {
+    /// The characters on the line (indices into [`TextLines::chars`], edge spaces trimmed).
+    pub chars: Range<usize>,
+    /// Each character's width after punctuation squeeze and shrink, before justification, pt.
+    pub set: Vec<f64>,
+    /// The line's measure (type width less any indent), pt.
+    pub measure: f64,
+}
+
+/// How the PDF broke one paragraph or heading into lines: what the DOCX writer follows so that
+/// Word processors break the same lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLines {
+    /// The block's characters in order, control characters skipped.
+    pub chars: Vec<LineChar>,
+    /// `breaks[i]`: a line may start at character `i` (UAX #14 kept by 禁则).
+    pub breaks: Vec<bool>,
+    /// The lines, first to last.
+    pub lines: Vec<SetLine>,
+}
+
+impl TextLines {
+    /// The lines of a shaped text as set.
+    pub(crate) fn of(sh: &inline::Shaped, lines: &[inline::Line]) -> TextLines {
+        TextLines {
+            chars: sh
+                .items
+                .iter()
+                .map(|i| LineChar {
+                    ch: i.ch,
+                    size: i.size,
+                    width: i.width,
+                    fullwidth: i.fullwidth,
+                })
+                .collect(),
+            breaks: sh.breaks.clone(),
+            lines: lines
+                .iter()
+                .map(|l| SetLine {
+                    chars: l.items.clone(),
+                    set: l.set.clone(),
+                    measure: l.measure,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A table's geometry as the PDF draws it (before any cut at a page foot).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableGeometry {
+    /// Column widths, cell padding included, pt.
+    pub widths: Vec<f64>,
+    /// Row heights, pt.
+    pub heights: Vec<f64>,
+    /// Left and right cell padding, pt.
+    pub pad_x: f64,
+    /// Top and bottom cell padding, pt.
+    pub pad_y: f64,
+    /// Baseline pitch of cell text, pt.
+    pub line_pitch: f64,
+    /// Each cell's lines, keyed by (row, column) of its top-left grid slot.
+    pub cells: BTreeMap<(usize, usize), TextLines>,
+    /// Per row: the PDF has the next row on the same page (no page break after it).
+    pub with_next: Vec<bool>,
+    /// Per row: the PDF draws it first on a page (at the type area's top).
+    pub opens_page: Vec<bool>,
+    /// From the table's bottom rule to the top of the grid line where the text after it resumes, pt.
+    pub gap_after: f64,
+    /// The table's last part starts at a page's top.
+    pub ends_on_fresh_page: bool,
+}
+
+/// Pages plus the line breaks of every paragraph and heading, by index into the document's blocks.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// The pages.
+    pub pages: Vec<Page>,
+    /// Line breaks of paragraphs and headings, keyed by block index.
+    pub text: BTreeMap<usize, TextLines>,
+    /// Geometry of tables, keyed by block index.
+    pub tables: BTreeMap<usize, TableGeometry>,
+    /// Blocks the PDF starts at a page's top, without the blank line it puts before them elsewhere
+    /// (the signature).
+    pub page_starts: BTreeSet<usize>,
+    /// Paragraphs and headings whose last lines (two at least) the PDF moves onto the next page
+    /// with what follows (the signature, which never stands alone on a page).
+    pub keep_with_next: BTreeSet<usize>,
+}
+
 /// Lays out the document.
 pub fn typeset(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Vec<Page>, Diagnostics> {
+    layout(doc, style, fonts).map(|l| l.pages)
+}
+
+/// Lays out the document and keeps each paragraph's and heading's line breaks.
+pub fn layout(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Layout, Diagnostics> {
     // Resolve every setting from the style once.
     let cfg = Config::new(style);
     let mut diags: Vec<Diagnostic> = Vec::new();
     // Stack the blocks on the line grid, page by page (shapes text, sets lines and tables).
-    let pages = flow::flow(doc, fonts, &cfg, &mut diags);
+    let layout = flow::flow(doc, fonts, &cfg, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok(pages)
+    Ok(layout)
 }

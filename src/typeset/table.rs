@@ -6,10 +6,11 @@
 use std::ops::Range;
 
 use super::inline::{self, Align, Line};
-use super::Config;
+use super::{Config, TableGeometry, TextLines};
 use crate::diag::Diagnostic;
 use crate::doc::{CellKind, GridEntry, Role, Table};
 use crate::fonts::FontSet;
+use std::collections::BTreeMap;
 
 /// Float slack for fitting heights, pt.
 const EPS: f64 = 0.01;
@@ -39,6 +40,8 @@ pub(crate) struct CellBox {
     pub line_pitch: f64,
     /// Font size the lines use (a shrunk number is smaller).
     pub size: f64,
+    /// The lines with their characters, for the DOCX.
+    pub text: TextLines,
 }
 
 /// A laid-out table, ready to be cut into page chunks.
@@ -194,6 +197,7 @@ pub(crate) fn layout(
             (sh, size)
         };
         let lines = inline::set_block(&sh, &|_| avail, 0.0, align, false);
+        let text = TextLines::of(&sh, &lines);
         // centred/left lines were set in `avail`; a left line keeps offset 0
         let lines = lines
             .into_iter()
@@ -212,6 +216,7 @@ pub(crate) fn layout(
             lines,
             line_pitch: pitch * cell_size / size,
             size: cell_size,
+            text,
         });
     }
     // row heights: single-row cells first, then rowspans grow their last row if they need more
@@ -275,6 +280,26 @@ fn row_groups(cells: &[CellBox], range: Range<usize>) -> Vec<Range<usize>> {
 }
 
 impl TableLayout {
+    /// Widths, heights, padding and each cell's lines, for the DOCX.
+    pub(crate) fn geometry(&self, cfg: &Config) -> TableGeometry {
+        TableGeometry {
+            widths: self.edges.windows(2).map(|w| w[1] - w[0]).collect(),
+            heights: self.heights.clone(),
+            pad_x: self.pad_x,
+            pad_y: self.pad_y,
+            line_pitch: cfg.table_line_pitch,
+            cells: self
+                .cells
+                .iter()
+                .map(|c| ((c.row, c.col), c.text.clone()))
+                .collect::<BTreeMap<_, _>>(),
+            with_next: vec![false; self.heights.len()],
+            opens_page: vec![false; self.heights.len()],
+            gap_after: 0.0,
+            ends_on_fresh_page: false,
+        }
+    }
+
     /// Total width, pt.
     pub(crate) fn width(&self) -> f64 {
         *self.edges.last().unwrap_or(&0.0)

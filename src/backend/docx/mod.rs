@@ -6,8 +6,13 @@
 //! `w:tblHeader`, the document grid, formatted PAGE/NUMPAGES fields, core properties, settings, the
 //! font table; then every property element is put into ECMA-376 order and the parts are zipped
 //! deterministically with deflate. Geometry follows `../shared/spec/docx-in-libreoffice.md`.
+//!
+//! With the PDF's layout ([`write_fitted`]) the document breaks where the PDF does: each line's
+//! character spacing is fitted (`fit`), tables take the PDF's column widths and row heights, rows
+//! stay with the next where the PDF keeps them, and text after a table resumes on the PDF's line.
 
 mod arena;
+mod fit;
 mod measure;
 mod package;
 mod patch;
@@ -23,7 +28,9 @@ use docx_rs::{
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{Block, CellKind, Document, GridEntry, Role, Run as DocRun, Table};
 use crate::style::{FooterAlign, Style, PT_PER_MM};
+use crate::typeset::{Layout, TableGeometry, TextLines};
 use measure::{Geometry, TW_PER_PT};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// DOCX options.
 #[derive(Debug, Clone, Default)]
@@ -34,14 +41,33 @@ pub struct DocxOptions {
     pub epoch: Option<i64>,
 }
 
-/// Writes the document as DOCX bytes.
+/// Writes the document as DOCX bytes, with no line fitted to the PDF's breaks (see [`write_fitted`]).
 pub fn write(doc: &Document, style: &Style, opts: &DocxOptions) -> Result<Vec<u8>, Diagnostics> {
-    let w = Writer::new(style, opts);
+    write_fitted(doc, style, &Layout::default(), opts)
+}
+
+/// Writes the document as DOCX bytes laid out like the PDF: each paragraph's, heading's and table
+/// cell's lines spaced so that a word processor breaks them where the PDF does, tables with the
+/// PDF's column widths and row heights (`layout`: the typesetter's, for the PDF).
+pub fn write_fitted(
+    doc: &Document,
+    style: &Style,
+    layout: &Layout,
+    opts: &DocxOptions,
+) -> Result<Vec<u8>, Diagnostics> {
+    let w = Writer::new(style, opts, layout);
     let parts = w
         .parts(doc)
         .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 生成失败（{e}）"))])?;
     package::zip(&parts, opts.epoch)
         .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 打包失败（{e}）"))])
+}
+
+/// What the patch pass needs of a table: its header rows and, from the PDF's layout, the rows
+/// that open a page with the table's top/bottom cell margin.
+struct TableMarks {
+    header_rows: usize,
+    opens: Option<(Vec<bool>, i32)>,
 }
 
 /// The Latin font written beside office CJK fonts.
@@ -90,6 +116,14 @@ impl Face {
 struct Writer<'a> {
     style: &'a Style,
     opts: &'a DocxOptions,
+    /// The PDF's line breaks of paragraphs and headings, by block index.
+    lines: &'a BTreeMap<usize, TextLines>,
+    /// The PDF's table geometry, by block index.
+    tables: &'a BTreeMap<usize, TableGeometry>,
+    /// Blocks the PDF starts at a page's top.
+    page_starts: &'a BTreeSet<usize>,
+    /// Blocks whose last lines the PDF moves to the next page with what follows.
+    keep_with_next: &'a BTreeSet<usize>,
     geo: Geometry,
     /// Character spacing (twentieths of a point) that puts body-size text on the character grid.
     grid_spacing: i32,
@@ -109,7 +143,7 @@ fn on_grid(role: Role) -> bool {
 }
 
 impl<'a> Writer<'a> {
-    fn new(style: &'a Style, opts: &'a DocxOptions) -> Self {
+    fn new(style: &'a Style, opts: &'a DocxOptions, layout: &'a Layout) -> Self {
         let body = style.role(Role::Body).size_pt;
         let geo = measure::geometry(style, body, style.role(Role::PageNumber).size_pt);
         let grid_spacing =
@@ -117,6 +151,10 @@ impl<'a> Writer<'a> {
         Writer {
             style,
             opts,
+            lines: &layout.text,
+            tables: &layout.tables,
+            page_starts: &layout.page_starts,
+            keep_with_next: &layout.keep_with_next,
             geo,
             grid_spacing,
         }
@@ -215,66 +253,111 @@ impl<'a> Writer<'a> {
         p
     }
 
-    /// A paragraph of runs on the character grid; a paragraph whose last line would hold one
-    /// character alone has its second-to-last line and that character condensed onto one line.
-    fn grid_paragraph(&self, role: Role, runs: &[DocRun]) -> Paragraph {
-        let mut p = self.text_para(role);
-        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
-        let condense_from = self.condense_from(&text);
-        let mut at = 0;
-        for r in runs {
-            let n = r.text.chars().count();
-            match condense_from {
-                Some((from, s)) if from < at + n => {
-                    let split = from.saturating_sub(at);
-                    let head: String = r.text.chars().take(split).collect();
-                    let tail: String = r.text.chars().skip(split).collect();
-                    for x in self.runs(r.role, &head, None) {
-                        p = p.add_run(x);
-                    }
-                    for x in self.runs(r.role, &tail, Some(s)) {
-                        p = p.add_run(x);
-                    }
-                }
-                _ => {
-                    for x in self.runs(r.role, &r.text, None) {
-                        p = p.add_run(x);
-                    }
-                }
+    /// A paragraph of runs on the character grid, each line's characters spaced so that a word
+    /// processor breaks the lines where the PDF does (see `fit`).
+    fn grid_paragraph(&self, role: Role, runs: &[DocRun], lines: Option<&TextLines>) -> Paragraph {
+        let indent = match role {
+            Role::Title | Role::Signature => 0.0,
+            _ => f64::from(self.indent_tw()),
+        };
+        let width = f64::from(self.geo.type_width);
+        self.fitted_runs(self.text_para(role), runs, lines, &|i| {
+            if i == 0 {
+                width - indent
+            } else {
+                width
             }
-            at += n;
+        })
+    }
+
+    /// Adds `runs` to `p`, one docx run per role, script and spacing; with the PDF's `lines`, each
+    /// line's characters get the spacing that makes a word processor break there too
+    /// (`measure(i)`: line `i`'s width in the word processor, twips).
+    fn fitted_runs(
+        &self,
+        mut p: Paragraph,
+        runs: &[DocRun],
+        lines: Option<&TextLines>,
+        measure: &dyn Fn(usize) -> f64,
+    ) -> Paragraph {
+        // every character that the typesetter saw, with its role and grid spacing
+        let chars: Vec<(Role, char)> = runs
+            .iter()
+            .flat_map(|r| r.text.chars().map(move |c| (r.role, c)))
+            .collect();
+        let seen: Vec<usize> = (0..chars.len())
+            .filter(|&i| !chars[i].1.is_control())
+            .collect();
+        let base: Vec<i32> = seen
+            .iter()
+            .map(|&i| self.base_spacing(chars[i].0))
+            .collect();
+        // a run per role and script (and spacing)
+        let group: Vec<u32> = seen
+            .iter()
+            .map(|&i| (chars[i].0 as u32) << 1 | u32::from(measure::is_latin(chars[i].1)))
+            .collect();
+        let spacing = match lines {
+            Some(tl) if tl.chars.len() == seen.len() => {
+                fit::spacing(tl, &base, &group, measure, &measure::is_latin)
+            }
+            _ => base,
+        };
+        let mut per_char = vec![None; chars.len()];
+        for (k, &i) in seen.iter().enumerate() {
+            per_char[i] = Some(spacing[k]);
+        }
+        let mut i = 0;
+        while i < chars.len() {
+            let (role, c) = chars[i];
+            let key = (role, measure::is_latin(c), per_char[i]);
+            let mut j = i + 1;
+            while j < chars.len() {
+                let (r2, c2) = chars[j];
+                let s2 = per_char[j].or(key.2);
+                if (r2, measure::is_latin(c2), s2) != key {
+                    break;
+                }
+                j += 1;
+            }
+            let text: String = chars[i..j].iter().map(|x| x.1).collect();
+            p = p.add_run(self.run(role, &text, Some(key.2.unwrap_or(0))));
+            i = j;
         }
         p
     }
 
-    /// Where to start condensing (char index) and by how much, when the predicted last line holds
-    /// one character alone.
-    fn condense_from(&self, text: &str) -> Option<(usize, i32)> {
-        let size = self.body_size();
-        let width = self.geo.type_width as f64 / TW_PER_PT;
-        let indent = self.indent_tw() as f64 / TW_PER_PT;
-        let lines = measure::predict_lines(
-            text,
-            size,
-            self.grid_spacing as f64 / TW_PER_PT,
-            width,
-            indent,
-        );
-        if lines.len() < 2 || !measure::is_lonely(&lines[lines.len() - 1].1) {
-            return None;
-        }
-        let from = lines[lines.len() - 2].0;
-        let tail: String = text.chars().skip(from).collect();
-        let avail = if lines.len() == 2 {
-            width - indent
+    /// Text after a table resumes on the PDF's grid line: space before it as the PDF leaves below
+    /// the table (LibreOffice's table sits `page_lift` higher unless it starts a page).
+    fn after_table(&self, p: Paragraph, table: Option<&TableGeometry>) -> Paragraph {
+        let Some(g) = table else { return p };
+        let lift = if g.ends_on_fresh_page {
+            self.page_lift()
         } else {
-            width
+            0
         };
-        let n = tail.chars().count() as f64;
-        let em = measure::text_em(&tail);
-        // (em·size + n·s) ≤ avail, with a little to spare
-        let s = ((avail - em * size) / n * TW_PER_PT).floor() as i32 - 1;
-        Some((from, s.min(self.grid_spacing - 1)))
+        let before = (measure::pt_tw(g.gap_after) - lift).max(0);
+        p.line_spacing(self.exact().before(before as u32))
+    }
+
+    /// A block whose last lines the PDF takes to the next page with the signature: kept with the
+    /// next paragraph, at least two lines on either side (widow control), so the word processor
+    /// moves them too.
+    fn keep_tail(&self, p: Paragraph, bi: usize) -> Paragraph {
+        if self.keep_with_next.contains(&bi) {
+            p.keep_next(true).widow_control(true)
+        } else {
+            p
+        }
+    }
+
+    /// The spacing a role's characters have before any line is fitted: the grid tracking.
+    fn base_spacing(&self, role: Role) -> i32 {
+        if on_grid(role) {
+            self.grid_spacing
+        } else {
+            0
+        }
     }
 
     fn blank_line(&self) -> Paragraph {
@@ -375,11 +458,28 @@ impl<'a> Writer<'a> {
         (para(organ, organ_right), para(date, date_right.max(two)))
     }
 
-    fn table(&self, t: &Table) -> DTable {
+    fn table(&self, t: &Table, geo: Option<&TableGeometry>) -> DTable {
         let size = self.style.role(Role::Table).size_pt;
-        let pad_tw = measure::mm_tw(self.style.table.padding_mm);
-        let widths =
-            measure::column_widths(t, self.geo.type_width, size, pad_tw as f64 / TW_PER_PT);
+        let (pad_tw, pad_v, widths) = match geo {
+            // the PDF's columns, edges rounded to whole twips
+            Some(g) if g.widths.len() == t.columns => {
+                let mut edges = vec![0];
+                let mut x = 0.0;
+                for w in &g.widths {
+                    x += w;
+                    edges.push(measure::pt_tw(x));
+                }
+                let widths = edges.windows(2).map(|e| e[1] - e[0]).collect();
+                (measure::pt_tw(g.pad_x), self.cell_pad_v(g), widths)
+            }
+            _ => {
+                let pad = measure::mm_tw(self.style.table.padding_mm);
+                let widths =
+                    measure::column_widths(t, self.geo.type_width, size, pad as f64 / TW_PER_PT);
+                (pad, TABLE_CELL_PAD_V, widths)
+            }
+        };
+        let table_w: i32 = widths.iter().sum();
         let span_w = |c: usize, n: usize| widths[c..c + n].iter().sum::<i32>() as usize;
         let rule = ((self.style.table.rule_pt * 8.0).round() as usize).max(2);
         let min_h = (self.style.table.min_row_height_mm * PT_PER_MM * TW_PER_PT).round() as f32;
@@ -394,8 +494,10 @@ impl<'a> Writer<'a> {
                             CellKind::Number | CellKind::Header => AlignmentType::Center,
                             CellKind::Label | CellKind::Caption => AlignmentType::Left,
                         };
-                        let mut p = Paragraph::new()
+                        let keep = geo.is_some_and(|g| g.with_next.get(r) == Some(&true));
+                        let p = Paragraph::new()
                             .style(style_id(Role::Table).0)
+                            .keep_next(keep)
                             .align(jc)
                             .snap_to_grid(false)
                             .widow_control(false)
@@ -406,9 +508,17 @@ impl<'a> Writer<'a> {
                                     .before(0)
                                     .after(0),
                             );
-                        for x in self.runs(Role::Table, &cell.text, None) {
-                            p = p.add_run(x);
-                        }
+                        let cell_w = f64::from(widths[c..c + cell.colspan].iter().sum::<i32>())
+                            - 2.0 * f64::from(pad_tw);
+                        let p = self.fitted_runs(
+                            p,
+                            &[DocRun {
+                                role: Role::Table,
+                                text: cell.text.clone(),
+                            }],
+                            geo.and_then(|g| g.cells.get(&(r, c))),
+                            &|_| cell_w,
+                        );
                         let mut tc = TableCell::new()
                             .add_paragraph(p)
                             .width(span_w(c, cell.colspan), WidthType::Dxa)
@@ -444,10 +554,19 @@ impl<'a> Writer<'a> {
                     GridEntry::Merged { .. } => {}
                 }
             }
+            // the PDF's row height (taller by the lift when it opens a page), or the style's minimum
+            let h = geo.and_then(|g| g.heights.get(r)).map_or(min_h, |h| {
+                let lift = if geo.is_some_and(|g| g.opens_page[r]) {
+                    self.page_lift()
+                } else {
+                    0
+                };
+                (h * TW_PER_PT).floor() as f32 + lift as f32
+            });
             rows.push(
                 TableRow::new(cells)
                     .cant_split()
-                    .row_height(min_h)
+                    .row_height(h)
                     .height_rule(docx_rs::HeightRule::AtLeast),
             );
         }
@@ -465,13 +584,13 @@ impl<'a> Writer<'a> {
             .set(border(TableBorderPosition::InsideH))
             .set(border(TableBorderPosition::InsideV));
         let tb = TableCellMargins::new()
-            .margin_top(TABLE_CELL_PAD_V as usize, WidthType::Dxa)
-            .margin_bottom(TABLE_CELL_PAD_V as usize, WidthType::Dxa)
+            .margin_top(pad_v as usize, WidthType::Dxa)
+            .margin_bottom(pad_v as usize, WidthType::Dxa)
             .margin_left(pad_tw as usize, WidthType::Dxa)
             .margin_right(pad_tw as usize, WidthType::Dxa);
         DTable::new(rows)
             .set_grid(widths.iter().map(|w| *w as usize).collect())
-            .width(self.geo.type_width as usize, WidthType::Dxa)
+            .width(table_w as usize, WidthType::Dxa)
             .layout(TableLayoutType::Fixed)
             .set_borders(borders)
             .margins(tb)
@@ -603,7 +722,13 @@ impl<'a> Writer<'a> {
             d = d.add_style(self.paragraph_style(HEADER_STYLE, Role::Body));
         }
         let mut first = true;
-        for b in &doc.blocks {
+        for (bi, b) in doc.blocks.iter().enumerate() {
+            let lines = self.lines.get(&bi);
+            // the PDF's geometry of a table just before this block
+            let after = bi
+                .checked_sub(1)
+                .filter(|p| matches!(doc.blocks[*p], Block::Table(_)))
+                .and_then(|p| self.tables.get(&p));
             match b {
                 Block::Title { parts } => {
                     for p in self.title(parts) {
@@ -612,13 +737,15 @@ impl<'a> Writer<'a> {
                 }
                 Block::Heading { level, text, .. } => {
                     let role = Role::heading(*level);
-                    d = d.add_paragraph(self.grid_paragraph(
+                    let p = self.grid_paragraph(
                         role,
                         &[DocRun {
                             role,
                             text: text.clone(),
                         }],
-                    ));
+                        lines,
+                    );
+                    d = d.add_paragraph(self.keep_tail(self.after_table(p, after), bi));
                 }
                 Block::Paragraph { runs, .. } => {
                     let role = runs
@@ -626,17 +753,26 @@ impl<'a> Writer<'a> {
                         .map(|r| r.role)
                         .find(|r| *r == Role::Body)
                         .unwrap_or(Role::Body);
-                    d = d.add_paragraph(self.grid_paragraph(role, runs));
+                    let p = self.grid_paragraph(role, runs, lines);
+                    d = d.add_paragraph(self.keep_tail(self.after_table(p, after), bi));
                 }
                 Block::Table(t) => {
-                    d = d.add_table(self.table(t));
+                    d = d.add_table(self.table(t, self.tables.get(&bi)));
                 }
                 Block::Signature { organ, date } => {
-                    if !first {
-                        d = d.add_paragraph(self.blank_line());
-                    }
+                    // the organ and date stay together; where the PDF starts them on a new page
+                    // (no room for them and the blank line), so does the DOCX, without that line
                     let (a, b) = self.signature(organ, date);
-                    d = d.add_paragraph(a).add_paragraph(b);
+                    let a = a.keep_next(true);
+                    if self.page_starts.contains(&bi) {
+                        d = d.add_paragraph(a.page_break_before(true));
+                    } else {
+                        if !first {
+                            d = d.add_paragraph(self.blank_line().keep_next(true));
+                        }
+                        d = d.add_paragraph(a);
+                    }
+                    d = d.add_paragraph(b);
                 }
             }
             first = false;
@@ -712,11 +848,18 @@ impl<'a> Writer<'a> {
     /// Builds with docx-rs, then patches and orders the XML parts; returns the zip entries in order.
     fn parts(&self, doc: &Document) -> Result<Vec<(String, Vec<u8>)>, String> {
         let x = self.build(doc).build();
-        let headers_tables: Vec<usize> = doc
+        let headers_tables: Vec<TableMarks> = doc
             .blocks
             .iter()
-            .filter_map(|b| match b {
-                Block::Table(t) => Some(t.header_rows),
+            .enumerate()
+            .filter_map(|(bi, b)| match b {
+                Block::Table(t) => Some(TableMarks {
+                    header_rows: t.header_rows,
+                    opens: self
+                        .tables
+                        .get(&bi)
+                        .map(|g| (g.opens_page.clone(), self.cell_pad_v(g))),
+                }),
                 _ => None,
             })
             .collect();
@@ -763,6 +906,19 @@ impl<'a> Writer<'a> {
             }
         }
         Ok(parts)
+    }
+
+    /// How far LibreOffice's lines sit above the PDF's grid: the top margin is lowered by this so
+    /// that exact-spaced lines put their glyphs on the 天头 (twips).
+    fn page_lift(&self) -> i32 {
+        measure::mm_tw(self.style.page.margin_top_mm) - self.geo.top
+    }
+
+    /// Top and bottom cell margin (twips) that gives a row the PDF's height: LibreOffice adds the
+    /// border's width to each row, so half of it comes off each margin.
+    fn cell_pad_v(&self, g: &TableGeometry) -> i32 {
+        let rule = (self.style.table.rule_pt * TW_PER_PT / 2.0).round() as i32;
+        (measure::pt_tw(g.pad_y) - rule).max(0)
     }
 
     /// Top (and bottom) cell margin, in twips, for a table row that may open a page: the page's
@@ -873,21 +1029,6 @@ impl FontsFrom for Run {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_a_paragraph_ending_with_one_character_is_condensed() {
-        let style = Style::builtin("gbt9704").unwrap();
-        let opts = DocxOptions::default();
-        let w = Writer::new(&style, &opts);
-        assert_eq!(w.grid_spacing, -5);
-        // indent + 26, 28, then 1 alone: the second line and the lone character are condensed
-        let (from, s) = w.condense_from(&"国".repeat(26 + 28 + 1)).unwrap();
-        assert_eq!(from, 26);
-        assert!(29.0 * (16.0 + s as f64 / 20.0) <= 442.2 && s < -5, "{s}");
-        // two characters on the last line: left alone
-        assert_eq!(w.condense_from(&"国".repeat(26 + 28 + 2)), None);
-        assert_eq!(w.condense_from(&"国".repeat(20)), None);
-    }
 
     #[test]
     fn latin_segments() {

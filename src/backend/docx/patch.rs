@@ -1,26 +1,26 @@
 //! What docx-rs cannot write, patched into its XML parts (read as [`Tree`]s): `w:lang`,
 //! `w:kinsoku`, `w:overflowPunct`, `w:autoSpaceDE/DN`, `w:firstLineChars`, `w:tblHeader`, the
-//! page-top cell margins, the section's page, margins and grid, the document defaults; then every
+//! cell margins of rows that open a page, the section's page, margins and grid, the document defaults; then every
 //! property element is put into ECMA-376 order.
 
 use super::arena::{Id, Tree};
-use super::{measure, Role, Writer};
+use super::{measure, Role, TableMarks, Writer};
 
 impl Writer<'_> {
-    /// Patches and orders the document part; `header_rows` holds each table's header rows, in
-    /// document order.
+    /// Patches and orders the document part; `header_rows` holds each table's header rows and the
+    /// rows that open a page in the PDF, in document order.
     pub(super) fn patch_document_part(
         &self,
         src: &[u8],
-        header_rows: &[usize],
+        header_rows: &[TableMarks],
     ) -> Result<Vec<u8>, String> {
         let mut t = Tree::parse(src)?;
         patch_runs(&mut t);
         let indent_chars = ((self.style.body_indent_chars * 100.0).round() as i64).to_string();
         let indent_tw = self.indent_tw().to_string();
         let mut tables = header_rows.iter();
-        let pad = self.page_top_cell_pad();
-        let page_top_pad = pad.to_string();
+        let page_top_pad = self.page_top_cell_pad();
+        let lift = self.page_lift();
         let g = self.geo;
         let (w, h) = (g.width.to_string(), g.height.to_string());
         let margins = [g.top, g.right, g.bottom, g.left, g.header, g.footer].map(|x| x.to_string());
@@ -36,25 +36,30 @@ impl Writer<'_> {
                     let k = t.elem("w:kinsoku", &[("w:val", "1")]);
                     t.put(e, k);
                     put_overflow_punct(&mut t, e);
-                    put_no_autospace(&mut t, e);
+                    put_autospace(&mut t, e);
                 }
                 "w:tbl" => {
-                    let n = tables.next().copied().unwrap_or(0);
+                    let marks = tables.next();
+                    let n = marks.map_or(0, |m| m.header_rows);
                     for (i, tr) in t.children_named(e, "w:tr").into_iter().enumerate() {
                         if i < n {
                             let trpr = t.find_or_add(tr, "w:trPr");
                             let hdr = t.elem("w:tblHeader", &[]);
                             t.put(trpr, hdr);
                         }
-                        // a row that can open a page (the first, repeated header row; any row of a
-                        // table without header rows) keeps its text below the 天头 although it starts
+                        // a row that opens a page in the PDF (without the PDF's layout: any row
+                        // that can) keeps its text below the 天头 although LibreOffice starts it
                         // above it
-                        if (i == 0 || n == 0) && pad > 0 {
-                            let v = page_top_pad.as_str();
+                        let (opens, top, bottom) = match marks.and_then(|m| m.opens.as_ref()) {
+                            Some((o, pad)) => (o.get(i) == Some(&true), pad + lift, *pad),
+                            None => (i == 0 || n == 0, page_top_pad, page_top_pad),
+                        };
+                        if opens && top > 0 {
+                            let (tv, bv) = (top.to_string(), bottom.to_string());
                             for tc in t.children_named(tr, "w:tc") {
                                 let tcpr = t.find_or_add(tc, "w:tcPr");
-                                let top = t.elem("w:top", &[("w:w", v), ("w:type", "dxa")]);
-                                let bottom = t.elem("w:bottom", &[("w:w", v), ("w:type", "dxa")]);
+                                let top = t.elem("w:top", &[("w:w", &tv), ("w:type", "dxa")]);
+                                let bottom = t.elem("w:bottom", &[("w:w", &bv), ("w:type", "dxa")]);
                                 let mar = t.elem("w:tcMar", &[]);
                                 t.child(mar, top);
                                 t.child(mar, bottom);
@@ -138,8 +143,8 @@ impl Writer<'_> {
                 ("w:widowControl", "0"),
                 ("w:kinsoku", "1"),
                 ("w:overflowPunct", "1"),
-                ("w:autoSpaceDE", "0"),
-                ("w:autoSpaceDN", "0"),
+                ("w:autoSpaceDE", "1"),
+                ("w:autoSpaceDN", "1"),
             ] {
                 let e = t.elem(name, &[("w:val", val)]);
                 t.child(p, e);
@@ -189,7 +194,7 @@ impl Writer<'_> {
                 let k = t.elem("w:kinsoku", &[("w:val", "1")]);
                 t.put(p, k);
                 put_overflow_punct(&mut t, p);
-                put_no_autospace(&mut t, p);
+                put_autospace(&mut t, p);
                 let w = t.elem("w:widowControl", &[("w:val", "0")]);
                 t.put(p, w);
                 if heading {
@@ -220,12 +225,13 @@ fn patch_runs(t: &mut Tree) {
     }
 }
 
-/// No extra space between Chinese and Latin letters or digits (Word's and LibreOffice's default adds
-/// about a quarter em): GB/T 9704 text has none, and the PDF sets none, so lines break alike.
-fn put_no_autospace(t: &mut Tree, ppr: Id) {
-    let e = t.elem("w:autoSpaceDE", &[("w:val", "0")]);
+/// Space between Chinese and Latin letters or digits on (the default, written out): the PDF sets it
+/// as word processors do (LibreOffice 1/5 em whatever this says, WPS about 1/4 em, as in the
+/// reference report), so lines break alike.
+fn put_autospace(t: &mut Tree, ppr: Id) {
+    let e = t.elem("w:autoSpaceDE", &[("w:val", "1")]);
     t.put(ppr, e);
-    let e = t.elem("w:autoSpaceDN", &[("w:val", "0")]);
+    let e = t.elem("w:autoSpaceDN", &[("w:val", "1")]);
     t.put(ppr, e);
 }
 

@@ -1,0 +1,297 @@
+//! Character spacing per line that makes a word processor break a paragraph where the PDF does.
+//!
+//! The PDF sets lines as clreq asks: punctuation squeezed so a line holds one more character,
+//! 孤字 kept off a paragraph's last line, short text pages filled by loosening paragraphs
+//! (§3.1.7, §3.5). Word processors know none of that: they fill each line greedily with the
+//! characters' advances plus `w:spacing`, and LibreOffice adds spaces of its own. So for every line
+//! we predict LibreOffice's width and give the line's characters one spacing, condensed or
+//! expanded, so that (1) the line's characters fit and (2) the next unbreakable piece does not:
+//! the same breaks. A squeezed comma in the PDF is a line a little tighter in the DOCX.
+//!
+//! The model is LibreOffice 7.4's, measured (samples in `tests/docx.rs`) and read in its
+//! `SwTextFormatter::BuildPortions`:
+//! - a full-width character advances its font size, a Latin one its font advance;
+//! - `w:spacing` is added between the characters of one run only, never after a run's last
+//!   character, and a negative value stops at −1/6 of the font size;
+//! - between a letter or digit of Latin script and a CJK letter it inserts 1/5 of the font size
+//!   (`w:autoSpaceDE/DN` are not read on import); the PDF sets the same space.
+//!
+//! Word adds the spacing after every character (a run's last too) and its own space between
+//! Chinese and Latin text, so there a line may come out a little different from this prediction.
+
+use crate::typeset::{word_processor_joins, TextLines};
+
+/// Twips kept free so that rounding in the word processor never flips a decision.
+const SAFE: f64 = 4.0;
+/// Most twips a line's spacing moves either way: condensing stops at LibreOffice's −1/6 em
+/// anyway; expanding only does what justification would do.
+const MAX_STEPS: i32 = 240;
+
+/// The word processor's view of one block of text.
+struct Model<'a> {
+    tl: &'a TextLines,
+    /// Run key of each character (role and script): a run ends where it or the spacing changes.
+    group: &'a [u32],
+    /// Latin script (ascii/hAnsi font).
+    latin: Vec<bool>,
+    /// The script LibreOffice gives each character: a run is cut into portions where it changes.
+    script: Vec<Script>,
+}
+
+/// A character's script as LibreOffice resolves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Asian,
+}
+
+/// LibreOffice's script per character: Latin letters and digits are Latin, CJK characters Asian;
+/// "weak" characters (ASCII marks, “ ” ‘ ’ — …) take the script before them, Latin at the start
+/// of a paragraph (measured: a paragraph's opening “ is a portion of its own).
+fn scripts(tl: &TextLines, latin: &dyn Fn(char) -> bool) -> Vec<Script> {
+    let mut cur = Script::Latin;
+    tl.chars
+        .iter()
+        .map(|c| {
+            let weak = ('\u{2000}'..='\u{206F}').contains(&c.ch)
+                || (c.ch.is_ascii() && !c.ch.is_ascii_alphanumeric());
+            if !weak {
+                cur = if latin(c.ch) {
+                    Script::Latin
+                } else {
+                    Script::Asian
+                };
+            }
+            cur
+        })
+        .collect()
+}
+
+impl Model<'_> {
+    fn natural(&self, j: usize) -> f64 {
+        let c = &self.tl.chars[j];
+        if c.fullwidth {
+            c.size * 20.0
+        } else {
+            c.width * 20.0
+        }
+    }
+
+    /// What sits between characters j and j+1 on one line: their run's spacing (if one run) and
+    /// the script-change space.
+    fn gap(&self, j: usize, s: &[i32]) -> f64 {
+        let (a, b) = (&self.tl.chars[j], &self.tl.chars[j + 1]);
+        let mut g = 0.0;
+        if self.group[j] == self.group[j + 1]
+            && s[j] == s[j + 1]
+            && self.script[j] == self.script[j + 1]
+        {
+            g += f64::from(s[j]).max(-a.size * 20.0 / 6.0);
+        }
+        if a.ch.is_alphanumeric() && b.ch.is_alphanumeric() && self.latin[j] != self.latin[j + 1] {
+            g += (a.size.max(b.size) * 20.0 / 5.0).floor();
+        }
+        g
+    }
+
+    /// Width of characters `a..b` set on one line, twips.
+    fn width(&self, a: usize, b: usize, s: &[i32]) -> f64 {
+        if a >= b {
+            return 0.0;
+        }
+        (a..b).map(|j| self.natural(j)).sum::<f64>()
+            + (a..b - 1).map(|j| self.gap(j, s)).sum::<f64>()
+    }
+}
+
+/// Spacing (twips, `w:spacing w:val`) for every character of `tl.chars`.
+///
+/// `base[j]`: the spacing the character has anyway (the grid tracking of body-size roles, or 0).
+/// `group[j]`: the character's run key (role and script). `measure(i)`: the width of line `i` in
+/// the word processor, twips (type width less the first-line indent). `latin(c)`: the character
+/// is set in the Latin font.
+pub fn spacing(
+    tl: &TextLines,
+    base: &[i32],
+    group: &[u32],
+    measure: &dyn Fn(usize) -> f64,
+    latin: &dyn Fn(char) -> bool,
+) -> Vec<i32> {
+    let n = tl.chars.len();
+    let mut s: Vec<i32> = base.to_vec();
+    if n == 0 || base.len() != n || group.len() != n {
+        return s;
+    }
+    let m = Model {
+        tl,
+        group,
+        latin: tl.chars.iter().map(|c| latin(c.ch)).collect(),
+        script: scripts(tl, latin),
+    };
+    let k = tl.lines.len();
+    // last line first: a line's test (2) reads the spacing of the next line's first piece
+    for i in (0..k).rev() {
+        let r = tl.lines[i].chars.clone();
+        if r.is_empty() {
+            continue;
+        }
+        let width = measure(i);
+        // (1) the line fits
+        let mut steps = 0;
+        while m.width(r.start, r.end, &s) > width - SAFE && steps < MAX_STEPS {
+            s[r.clone()].iter_mut().for_each(|x| *x -= 1);
+            steps += 1;
+        }
+        // (2) the next piece does not fit after it: the smallest piece the word processor could
+        // take (it may break where the PDF does not, e.g. inside a web address)
+        if i + 1 < k {
+            let next = &tl.lines[i + 1].chars;
+            let mut end = next.start + 1;
+            while end < next.end && word_processor_joins(tl.chars[end - 1].ch, tl.chars[end].ch) {
+                end += 1;
+            }
+            let mut steps = 0;
+            while m.width(r.start, end, &s) <= width + SAFE && steps < MAX_STEPS {
+                let mut t = s.clone();
+                t[r.clone()].iter_mut().for_each(|x| *x += 1);
+                if m.width(r.start, r.end, &t) > width - SAFE {
+                    break;
+                }
+                s = t;
+                steps += 1;
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::{LineChar, SetLine};
+
+    fn chars(text: &str) -> Vec<LineChar> {
+        text.chars()
+            .map(|ch| {
+                let fullwidth = !ch.is_ascii();
+                LineChar {
+                    ch,
+                    size: 16.0,
+                    width: if fullwidth { 442.2 / 28.0 } else { 8.93 },
+                    fullwidth,
+                }
+            })
+            .collect()
+    }
+
+    fn lines(chars: Vec<LineChar>, cuts: &[usize]) -> TextLines {
+        let n = chars.len();
+        let mut lines = Vec::new();
+        let mut at = 0;
+        for &c in cuts.iter().chain(std::iter::once(&n)) {
+            lines.push(SetLine {
+                chars: at..c,
+                set: chars[at..c].iter().map(|c| c.width).collect(),
+                measure: 442.2,
+            });
+            at = c;
+        }
+        TextLines {
+            breaks: vec![true; n],
+            chars,
+            lines,
+        }
+    }
+
+    fn fit(tl: &TextLines) -> (Vec<i32>, Vec<u32>) {
+        let group: Vec<u32> = tl
+            .chars
+            .iter()
+            .map(|c| u32::from(c.ch.is_ascii()))
+            .collect();
+        let n = tl.chars.len();
+        let s = spacing(tl, &vec![-5; n], &group, &|_| 8845.0, &|c| c.is_ascii());
+        (s, group)
+    }
+
+    fn model<'a>(tl: &'a TextLines, group: &'a [u32]) -> Model<'a> {
+        Model {
+            tl,
+            group,
+            latin: tl.chars.iter().map(|c| c.ch.is_ascii()).collect(),
+            script: scripts(tl, &|c| c.is_ascii()),
+        }
+    }
+
+    #[test]
+    fn measured_libreoffice_widths() {
+        // 20 国 in one run at −5: 19 gaps of 15.75 pt + 16 (measured 15.74 average)
+        let tl = lines(chars(&"国".repeat(20)), &[]);
+        let g = vec![0; 20];
+        let m = model(&tl, &g);
+        assert_eq!(m.width(0, 20, &[-5; 20]), 20.0 * 320.0 - 19.0 * 5.0);
+        // −110 stops at −1/6 em (measured 13.34 pt per character)
+        assert!((m.width(0, 2, &[-110; 2]) - (640.0 - 320.0 / 6.0)).abs() < 1e-9);
+        // 国国2020国国 at −5: a script change costs 3.2 pt each side (measured 19.20 and 12.10)
+        let tl = lines(chars("国国2020国国"), &[]);
+        let g: Vec<u32> = tl
+            .chars
+            .iter()
+            .map(|c| u32::from(c.ch.is_ascii()))
+            .collect();
+        let m = model(&tl, &g);
+        let gaps: Vec<f64> = (0..7).map(|j| m.gap(j, &[-5; 8])).collect();
+        assert_eq!(gaps, vec![-5.0, 64.0, -5.0, -5.0, -5.0, 64.0, -5.0]);
+    }
+
+    #[test]
+    fn full_lines_keep_the_grid_spacing() {
+        let tl = lines(chars(&"国".repeat(54)), &[26]);
+        let n = tl.chars.len();
+        let g = vec![0; n];
+        let s = spacing(
+            &tl,
+            &vec![-5; n],
+            &g,
+            &|i| if i == 0 { 8845.0 - 640.0 } else { 8845.0 },
+            &|_| false,
+        );
+        assert!(s.iter().all(|&x| x == -5), "{s:?}");
+    }
+
+    #[test]
+    fn a_line_the_pdf_ends_early_is_expanded_so_the_next_character_stays_down() {
+        // the PDF put 27 on line 1 (a lone-character fix); LibreOffice would take a 28th
+        let tl = lines(chars(&"国".repeat(29)), &[27]);
+        let (s, g) = fit(&tl);
+        let m = model(&tl, &g);
+        assert!(m.width(0, 27, &s) <= 8845.0 - SAFE, "line still fits");
+        assert!(
+            m.width(0, 28, &s) > 8845.0 + SAFE,
+            "next character stays down"
+        );
+        assert!(
+            s[27..].iter().all(|&x| x == -5),
+            "last line untouched: {s:?}"
+        );
+        assert!(
+            s[..27].iter().all(|&x| x == s[0]),
+            "one spacing for the line"
+        );
+    }
+
+    #[test]
+    fn a_line_with_digits_is_condensed_to_fit_libreoffices_extra_space() {
+        // 10 国 + 12 digits + 11 国 fits the PDF's 442.2 pt (438.8); LibreOffice adds 2 × 3.2 pt
+        let text = format!("{}123456789012{}", "国".repeat(10), "国".repeat(11));
+        let tl = lines(chars(&text), &[]);
+        let (s, g) = fit(&tl);
+        let m = model(&tl, &g);
+        assert!(
+            m.width(0, 33, &[-5; 33]) > 8845.0 - SAFE,
+            "needs condensing"
+        );
+        assert!(m.width(0, 33, &s) <= 8845.0 - SAFE);
+        assert!(s[0] < -5, "{s:?}");
+    }
+}
