@@ -88,7 +88,8 @@ impl Model<'_> {
         {
             g += f64::from(s[j]).max(-a.size * 20.0 / 6.0);
         }
-        if a.ch.is_alphanumeric() && b.ch.is_alphanumeric() && self.latin[j] != self.latin[j + 1] {
+        // the script test first: is_alphanumeric searches Unicode tables for every CJK character
+        if self.latin[j] != self.latin[j + 1] && a.ch.is_alphanumeric() && b.ch.is_alphanumeric() {
             g += (a.size.max(b.size) * 20.0 / 5.0).floor();
         }
         g
