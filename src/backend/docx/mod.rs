@@ -556,7 +556,7 @@ impl<'a> Writer<'a> {
             }
             // the PDF's row height (taller by the lift when it opens a page), or the style's minimum
             let h = geo.and_then(|g| g.heights.get(r)).map_or(min_h, |h| {
-                let lift = if geo.is_some_and(|g| g.opens_page[r]) {
+                let lift = if geo.is_some_and(|g| g.opens_page.get(r) == Some(&true)) {
                     self.page_lift()
                 } else {
                     0
