@@ -42,20 +42,23 @@ fn style() -> Style {
     Style::builtin("gbt9704").expect("built-in style")
 }
 
-/// The PDF's layout of a sample (bundled fonts), which the DOCX follows.
-fn layout(d: &Document) -> Layout {
-    let fonts = FontSet::load(&style(), &FontOptions::bundled()).expect("bundled fonts");
-    gongkai::typeset::layout(d, &style(), &fonts).expect("typeset")
+/// The bundled fonts, which the tests lay out with.
+fn fonts() -> FontSet {
+    FontSet::load(&style(), &FontOptions::bundled()).expect("bundled fonts")
 }
 
 /// A sample's DOCX as `gongkai render` writes it: fitted to the PDF's layout.
 fn docx(sample: &str, bundled: bool) -> Vec<u8> {
     let d = doc(sample);
-    let l = layout(&d);
+    let l = gongkai::typeset::layout(&d, &style(), &fonts()).expect("typeset");
+    docx_of(&d, &l, bundled)
+}
+
+fn docx_of(d: &Document, l: &Layout, bundled: bool) -> Vec<u8> {
     write_fitted(
-        &d,
+        d,
         &style(),
-        &l,
+        l,
         &DocxOptions {
             bundled_font_names: bundled,
             epoch: None,
@@ -64,17 +67,19 @@ fn docx(sample: &str, bundled: bool) -> Vec<u8> {
     .expect("docx written")
 }
 
-/// A sample's PDF as `gongkai render --bundled-fonts` writes it.
-fn pdf_bytes(sample: &str) -> Vec<u8> {
+/// A sample's PDF and DOCX as `gongkai render --bundled-fonts --docx-fonts bundled` writes them,
+/// from one layout.
+fn pdf_and_docx(sample: &str) -> (Vec<u8>, Vec<u8>) {
     let d = doc(sample);
-    let fonts = FontSet::load(&style(), &FontOptions::bundled()).expect("bundled fonts");
-    let pages = gongkai::typeset::typeset(&d, &style(), &fonts).expect("typeset");
+    let fonts = fonts();
+    let l = gongkai::typeset::layout(&d, &style(), &fonts).expect("typeset");
     let meta = pdf::PdfMeta {
         title: d.title.clone(),
         author: d.author.clone(),
         epoch: None,
     };
-    pdf::write(&pages, &fonts, &meta).expect("pdf written")
+    let pdf = pdf::write(&l.pages, &fonts, &meta).expect("pdf written");
+    (pdf, docx_of(&d, &l, true))
 }
 
 fn entries(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
@@ -595,8 +600,10 @@ fn libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines() {
     let profile = dir.path().join("lo-profile");
     let mut files = Vec::new();
     for s in LINE_CASES {
+        let (pdf, docx) = pdf_and_docx(s);
+        std::fs::write(dir.path().join(format!("{}.gongkai.pdf", stem(s))), pdf).unwrap();
         let f = dir.path().join(format!("{}.docx", stem(s)));
-        std::fs::write(&f, docx(s, true)).unwrap();
+        std::fs::write(&f, docx).unwrap();
         files.push(f);
     }
     let out = Command::new("soffice")
@@ -626,7 +633,6 @@ fn libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines() {
         assert!(text.contains("14 passed, 0 failed"), "{s}:\n{text}");
         // the same lines on every page, outside tables, as gongkai's own PDF
         let ours = dir.path().join(format!("{}.gongkai.pdf", stem(s)));
-        std::fs::write(&ours, pdf_bytes(s)).unwrap();
         let read = |p: &Path| -> Vec<Vec<String>> {
             let out = Command::new(&py)
                 .arg(&lines)

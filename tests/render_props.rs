@@ -6,15 +6,8 @@ use gongkai::fonts::{FontOptions, FontSet};
 use gongkai::style::Style;
 use proptest::prelude::*;
 
-/// Leaf rows of 表三 in the 2021 format, in printed order: the right side of rule R3, from the format data.
-fn leaf_rows() -> Vec<String> {
-    let f = gongkai::format::by_id("2021").expect("2021 format");
-    let r3 = f.rules.iter().find(|r| r.id == "R3").expect("R3");
-    r3.right
-        .iter()
-        .map(|t| t.split('.').next().unwrap_or_default().to_string())
-        .collect()
-}
+mod common;
+use common::leaf_rows;
 
 fn yaml(leaves: &[[u64; 6]], carried_next: [u64; 6], review: [[u64; 4]; 3], text: &str) -> String {
     let mut result = [0u64; 6];

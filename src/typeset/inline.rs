@@ -63,10 +63,6 @@ pub(crate) struct Line {
     pub offset: f64,
     /// The items on the line (leading and trailing spaces trimmed).
     pub items: Range<usize>,
-    /// Each item's width after squeeze and shrink, before justification, pt.
-    pub set: Vec<f64>,
-    /// The measure the line was set in, pt.
-    pub measure: f64,
 }
 
 /// Font size and full-width slot of a role (the slot is the tracked pitch for body-size text).
@@ -130,12 +126,8 @@ pub(crate) fn shape(
         if cjk::is_fullwidth(a) && cjk::is_fullwidth(b) {
             breaks[i] = true;
         }
-        if cjk::is_no_line_start(b)
-            || cjk::is_no_line_end(a)
-            || cjk::is_unbreakable_pair(a, b)
-            || cjk::holds_latin(a, b)
-            || (a.is_ascii_graphic() && b.is_ascii_graphic())
-        {
+        // what word processors keep together, and a web address or telephone number kept whole
+        if cjk::word_processor_joins(a, b) || (a.is_ascii_graphic() && b.is_ascii_graphic()) {
             breaks[i] = false;
         }
     }
@@ -349,8 +341,6 @@ pub(crate) fn set_line(
         width: x,
         offset,
         items: r,
-        set: wd.w,
-        measure,
     }
 }
 

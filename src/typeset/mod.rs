@@ -210,17 +210,6 @@ pub struct LineChar {
     pub fullwidth: bool,
 }
 
-/// One line as the PDF sets it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SetLine {
-    /// The characters on the line (indices into [`TextLines::chars`], edge spaces trimmed).
-    pub chars: Range<usize>,
-    /// Each character's width after punctuation squeeze and shrink, before justification, pt.
-    pub set: Vec<f64>,
-    /// The line's measure (type width less any indent), pt.
-    pub measure: f64,
-}
-
 /// How the PDF broke one paragraph or heading into lines: what the DOCX writer follows so that
 /// Word processors break the same lines.
 #[derive(Debug, Clone, PartialEq)]
@@ -229,8 +218,9 @@ pub struct TextLines {
     pub chars: Vec<LineChar>,
     /// `breaks[i]`: a line may start at character `i` (UAX #14 kept by 禁则).
     pub breaks: Vec<bool>,
-    /// The lines, first to last.
-    pub lines: Vec<SetLine>,
+    /// The lines, first to last: the characters on each (indices into `chars`, edge spaces
+    /// trimmed).
+    pub lines: Vec<Range<usize>>,
 }
 
 impl TextLines {
@@ -248,14 +238,7 @@ impl TextLines {
                 })
                 .collect(),
             breaks: sh.breaks.clone(),
-            lines: lines
-                .iter()
-                .map(|l| SetLine {
-                    chars: l.items.clone(),
-                    set: l.set.clone(),
-                    measure: l.measure,
-                })
-                .collect(),
+            lines: lines.iter().map(|l| l.items.clone()).collect(),
         }
     }
 }

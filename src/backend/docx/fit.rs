@@ -132,7 +132,7 @@ pub fn spacing(
     let k = tl.lines.len();
     // last line first: a line's test (2) reads the spacing of the next line's first piece
     for i in (0..k).rev() {
-        let r = tl.lines[i].chars.clone();
+        let r = tl.lines[i].clone();
         if r.is_empty() {
             continue;
         }
@@ -146,7 +146,7 @@ pub fn spacing(
         // (2) the next piece does not fit after it: the smallest piece the word processor could
         // take (it may break where the PDF does not, e.g. inside a web address)
         if i + 1 < k {
-            let next = &tl.lines[i + 1].chars;
+            let next = &tl.lines[i + 1];
             let mut end = next.start + 1;
             while end < next.end && word_processor_joins(tl.chars[end - 1].ch, tl.chars[end].ch) {
                 end += 1;
@@ -169,7 +169,7 @@ pub fn spacing(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::typeset::{LineChar, SetLine};
+    use crate::typeset::LineChar;
 
     fn chars(text: &str) -> Vec<LineChar> {
         text.chars()
@@ -190,11 +190,7 @@ mod tests {
         let mut lines = Vec::new();
         let mut at = 0;
         for &c in cuts.iter().chain(std::iter::once(&n)) {
-            lines.push(SetLine {
-                chars: at..c,
-                set: chars[at..c].iter().map(|c| c.width).collect(),
-                measure: 442.2,
-            });
+            lines.push(at..c);
             at = c;
         }
         TextLines {
