@@ -34,7 +34,9 @@ use diag::{Diagnostics, Severity};
 
 /// Loads a report file and resolves it against its format.
 pub fn load(path: &Path) -> Result<check::Resolved, Diagnostics> {
-    check::resolve(report::load_file(path)?)
+    // the formats are parsed once per run: the first report reads its YAML meanwhile
+    let ((), report) = rayon::join(format::preload, || report::load_file(path));
+    check::resolve(report?)
 }
 
 /// The outcome of checking one file, as the CLI reports it.

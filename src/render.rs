@@ -39,6 +39,10 @@ pub struct RenderOptions {
     pub docx: docx::DocxOptions,
     /// SOURCE_DATE_EPOCH, when set.
     pub epoch: Option<i64>,
+    /// Write each output's temporary file as soon as it is made, on the thread that made it (one
+    /// report: the disk works while the other output is still being made). A batch leaves it to
+    /// its writer threads, so the rendering threads never wait for the disk.
+    pub stage_early: bool,
 }
 
 /// What a render produced.
@@ -76,7 +80,7 @@ pub fn source_date_epoch() -> Option<i64> {
 /// A report rendered in memory, not yet written: the files (path, bytes) and the diagnostics.
 #[derive(Debug)]
 pub struct Prepared {
-    files: Vec<(PathBuf, Vec<u8>)>,
+    files: Vec<(PathBuf, Output)>,
     diagnostics: Diagnostics,
 }
 
@@ -90,14 +94,17 @@ pub fn render_file(
     write_prepared(prepare_file(input, style, fonts, opts)?)
 }
 
-/// Renders one report file into memory ([`write_prepared`] writes it): a batch hands the writing
-/// (`fsync`, rename) to other threads and goes on with the next report.
-pub fn prepare_file(
-    input: &Path,
-    style: &Style,
-    fonts: &FontSet,
-    opts: &RenderOptions,
-) -> Result<Prepared, RenderError> {
+/// A report loaded, checked and composed: what its outputs are made from (no fonts needed yet, so
+/// one report's fonts can load while this is made).
+#[derive(Debug)]
+pub struct Composed {
+    input: PathBuf,
+    doc: crate::doc::Document,
+    diagnostics: Diagnostics,
+}
+
+/// Loads, checks and composes one report file (and last year's, for the cross-year rules).
+pub fn compose_file(input: &Path, opts: &RenderOptions) -> Result<Composed, RenderError> {
     let res = crate::load(input)?;
     let prev = match &opts.previous {
         Some(p) => Some(crate::load(p)?),
@@ -110,7 +117,37 @@ pub fn prepare_file(
             exit_code: 1,
         });
     }
-    let doc = crate::compose::compose(&res);
+    Ok(Composed {
+        input: input.to_path_buf(),
+        doc: crate::compose::compose(&res),
+        diagnostics,
+    })
+}
+
+/// Renders one report file into memory ([`write_prepared`] writes it): a batch hands the writing
+/// (`fsync`, rename) to other threads and goes on with the next report.
+pub fn prepare_file(
+    input: &Path,
+    style: &Style,
+    fonts: &FontSet,
+    opts: &RenderOptions,
+) -> Result<Prepared, RenderError> {
+    prepare_composed(compose_file(input, opts)?, style, fonts, opts)
+}
+
+/// Typesets a composed report and makes its outputs (see [`prepare_file`]).
+pub fn prepare_composed(
+    c: Composed,
+    style: &Style,
+    fonts: &FontSet,
+    opts: &RenderOptions,
+) -> Result<Prepared, RenderError> {
+    let Composed {
+        input,
+        doc,
+        diagnostics,
+    } = c;
+    let input = input.as_path();
     let in_input = |d: Diagnostics| -> RenderError {
         d.into_iter()
             .map(|x| x.in_file(Some(input)))
@@ -126,37 +163,59 @@ pub fn prepare_file(
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
     };
-    // Produce every output in memory first: nothing is written unless all of them succeed.
-    // The DOCX follows the PDF's line breaks, so the layout is made for either output (and every
-    // character is checked against the fonts for both). Then the PDF and the DOCX are written at
-    // the same time when the pool has a thread free (one report on two cores); a PDF error is
-    // still the one reported when both fail.
+    let pdf_path = dir.join(format!("{stem}.pdf"));
+    let docx_path = dir.join(format!("{stem}.docx"));
+    // Every output is made before any is renamed into place: nothing is written unless all of
+    // them succeed. The DOCX follows the PDF's line breaks, so the layout is made for either
+    // output (and every character is checked against the fonts for both). Then the PDF and the
+    // DOCX are made at the same time when the pool has a thread free (one report on two cores); a
+    // PDF error is still the one reported when both fail.
     let layout = crate::typeset::layout(&doc, style, fonts).map_err(in_input)?;
-    let make_pdf = || -> Result<Vec<u8>, RenderError> {
+    let out = |path: &Path, bytes: Vec<u8>| -> Result<Output, RenderError> {
+        if opts.stage_early {
+            Ok(Output::Staged(stage(path, &bytes)?))
+        } else {
+            Ok(Output::Bytes(bytes))
+        }
+    };
+    let make_pdf = || -> Result<Output, RenderError> {
         let meta = pdf::PdfMeta {
             title: doc.title.clone(),
             author: doc.author.clone(),
             epoch: opts.epoch,
         };
-        Ok(pdf::write(&layout.pages, fonts, &meta)?)
+        let b = pdf::write(&layout.pages, fonts, &meta)?;
+        let r = out(&pdf_path, b);
+        r
     };
-    let make_docx = || -> Result<Vec<u8>, RenderError> {
+    let make_docx = || -> Result<Output, RenderError> {
         let mut dopts = opts.docx.clone();
         dopts.epoch = dopts.epoch.or(opts.epoch);
-        Ok(docx::write_fitted(&doc, style, &layout, &dopts)?)
+        let b = docx::write_fitted(&doc, style, &layout, &dopts)?;
+        let r = out(&docx_path, b);
+        r
     };
-    let (pdf_bytes, docx_bytes) = rayon::join(
+    let (pdf_out, docx_out) = rayon::join(
         || (opts.outputs != Outputs::Docx).then(make_pdf).transpose(),
         || (opts.outputs != Outputs::Pdf).then(make_docx).transpose(),
     );
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if let Some(b) = pdf_bytes? {
-        files.push((dir.join(format!("{stem}.pdf")), b));
+    let mut files: Vec<(PathBuf, Output)> = Vec::new();
+    if let Some(o) = pdf_out? {
+        files.push((pdf_path, o));
     }
-    if let Some(b) = docx_bytes? {
-        files.push((dir.join(format!("{stem}.docx")), b));
+    if let Some(o) = docx_out? {
+        files.push((docx_path, o));
     }
     Ok(Prepared { files, diagnostics })
+}
+
+/// One output of a report: in memory, or already in its temporary file beside the target.
+#[derive(Debug)]
+pub enum Output {
+    /// The file's bytes, not written yet.
+    Bytes(Vec<u8>),
+    /// Written and synced to a temporary file in the target folder; renamed into place last.
+    Staged(tempfile::NamedTempFile),
 }
 
 /// Writes the files of a rendered report, each atomically; none if one of the targets is a folder.
@@ -169,9 +228,18 @@ pub fn write_prepared(p: Prepared) -> Result<Rendered, RenderError> {
             .with_hint("请换一个输出文件夹，或删去同名文件夹")]
         .into());
     }
+    // Every file reaches its temporary copy first, then all are renamed into place.
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, o) in files {
+        let tmp = match o {
+            Output::Bytes(b) => stage(&path, &b)?,
+            Output::Staged(t) => t,
+        };
+        staged.push((path, tmp));
+    }
     let mut written = Vec::new();
-    for (path, bytes) in files {
-        write_atomic(&path, &bytes)?;
+    for (path, tmp) in staged {
+        commit(&path, tmp)?;
         written.push(path);
     }
     Ok(Rendered {
@@ -182,11 +250,18 @@ pub fn write_prepared(p: Prepared) -> Result<Rendered, RenderError> {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostics> {
-    let fail = |what: &str, e: std::io::Error| {
-        vec![Diagnostic::error("io", format!("无法{what}（{}）", io_reason(&e)))
-            .in_file(Some(path))
-            .with_hint("请检查输出文件夹是否存在、是否有写入权限，以及文件是否正被其他程序（如 WPS、Word）打开")]
-    };
+    commit(path, stage(path, bytes)?)
+}
+
+fn io_fail(path: &Path, what: &str, e: &std::io::Error) -> Diagnostics {
+    vec![Diagnostic::error("io", format!("无法{what}（{}）", io_reason(e)))
+        .in_file(Some(path))
+        .with_hint("请检查输出文件夹是否存在、是否有写入权限，以及文件是否正被其他程序（如 WPS、Word）打开")]
+}
+
+/// Writes `bytes` to a temporary file beside `path` and syncs it to disk (deleted if dropped).
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Diagnostics> {
+    let fail = |what: &str, e: std::io::Error| io_fail(path, what, &e);
     if path.is_dir() {
         return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹")
             .in_file(Some(path))
@@ -211,7 +286,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostics> {
             .as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(path).map_err(|e| fail("保存文件", e.error))?;
+    Ok(tmp)
+}
+
+/// Renames a staged temporary file into place.
+pub fn commit(path: &Path, tmp: tempfile::NamedTempFile) -> Result<(), Diagnostics> {
+    tmp.persist(path)
+        .map_err(|e| io_fail(path, "保存文件", &e.error))?;
     Ok(())
 }
 

@@ -161,6 +161,7 @@ pub fn dispatch(cli: Cli) -> i32 {
                     epoch: None,
                 },
                 epoch: render::source_date_epoch(),
+                stage_early: false,
             };
             render_cmd(&inputs, &style, &fopts, &opts, jobs)
         }
@@ -269,9 +270,6 @@ fn render_cmd(
     opts: &RenderOptions,
     jobs: Option<usize>,
 ) -> i32 {
-    use rayon::prelude::*;
-    use std::io::IsTerminal;
-
     let style = match load_style(style) {
         Ok(s) => s,
         Err(c) => return c,
@@ -309,14 +307,106 @@ fn render_cmd(
     for d in &dirs {
         render::clean_stale_temps(d);
     }
-    // Fonts are loaded once for the whole run and shared by every report.
-    let fonts = match gongkai::fonts::FontSet::load(&style, fopts) {
-        Ok(f) => f,
-        Err(d) => {
-            print_diags(&d);
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        // this thread takes part in `join`s (no idle thread and no hand-over at the start)
+        .use_current_thread()
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("错误：无法启动并行处理（{e}）");
             return 2;
         }
     };
+    let load_fonts = || gongkai::fonts::FontSet::load(&style, fopts);
+    let results: Vec<(&PathBuf, Result<render::Rendered, render::RenderError>)> =
+        if let [file] = files.as_slice() {
+            // One report: its fonts load while it is read, checked and composed, and each output
+            // is written to its temporary file as soon as it is made.
+            let opts = RenderOptions {
+                stage_early: true,
+                ..opts.clone()
+            };
+            let (fonts, composed) =
+                pool.install(|| rayon::join(load_fonts, || render::compose_file(file, &opts)));
+            let fonts = match fonts {
+                Ok(f) => f,
+                Err(d) => {
+                    print_diags(&d);
+                    return 2;
+                }
+            };
+            let r = composed
+                .and_then(|c| pool.install(|| render::prepare_composed(c, &style, &fonts, &opts)))
+                .and_then(render::write_prepared);
+            vec![(file, r)]
+        } else {
+            // Fonts are loaded once for the whole run and shared by every report.
+            let fonts = match load_fonts() {
+                Ok(f) => f,
+                Err(d) => {
+                    print_diags(&d);
+                    return 2;
+                }
+            };
+            render_batch(&files, &style, &fonts, opts, &pool)
+        };
+    let mut worst = 0;
+    let mut written = 0;
+    let mut failed = Vec::new();
+    for (f, r) in results {
+        match r {
+            Ok(r) => {
+                print_diags(&r.diagnostics);
+                if opts.force && gongkai::diag::has_errors(&r.diagnostics) {
+                    eprintln!(
+                        "{}：有错误，已按 --force 仍然生成，请改正后重新生成",
+                        f.display()
+                    );
+                }
+                for w in &r.written {
+                    eprintln!("已生成 {}", w.display());
+                }
+                written += 1;
+            }
+            Err(e) => {
+                print_diags(&e.diagnostics);
+                let reason = e
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.is_error())
+                    .map_or_else(String::new, |d| d.message.clone());
+                failed.push((f.clone(), reason));
+                worst = worst.max(e.exit_code);
+            }
+        }
+    }
+    if files.len() > 1 || !failed.is_empty() {
+        eprintln!(
+            "共 {} 份：{} 份已生成，{} 份失败",
+            files.len(),
+            written,
+            failed.len()
+        );
+        for (f, why) in &failed {
+            eprintln!("  失败：{}（{}）", f.display(), why);
+        }
+    }
+    worst
+}
+
+/// Renders several reports on the pool's threads; writer threads write the files.
+fn render_batch<'f>(
+    files: &'f [PathBuf],
+    style: &gongkai::style::Style,
+    fonts: &gongkai::fonts::FontSet,
+    opts: &RenderOptions,
+    pool: &rayon::ThreadPool,
+) -> Vec<(&'f PathBuf, Result<render::Rendered, render::RenderError>)> {
+    use rayon::prelude::*;
+    use std::io::IsTerminal;
+
     let bar = if files.len() > 1 && std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(files.len() as u64);
         b.set_style(
@@ -326,16 +416,6 @@ fn render_cmd(
         b
     } else {
         indicatif::ProgressBar::hidden()
-    };
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
-        .build()
-    {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("错误：无法启动并行处理（{e}）");
-            return 2;
-        }
     };
     // The pool's threads render; a few writer threads write the files (temporary file, fsync,
     // rename), so the renderers do not wait for the disk: several fsyncs at once also share the
@@ -381,7 +461,7 @@ fn render_cmd(
             );
         });
     });
-    let results: Vec<_> = files
+    let results = files
         .iter()
         .zip(slots)
         .map(|(f, slot)| {
@@ -395,48 +475,7 @@ fn render_cmd(
         })
         .collect();
     bar.finish_and_clear();
-    let mut worst = 0;
-    let mut written = 0;
-    let mut failed = Vec::new();
-    for (f, r) in results {
-        match r {
-            Ok(r) => {
-                print_diags(&r.diagnostics);
-                if opts.force && gongkai::diag::has_errors(&r.diagnostics) {
-                    eprintln!(
-                        "{}：有错误，已按 --force 仍然生成，请改正后重新生成",
-                        f.display()
-                    );
-                }
-                for w in &r.written {
-                    eprintln!("已生成 {}", w.display());
-                }
-                written += 1;
-            }
-            Err(e) => {
-                print_diags(&e.diagnostics);
-                let reason = e
-                    .diagnostics
-                    .iter()
-                    .find(|d| d.is_error())
-                    .map_or_else(String::new, |d| d.message.clone());
-                failed.push((f.clone(), reason));
-                worst = worst.max(e.exit_code);
-            }
-        }
-    }
-    if files.len() > 1 || !failed.is_empty() {
-        eprintln!(
-            "共 {} 份：{} 份已生成，{} 份失败",
-            files.len(),
-            written,
-            failed.len()
-        );
-        for (f, why) in &failed {
-            eprintln!("  失败：{}（{}）", f.display(), why);
-        }
-    }
-    worst
+    results
 }
 
 fn fonts_cmd(style: &str, fopts: &gongkai::fonts::FontOptions) -> i32 {

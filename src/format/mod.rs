@@ -421,6 +421,12 @@ fn parsed_builtin() -> &'static Result<Vec<Format>, FormatError> {
     })
 }
 
+/// Parses the built-in formats now (on another thread while a report is read, say), so the first
+/// report does not wait for them.
+pub fn preload() {
+    let _ = parsed_builtin();
+}
+
 /// The built-in format with this id.
 pub fn by_id(id: &str) -> Option<Format> {
     let at = BUILTIN.iter().position(|(i, _)| *i == id)?;

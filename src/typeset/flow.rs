@@ -103,107 +103,45 @@ pub(crate) fn flow(
         pages: Vec::new(),
         cur: PageBuild::default(),
     };
-    let metric = |r: Role| cfg.metric(r);
-    let full = cfg.type_width;
+    // Every block is shaped and set (or its table measured) on its own, so the blocks are made in
+    // parallel; they are then registered in document order (same text indices and diagnostics as
+    // one by one).
+    let made: Vec<(Made, Vec<Diagnostic>)> = {
+        use rayon::prelude::*;
+        doc.blocks
+            .par_iter()
+            .map(|b| {
+                let mut d = Vec::new();
+                let m = make_block(b, fonts, cfg, &mut d);
+                (m, d)
+            })
+            .collect()
+    };
     let mut prepared = Vec::new();
     let mut title_block = None;
-    for (bi, b) in doc.blocks.iter().enumerate() {
-        match b {
-            Block::Title { parts } => {
-                let runs: Vec<(Role, &str)> =
-                    parts.iter().map(|p| (Role::Title, p.as_str())).collect();
-                let mut sh = inline::shape(&runs, fonts, &metric, "标题", diags);
-                // the title breaks only between its parts (GB/T 9704 7.3.1: words kept whole)
-                sh.breaks.iter_mut().for_each(|x| *x = false);
-                let mut at = 0;
-                for p in parts {
-                    at += p.chars().filter(|c| !c.is_control()).count();
-                    if at < sh.breaks.len() {
-                        sh.breaks[at] = true;
-                    }
-                }
-                let align = if cfg.centred.contains(&Role::Title) {
-                    Align::Center
-                } else {
-                    Align::Left
-                };
-                title_block =
-                    Some(f.add_text(sh, 0.0, align, false, cfg.size(Role::Title), 0.0, full));
-            }
-            Block::Heading {
-                level,
-                text,
-                origin,
-            } => {
-                let sh = inline::shape(
-                    &[(Role::heading(*level), text)],
-                    fonts,
-                    &metric,
-                    &origin.place,
-                    diags,
-                );
-                let size = cfg.size(Role::heading(*level));
-                let block = f.add_text(sh, cfg.indent, Align::Justify, false, size, 0.0, full);
+    for (bi, ((m, d), b)) in made.into_iter().zip(&doc.blocks).enumerate() {
+        diags.extend(d);
+        match (m, b) {
+            (Made::Title(tb), _) => title_block = Some(f.add(tb)),
+            (Made::Text(tb, heading), _) => {
+                let block = f.add(tb);
                 f.of_block.push((bi, block));
-                prepared.push(Prepared::Text {
-                    block,
-                    heading: true,
-                });
+                prepared.push(Prepared::Text { block, heading });
             }
-            Block::Paragraph { runs, origin } => {
-                let runs: Vec<(Role, &str)> =
-                    runs.iter().map(|r| (r.role, r.text.as_str())).collect();
-                let sh = inline::shape(&runs, fonts, &metric, &origin.place, diags);
-                let block = f.add_text(
-                    sh,
-                    cfg.indent,
-                    Align::Justify,
-                    true,
-                    cfg.size(Role::Body),
-                    0.0,
-                    full,
-                );
-                f.of_block.push((bi, block));
-                prepared.push(Prepared::Text {
-                    block,
-                    heading: false,
-                });
-            }
-            Block::Table(t) => {
-                let tl = table::layout(t, fonts, cfg, diags);
-                f.tables.insert(bi, tl.geometry(cfg));
+            (Made::Table(tl, geometry), Block::Table(t)) => {
+                f.tables.insert(bi, geometry);
                 prepared.push(Prepared::Table(tl, t, bi))
             }
-            Block::Signature { organ, date } => {
-                let size = cfg.size(Role::Signature);
-                let so = inline::shape(&[(Role::Signature, organ)], fonts, &metric, "落款", diags);
-                let sd = inline::shape(&[(Role::Signature, date)], fonts, &metric, "落款", diags);
-                let (wo, wd) = (natural(&so), natural(&sd));
-                // GB/T 9704 7.3.5.2: organ right-indented 2 字, the date starting 2 字 right of the
-                // organ's first character; a longer date is right-indented 2 字 and pushes the organ left
-                let two = 2.0 * cfg.char_pitch;
-                let organ_x0 = if (full - two - wo) + two + wd <= full - two {
-                    full - two - wo
-                } else {
-                    full - two - wd - two
-                };
-                let organ =
-                    f.add_text(so, 0.0, Align::Left, false, size, organ_x0, full - organ_x0);
-                let date = f.add_text(
-                    sd,
-                    0.0,
-                    Align::Left,
-                    false,
-                    size,
-                    organ_x0 + two,
-                    full - organ_x0 - two,
-                );
+            (Made::Signature(organ, date), _) => {
+                let organ = f.add(organ);
+                let date = f.add(date);
                 prepared.push(Prepared::Signature {
                     organ,
                     date,
                     block: bi,
                 });
             }
+            (Made::Table(..), _) => unreachable!("a table is made from a table block"),
         }
     }
     if let Some(tb) = title_block {
@@ -278,6 +216,132 @@ pub(crate) fn flow(
     }
 }
 
+/// A block shaped and set (or a table measured), before it is placed on pages.
+enum Made {
+    Title(TextBlock),
+    /// A paragraph or (true) a heading.
+    Text(TextBlock, bool),
+    Table(TableLayout, TableGeometry),
+    /// Organ and date.
+    Signature(TextBlock, TextBlock),
+}
+
+/// Shapes and sets one block (independent of every other block and of the page).
+fn make_block(b: &Block, fonts: &FontSet, cfg: &Config, diags: &mut Vec<Diagnostic>) -> Made {
+    let metric = |r: Role| cfg.metric(r);
+    let full = cfg.type_width;
+    match b {
+        Block::Title { parts } => {
+            let runs: Vec<(Role, &str)> = parts.iter().map(|p| (Role::Title, p.as_str())).collect();
+            let mut sh = inline::shape(&runs, fonts, &metric, "标题", diags);
+            // the title breaks only between its parts (GB/T 9704 7.3.1: words kept whole)
+            sh.breaks.iter_mut().for_each(|x| *x = false);
+            let mut at = 0;
+            for p in parts {
+                at += p.chars().filter(|c| !c.is_control()).count();
+                if at < sh.breaks.len() {
+                    sh.breaks[at] = true;
+                }
+            }
+            let align = if cfg.centred.contains(&Role::Title) {
+                Align::Center
+            } else {
+                Align::Left
+            };
+            Made::Title(text_block(
+                sh,
+                0.0,
+                align,
+                false,
+                cfg.size(Role::Title),
+                0.0,
+                full,
+            ))
+        }
+        Block::Heading {
+            level,
+            text,
+            origin,
+        } => {
+            let sh = inline::shape(
+                &[(Role::heading(*level), text)],
+                fonts,
+                &metric,
+                &origin.place,
+                diags,
+            );
+            let size = cfg.size(Role::heading(*level));
+            Made::Text(
+                text_block(sh, cfg.indent, Align::Justify, false, size, 0.0, full),
+                true,
+            )
+        }
+        Block::Paragraph { runs, origin } => {
+            let runs: Vec<(Role, &str)> = runs.iter().map(|r| (r.role, r.text.as_str())).collect();
+            let sh = inline::shape(&runs, fonts, &metric, &origin.place, diags);
+            let size = cfg.size(Role::Body);
+            Made::Text(
+                text_block(sh, cfg.indent, Align::Justify, true, size, 0.0, full),
+                false,
+            )
+        }
+        Block::Table(t) => {
+            let tl = table::layout(t, fonts, cfg, diags);
+            let geometry = tl.geometry(cfg);
+            Made::Table(tl, geometry)
+        }
+        Block::Signature { organ, date } => {
+            let size = cfg.size(Role::Signature);
+            let so = inline::shape(&[(Role::Signature, organ)], fonts, &metric, "落款", diags);
+            let sd = inline::shape(&[(Role::Signature, date)], fonts, &metric, "落款", diags);
+            let (wo, wd) = (natural(&so), natural(&sd));
+            // GB/T 9704 7.3.5.2: organ right-indented 2 字, the date starting 2 字 right of the
+            // organ's first character; a longer date is right-indented 2 字 and pushes the organ left
+            let two = 2.0 * cfg.char_pitch;
+            let organ_x0 = if (full - two - wo) + two + wd <= full - two {
+                full - two - wo
+            } else {
+                full - two - wd - two
+            };
+            let organ = text_block(so, 0.0, Align::Left, false, size, organ_x0, full - organ_x0);
+            let date = text_block(
+                sd,
+                0.0,
+                Align::Left,
+                false,
+                size,
+                organ_x0 + two,
+                full - organ_x0 - two,
+            );
+            Made::Signature(organ, date)
+        }
+    }
+}
+
+/// Breaks and sets a shaped text in `measure` (first line indented by `indent`).
+#[allow(clippy::too_many_arguments)]
+fn text_block(
+    sh: Shaped,
+    indent: f64,
+    align: Align,
+    paragraph: bool,
+    size: f64,
+    x: f64,
+    measure: f64,
+) -> TextBlock {
+    let lines = inline::set_block(&sh, &|_| measure, indent, align, paragraph);
+    TextBlock {
+        sh,
+        indent,
+        align,
+        paragraph,
+        size,
+        x,
+        measure,
+        lines,
+    }
+}
+
 /// Width of a shaped text on one line, unadjusted.
 fn natural(sh: &Shaped) -> f64 {
     sh.items.iter().map(|i| i.width).sum()
@@ -292,28 +356,9 @@ impl Flow<'_> {
             .collect()
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add_text(
-        &mut self,
-        sh: Shaped,
-        indent: f64,
-        align: Align,
-        paragraph: bool,
-        size: f64,
-        x: f64,
-        measure: f64,
-    ) -> usize {
-        let lines = inline::set_block(&sh, &|_| measure, indent, align, paragraph);
-        self.texts.push(TextBlock {
-            sh,
-            indent,
-            align,
-            paragraph,
-            size,
-            x,
-            measure,
-            lines,
-        });
+    /// Registers a set text block; its index in `texts`.
+    fn add(&mut self, tb: TextBlock) -> usize {
+        self.texts.push(tb);
         self.texts.len() - 1
     }
 
@@ -604,9 +649,8 @@ impl Flow<'_> {
                     y1: d,
                     width: w,
                 };
-                if !self.cur.rules.contains(&r) {
-                    self.cur.rules.push(r);
-                }
+                // a border shared by two cells comes twice: `merge_rules` joins them
+                self.cur.rules.push(r);
             }
             let n = cb.lines.len() as f64;
             let block_top = y0 + ((y1 - y0) - n * cb.line_pitch) / 2.0;

@@ -213,6 +213,15 @@ fn min_width(items: &[Item], r: Range<usize>) -> f64 {
 /// A piece wider than its line is split between characters (emergency, never overflows).
 pub(crate) fn break_lines(sh: &Shaped, measure: &dyn Fn(usize) -> f64) -> Vec<Range<usize>> {
     let n = sh.items.len();
+    // Line ends: positions after `start` where a break is allowed, and the text's end.
+    let is_end = |p: usize| p == n || sh.breaks[p];
+    let next_end = |p: usize| (p + 1..=n).find(|&q| is_end(q)).unwrap_or(n);
+    // Natural widths from the start, for a first guess of where a line ends.
+    let mut natural = Vec::with_capacity(n + 1);
+    natural.push(0.0);
+    for it in &sh.items {
+        natural.push(natural[natural.len() - 1] + it.width);
+    }
     let mut lines = Vec::new();
     let mut start = 0;
     while start < n {
@@ -223,20 +232,36 @@ pub(crate) fn break_lines(sh: &Shaped, measure: &dyn Fn(usize) -> f64) -> Vec<Ra
             break;
         }
         let m = measure(lines.len());
+        let fits = |e: usize| min_width(&sh.items, start..e) <= m + EPS;
+        // The line takes the last end that fits before the first that does not (the narrowest
+        // width only grows as a line takes more). Start from the end nearest the natural width
+        // and step forward or back from there: two or three trials a line instead of one per
+        // character.
+        let guess = natural[start..]
+            .partition_point(|&x| x - natural[start] <= m)
+            .saturating_sub(1)
+            + start;
+        let mut c = (start + 1..=guess.max(start + 1))
+            .rev()
+            .find(|&p| is_end(p))
+            .unwrap_or_else(|| next_end(start));
         let mut end = start;
-        let mut next = start + 1;
-        loop {
-            while next < n && !sh.breaks[next] {
-                next += 1;
-            }
-            if min_width(&sh.items, start..next) <= m + EPS {
-                end = next;
-                if next >= n {
+        if fits(c) {
+            end = c;
+            while c < n {
+                c = next_end(c);
+                if !fits(c) {
                     break;
                 }
-                next += 1;
-            } else {
-                break;
+                end = c;
+            }
+        } else {
+            while let Some(p) = (start + 1..c).rev().find(|&p| is_end(p)) {
+                c = p;
+                if fits(c) {
+                    end = c;
+                    break;
+                }
             }
         }
         if end == start {
