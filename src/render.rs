@@ -184,16 +184,15 @@ pub fn prepare_composed(
             author: doc.author.clone(),
             epoch: opts.epoch,
         };
-        let b = pdf::write(&layout.pages, fonts, &meta)?;
-        let r = out(&pdf_path, b);
-        r
+        out(&pdf_path, pdf::write(&layout.pages, fonts, &meta)?)
     };
     let make_docx = || -> Result<Output, RenderError> {
         let mut dopts = opts.docx.clone();
         dopts.epoch = dopts.epoch.or(opts.epoch);
-        let b = docx::write_fitted(&doc, style, &layout, &dopts)?;
-        let r = out(&docx_path, b);
-        r
+        out(
+            &docx_path,
+            docx::write_fitted(&doc, style, &layout, &dopts)?,
+        )
     };
     let (pdf_out, docx_out) = rayon::join(
         || (opts.outputs != Outputs::Docx).then(make_pdf).transpose(),
