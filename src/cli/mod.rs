@@ -450,7 +450,7 @@ fn render_batch<'f>(
         pool.install(|| {
             files.par_iter().enumerate().for_each_with(
                 tx,
-                |tx, (i, f)| match render::prepare_file(f, &style, &fonts, opts) {
+                |tx, (i, f)| match render::prepare_file(f, style, fonts, opts) {
                     Ok(p) => {
                         if let Err(std::sync::mpsc::SendError((i, p))) = tx.send((i, p)) {
                             done(i, render::write_prepared(p));
