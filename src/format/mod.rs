@@ -405,40 +405,37 @@ fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String>
 
 /// Every built-in format, loaded and validated.
 pub fn builtin() -> Result<Vec<Format>, FormatError> {
-    parsed_builtin().clone()
+    (0..BUILTIN.len()).map(|at| parsed(at).clone()).collect()
 }
 
-/// The built-in formats, parsed once per run (from their JSON form) and shared by every report.
-fn parsed_builtin() -> &'static Result<Vec<Format>, FormatError> {
-    static PARSED: std::sync::OnceLock<Result<Vec<Format>, FormatError>> =
-        std::sync::OnceLock::new();
-    PARSED.get_or_init(|| {
-        BUILTIN
-            .iter()
-            .zip(BUILTIN_JSON)
-            .map(|((id, _), json)| Format::from_json(id, json))
-            .collect()
-    })
+/// Built-in format `at` (index into [`BUILTIN`]), parsed once per run (from its JSON form) and
+/// shared by every report.
+fn parsed(at: usize) -> &'static Result<Format, FormatError> {
+    const N: usize = BUILTIN_JSON.len();
+    static PARSED: [std::sync::OnceLock<Result<Format, FormatError>>; N] =
+        [const { std::sync::OnceLock::new() }; N];
+    PARSED[at].get_or_init(|| Format::from_json(BUILTIN[at].0, BUILTIN_JSON[at]))
 }
 
-/// Parses the built-in formats now (on another thread while a report is read, say), so the first
-/// report does not wait for them.
+/// Parses the built-in formats now, each on its own thread when one is free (while a report is
+/// read, say), so the first report does not wait for them.
 pub fn preload() {
-    let _ = parsed_builtin();
+    use rayon::prelude::*;
+    (0..BUILTIN.len()).into_par_iter().for_each(|at| {
+        let _ = parsed(at);
+    });
 }
 
 /// The built-in format with this id.
 pub fn by_id(id: &str) -> Option<Format> {
     let at = BUILTIN.iter().position(|(i, _)| *i == id)?;
-    parsed_builtin().as_ref().ok()?.get(at).cloned()
+    parsed(at).as_ref().ok().cloned()
 }
 
 /// The format a report of `year` uses by default.
 pub fn for_year(year: i32) -> Option<Format> {
-    parsed_builtin()
-        .as_ref()
-        .ok()?
-        .iter()
+    (0..BUILTIN.len())
+        .filter_map(|at| parsed(at).as_ref().ok())
         .find(|f| f.default_years.contains(year))
         .cloned()
 }
