@@ -195,4 +195,19 @@ fn paths_that_are_wrong() {
         files_in(dir.path()),
         vec![dir.path().join("liwang-2020.pdf")]
     );
+    // The same for the DOCX: the PDF, made and staged first, is not left behind either.
+    std::fs::remove_dir(dir.path().join("liwang-2020.pdf")).unwrap();
+    std::fs::create_dir(dir.path().join("liwang-2020.docx")).unwrap();
+    let o = gongkai(&[
+        "render",
+        "samples/liwang-2020.yaml",
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--bundled-fonts",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        files_in(dir.path()),
+        vec![dir.path().join("liwang-2020.docx")]
+    );
 }
