@@ -7,10 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix,
-};
+use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{FaceId, FontSet};
@@ -125,90 +122,149 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
     Ok(make_deterministic(bytes, meta.epoch.is_some()))
 }
 
-/// One page's content stream: a text object per run, then the rules.
+/// One page: its content stream, written by [`content_stream`] and handed to printpdf whole.
+///
+/// printpdf turns each glyph into a lopdf hex-string object and each TJ offset into a `Real`, and
+/// lopdf then formats every one through `fmt` (~3 000 instructions per glyph). The stream is the
+/// same bytes printpdf wrote for the equivalent `Op`s (`SetFont`, `SetTextMatrix`, `ShowText`,
+/// `DrawLine`…); it goes through printpdf as one operation without operands, whose "operator"
+/// lopdf writes verbatim.
 fn page_ops(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontSet) -> PdfPage {
+    PdfPage::new(
+        Mm((p.width / crate::style::PT_PER_MM) as f32),
+        Mm((p.height / crate::style::PT_PER_MM) as f32),
+        vec![Op::Unknown {
+            key: content_stream(p, embedded, fonts),
+            value: Vec::new(),
+        }],
+    )
+}
+
+/// One page's content stream: a text object with a `Tf`, `Tm` and `TJ` per run, then the rules.
+///
+/// Numbers are written as lopdf writes an `f32` (`Display`: the shortest decimal that reads back
+/// as the same `f32`, never an exponent), so the stream is byte for byte what printpdf made of the
+/// equivalent operations.
+fn content_stream(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontSet) -> String {
     let h = p.height;
-    let mut ops = Vec::new();
-    ops.push(Op::SetFillColor {
-        col: Color::Rgb(Rgb {
-            r: 0.0,
-            g: 0.0,
-            b: 0.0,
-            icc_profile: None,
-        }),
-    });
-    ops.push(Op::StartTextSection);
+    let glyphs: usize = p.runs.iter().map(|r| r.glyphs.len()).sum();
+    let mut s = String::with_capacity(64 + glyphs * 14 + p.runs.len() * 48 + p.rules.len() * 48);
+    s.push_str("0 0 0 rg\nBT");
     for r in &p.runs {
         let Some(first) = r.glyphs.first() else {
             continue;
         };
         let font = &embedded[&r.face];
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(FontId(font.tag.clone())),
-            size: Pt(r.size as f32),
-        });
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(first.x as f32), Pt((h - r.baseline) as f32)),
-        });
+        s.push_str("\n/");
+        s.push_str(&font.tag);
+        s.push(' ');
+        push_f32(&mut s, r.size as f32);
+        s.push_str(" Tf\n1 0 0 1 ");
+        push_f32(&mut s, first.x as f32);
+        s.push(' ');
+        push_f32(&mut s, (h - r.baseline) as f32);
+        s.push_str(" Tm\n[");
         // TJ: after each glyph the pen has moved by its advance; an offset moves it to the next
         // glyph's x (TJ numbers are thousandths of an em, positive = leftwards)
-        let mut cps = Vec::with_capacity(r.glyphs.len());
         for (i, g) in r.glyphs.iter().enumerate() {
-            let offset = match r.glyphs.get(i + 1) {
-                Some(next) => {
-                    let adv = advance_pt(fonts, g, r.size);
-                    -((next.x - g.x - adv) / r.size * 1000.0)
-                }
-                None => 0.0,
-            };
-            let offset = (offset * 100.0).round() / 100.0;
             // every glyph of the page is in the subset (it was built from these runs)
             let gid = font.remap.get(g.gid).unwrap_or(0);
-            // the text of each glyph goes into our ToUnicode, not through printpdf
-            cps.push(Codepoint::new(gid, offset as f32));
+            push_hex_code(&mut s, gid);
+            if let Some(next) = r.glyphs.get(i + 1) {
+                let adv = advance_pt(fonts, g, r.size);
+                let offset = -((next.x - g.x - adv) / r.size * 1000.0);
+                let hundredths = (offset * 100.0).round();
+                if hundredths != 0.0 {
+                    s.push(' ');
+                    push_hundredths(&mut s, hundredths);
+                }
+            }
         }
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(cps)],
-        });
+        s.push_str("] TJ");
     }
-    ops.push(Op::EndTextSection);
+    s.push_str("\nET");
     if !p.rules.is_empty() {
-        ops.push(Op::SetOutlineColor {
-            col: Color::Rgb(Rgb {
-                r: 0.0,
-                g: 0.0,
-                b: 0.0,
-                icc_profile: None,
-            }),
-        });
+        s.push_str("\n0 0 0 RG");
         let mut width = f64::NAN;
         for rule in &p.rules {
             if rule.width != width {
                 width = rule.width;
-                ops.push(Op::SetOutlineThickness {
-                    pt: Pt(width as f32),
-                });
+                s.push('\n');
+                push_f32(&mut s, width as f32);
+                s.push_str(" w");
             }
-            let pt = |x: f64, y: f64| LinePoint {
-                p: Point {
-                    x: Pt(x as f32),
-                    y: Pt((h - y) as f32),
-                },
-                bezier: false,
-            };
-            ops.push(Op::DrawLine {
-                line: Line {
-                    points: vec![pt(rule.x0, rule.y0), pt(rule.x1, rule.y1)],
-                    is_closed: false,
-                },
-            });
+            for (x, y, op) in [(rule.x0, rule.y0, " m"), (rule.x1, rule.y1, " l")] {
+                s.push('\n');
+                push_f32(&mut s, x as f32);
+                s.push(' ');
+                push_f32(&mut s, (h - y) as f32);
+                s.push_str(op);
+            }
+            s.push_str("\nS");
         }
     }
-    PdfPage::new(
-        Mm((p.width / crate::style::PT_PER_MM) as f32),
-        Mm((p.height / crate::style::PT_PER_MM) as f32),
-        ops,
-    )
+    s
+}
+
+/// Appends `v` as lopdf writes a `Real`.
+fn push_f32(s: &mut String, v: f32) {
+    use std::fmt::Write as _;
+    let _ = write!(s, "{v}");
+}
+
+/// Appends `n` in decimal.
+fn push_u64(s: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
+/// Appends a glyph code as a PDF hex string, `<00A3>`.
+fn push_hex_code(s: &mut String, code: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let b = [
+        b'<',
+        HEX[usize::from(code >> 12)],
+        HEX[usize::from(code >> 8 & 15)],
+        HEX[usize::from(code >> 4 & 15)],
+        HEX[usize::from(code & 15)],
+        b'>',
+    ];
+    s.push_str(std::str::from_utf8(&b).unwrap_or_default());
+}
+
+/// Appends `hundredths / 100` as lopdf writes it once rounded to an `f32` (`-12.5`, `3`, `0.07`).
+///
+/// A decimal of at most six significant digits is the shortest that reads back as the `f32`
+/// nearest to it, so for |value| < 10 000 this is the integer's digits with the point put in
+/// (checked against `Display` for every such value in a test); larger values take `Display`.
+fn push_hundredths(s: &mut String, hundredths: f64) {
+    if hundredths.abs() >= 1_000_000.0 {
+        push_f32(s, (hundredths / 100.0) as f32);
+        return;
+    }
+    let n = hundredths as i64;
+    if n < 0 {
+        s.push('-');
+    }
+    let n = n.unsigned_abs();
+    let (int, frac) = (n / 100, n % 100);
+    push_u64(s, int);
+    if frac != 0 {
+        s.push('.');
+        s.push(char::from(b'0' + (frac / 10) as u8));
+        if frac % 10 != 0 {
+            s.push(char::from(b'0' + (frac % 10) as u8));
+        }
+    }
 }
 
 /// Flate-compresses every stream that allows it, with one libdeflate compressor at level 1.
@@ -745,4 +801,33 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::rfind(hay, needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hundredths_written_as_lopdf_writes_the_f32() {
+        let mut s = String::new();
+        for k in -1_100_000i64..=1_100_000 {
+            let h = k as f64;
+            s.clear();
+            push_hundredths(&mut s, h);
+            let want = format!("{}", (h / 100.0) as f32);
+            assert_eq!(s, want, "{k}");
+        }
+    }
+
+    #[test]
+    fn hex_codes() {
+        let mut s = String::new();
+        push_hex_code(&mut s, 0xA3);
+        push_hex_code(&mut s, 0xFFFF);
+        assert_eq!(s, "<00A3><FFFF>");
+        s.clear();
+        push_u64(&mut s, 0);
+        push_u64(&mut s, 1234567);
+        assert_eq!(s, "01234567");
+    }
 }
