@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions};
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{FaceId, FontSet};
 use crate::typeset::Page;
@@ -26,21 +28,17 @@ pub struct PdfMeta {
 
 /// Writes the pages as a PDF.
 pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>, Diagnostics> {
-    let mut doc = PdfDocument::new(&meta.title);
-    doc.metadata.info.author = meta.author.clone();
-    doc.metadata.info.creator = "gongkai".into();
-    doc.metadata.info.producer = format!("gongkai {}", env!("CARGO_PKG_VERSION"));
-    if let Some(t) = meta.epoch {
-        let date = printpdf::OffsetDateTime::from_unix_timestamp(t).map_err(|_| {
-            vec![Diagnostic::error(
-                "pdf",
-                format!("SOURCE_DATE_EPOCH={t} 不是有效的时间"),
-            )]
-        })?;
-        doc.metadata.info.creation_date = date;
-        doc.metadata.info.modification_date = date;
-        doc.metadata.info.metadata_date = date;
-    }
+    let date = match meta.epoch {
+        Some(t) => Some(
+            printpdf::OffsetDateTime::from_unix_timestamp(t).map_err(|_| {
+                vec![Diagnostic::error(
+                    "pdf",
+                    format!("SOURCE_DATE_EPOCH={t} 不是有效的时间"),
+                )]
+            })?,
+        ),
+        None => None,
+    };
     // Fonts: one resource per face used, named by a tag derived from the face and its glyphs. We
     // subset each face ourselves (subsetter: only the used glyphs, renumbered from 1) and write its
     // font dictionaries (Type0 → CIDFont → descriptor, `/W`, ToUnicode) into the document printpdf
@@ -57,53 +55,67 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
             }
         }
     }
-    let mut embedded: BTreeMap<FaceId, Embedded> = BTreeMap::new();
-    for (face, glyphs) in &used {
-        let gids: Vec<u16> = glyphs.keys().copied().collect();
-        let f = fonts.face(*face);
-        let mut h = Fnv::new();
-        h.write(f.source.as_bytes());
-        h.write(&f.index.to_le_bytes());
-        for g in &gids {
-            h.write(&g.to_le_bytes());
-        }
-        let tag = subset_tag(h.finish());
-        let fail = || {
-            vec![
-                Diagnostic::error("pdf", format!("无法嵌入字体“{}”（{}）", f.family, f.source))
-                    .with_hint("请用 --bundled-fonts 改用内置字体"),
-            ]
-        };
-        let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
-        let program = subsetter::subset(f.data(), f.index, &remap).map_err(|_| fail())?;
-        let to_unicode: Vec<(u16, char)> = glyphs
-            .iter()
-            .filter_map(|(g, c)| Some((remap.get(*g)?, *c)))
-            .collect();
-        let font =
-            SubsetFont::new(&tag, &postscript_name(f), program, to_unicode).ok_or_else(fail)?;
-        embedded.insert(*face, Embedded { tag, remap, font });
-    }
-    let pdf_pages = pages
+    // The tags and glyph renumbering depend only on the glyph sets, so the pages can be written
+    // while the faces are subset.
+    let embedded: BTreeMap<FaceId, Embedded> = used
         .iter()
-        .map(|p| page_ops(p, &embedded, fonts))
+        .map(|(face, glyphs)| {
+            let gids: Vec<u16> = glyphs.keys().copied().collect();
+            let f = fonts.face(*face);
+            let mut h = Fnv::new();
+            h.write(f.source.as_bytes());
+            h.write(&f.index.to_le_bytes());
+            for g in &gids {
+                h.write(&g.to_le_bytes());
+            }
+            let tag = subset_tag(h.finish());
+            let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
+            (*face, Embedded { tag, remap })
+        })
         .collect();
-    doc.with_pages(pdf_pages);
-    // printpdf builds the lopdf document; we add the fonts, compress its streams ourselves (see
-    // `compress_streams`) and let lopdf write it.
-    let opts = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
-        secure: false,
-        image_optimization: None,
+    // Each face is subset and its streams compressed on its own task (the biggest face's glyph
+    // data is most of the file's bytes); the pages go through printpdf meanwhile.
+    let make_fonts = || {
+        let jobs: Vec<_> = used.iter().collect();
+        jobs.into_par_iter()
+            .map(|(face, glyphs)| embed_face(fonts, *face, glyphs, &embedded[face]))
+            .collect::<Result<Vec<PackedFont>, Diagnostics>>()
     };
-    let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
-    drop(doc);
+    let make_doc = || {
+        let mut doc = PdfDocument::new(&meta.title);
+        doc.metadata.info.author = meta.author.clone();
+        doc.metadata.info.creator = "gongkai".into();
+        doc.metadata.info.producer = format!("gongkai {}", env!("CARGO_PKG_VERSION"));
+        if let Some(date) = date {
+            doc.metadata.info.creation_date = date;
+            doc.metadata.info.modification_date = date;
+            doc.metadata.info.metadata_date = date;
+        }
+        let pdf_pages = pages
+            .iter()
+            .map(|p| page_ops(p, &embedded, fonts))
+            .collect();
+        doc.with_pages(pdf_pages);
+        // printpdf builds the lopdf document; we add the fonts, compress its streams ourselves
+        // (see `compress_streams`) and let lopdf write it.
+        let opts = PdfSaveOptions {
+            optimize: false,
+            subset_fonts: false,
+            secure: false,
+            image_optimization: None,
+        };
+        let mut warnings = Vec::new();
+        let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+        drop(doc);
+        compress_streams(&mut lo);
+        lo
+    };
+    let (packed, mut lo) = rayon::join(make_fonts, make_doc);
     let mut refs = lopdf::Dictionary::new();
-    for e in embedded.into_values() {
-        let id = e.font.add_to(&mut lo);
-        refs.set(e.tag, lopdf::Object::Reference(id));
+    for font in packed? {
+        let tag = font.tag.clone();
+        let id = font.add_to(&mut lo);
+        refs.set(tag, lopdf::Object::Reference(id));
     }
     if !set_page_fonts(&mut lo, refs) {
         return Err(vec![Diagnostic::error(
@@ -111,7 +123,6 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
             "PDF 生成失败（页面没有字体资源）",
         )]);
     }
-    compress_streams(&mut lo);
     let mut bytes = Vec::with_capacity(256 * 1024);
     if lo.save_to(&mut bytes).is_err() || bytes.is_empty() {
         return Err(vec![Diagnostic::error(
@@ -120,6 +131,31 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
         )]);
     }
     Ok(make_deterministic(bytes, meta.epoch.is_some()))
+}
+
+/// Subsets one face to `glyphs` (glyph id → text), reads its metrics and compresses its program
+/// and ToUnicode CMap.
+fn embed_face(
+    fonts: &FontSet,
+    face: FaceId,
+    glyphs: &BTreeMap<u16, char>,
+    e: &Embedded,
+) -> Result<PackedFont, Diagnostics> {
+    let f = fonts.face(face);
+    let fail = || {
+        vec![
+            Diagnostic::error("pdf", format!("无法嵌入字体“{}”（{}）", f.family, f.source))
+                .with_hint("请用 --bundled-fonts 改用内置字体"),
+        ]
+    };
+    let program = subsetter::subset(f.data(), f.index, &e.remap).map_err(|_| fail())?;
+    let to_unicode: Vec<(u16, char)> = glyphs
+        .iter()
+        .filter_map(|(g, c)| Some((e.remap.get(*g)?, *c)))
+        .collect();
+    let font =
+        SubsetFont::new(&e.tag, &postscript_name(f), program, to_unicode).ok_or_else(fail)?;
+    Ok(font.pack())
 }
 
 /// One page: its content stream, written by [`content_stream`] and handed to printpdf whole.
@@ -267,18 +303,13 @@ fn push_hundredths(s: &mut String, hundredths: f64) {
     }
 }
 
-/// Flate-compresses every stream that allows it, with one libdeflate compressor at level 1.
+/// Flate-compresses every stream that allows it and is not compressed yet (the page contents).
 ///
 /// lopdf's own `compress` uses zlib level 9 with a fresh state per stream (~300 KB to allocate and
 /// zero each time): 45 M instructions per report. zlib level 6 with one reused state took 30 M;
 /// libdeflate at level 1 takes ~9 M, and its output is within 3 % of zlib level 6's (the streams
 /// are mostly TrueType glyph data, which no level compresses much).
 fn compress_streams(doc: &mut lopdf::Document) {
-    let Ok(level) = libdeflater::CompressionLvl::new(PDF_DEFLATE_LEVEL) else {
-        return;
-    };
-    let mut z = libdeflater::Compressor::new(level);
-    let mut out = Vec::new();
     for object in doc.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else {
             continue;
@@ -286,26 +317,56 @@ fn compress_streams(doc: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        out.resize(z.zlib_compress_bound(stream.content.len()), 0);
-        let Ok(n) = z.zlib_compress(&stream.content, &mut out) else {
-            continue;
-        };
-        // as lopdf: keep the stream raw unless compressing saves more than the filter entry costs
-        if n + 19 < stream.content.len() {
+        if let Some(z) = deflate(&stream.content) {
             stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(out[..n].to_vec());
+            stream.set_content(z);
         }
+    }
+}
+
+/// `raw` zlib-compressed, if that saves more than the `/Filter` entry costs (as lopdf decides).
+fn deflate(raw: &[u8]) -> Option<Vec<u8>> {
+    thread_local! {
+        // one compressor per thread (libdeflate allocates and sets up its state per compressor)
+        static COMPRESSOR: std::cell::RefCell<Option<libdeflater::Compressor>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    COMPRESSOR.with_borrow_mut(|z| {
+        if z.is_none() {
+            *z = Some(libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(PDF_DEFLATE_LEVEL).ok()?,
+            ));
+        }
+        let z = z.as_mut()?;
+        let mut out = vec![0; z.zlib_compress_bound(raw.len())];
+        let n = z.zlib_compress(raw, &mut out).ok()?;
+        (n + 19 < raw.len()).then(|| {
+            out.truncate(n);
+            out
+        })
+    })
+}
+
+/// A stream as it goes into the file: `Length`, then `Filter` if compressed, after the entries of
+/// `dict`; compressed streams are left alone by [`compress_streams`].
+fn packed_stream(mut dict: lopdf::Dictionary, raw: Vec<u8>) -> lopdf::Stream {
+    match deflate(&raw) {
+        Some(z) => {
+            dict.set("Length", z.len() as i64);
+            dict.set("Filter", "FlateDecode");
+            lopdf::Stream::new(dict, z)
+        }
+        None => lopdf::Stream::new(dict, raw).with_compression(false),
     }
 }
 
 /// libdeflate level of the PDF streams (1–12).
 const PDF_DEFLATE_LEVEL: i32 = 1;
 
-/// A face as embedded: its resource name, how its glyph ids map into the subset, and the subset.
+/// A face as embedded: its resource name and how its glyph ids map into the subset.
 struct Embedded {
     tag: String,
     remap: subsetter::GlyphRemapper,
-    font: SubsetFont,
 }
 
 /// A subset face ready to be written as a composite font (ISO 32000-1 9.7): Identity-H codes are
@@ -410,39 +471,68 @@ impl SubsetFont {
         })
     }
 
-    /// Adds the font program, ToUnicode, descriptor and Type0 font to `doc`; returns the Type0 font.
-    fn add_to(self, doc: &mut lopdf::Document) -> lopdf::ObjectId {
-        use lopdf::{Dictionary, Object, Stream, StringFormat};
-        let name = || Object::Name(self.name.clone().into_bytes());
+    /// The font program and ToUnicode CMap as compressed streams, with the dictionaries' data.
+    fn pack(mut self) -> PackedFont {
+        use lopdf::{Dictionary, Object};
+        let raw = std::mem::take(&mut self.program);
         let program = if self.cff {
             let mut d = Dictionary::new();
             d.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
-            Stream::new(d, self.program)
+            packed_stream(d, raw)
         } else {
             let mut d = Dictionary::new();
-            d.set("Length1", Object::Integer(self.program.len() as i64));
-            Stream::new(d, self.program)
+            d.set("Length1", Object::Integer(raw.len() as i64));
+            packed_stream(d, raw)
         };
-        let program = doc.add_object(program);
         let cmap = to_unicode_cmap(&self.tag, &self.to_unicode);
-        let cmap = doc.add_object(Stream::new(Dictionary::new(), cmap.into_bytes()));
-        let flags = 1 << 5 | if self.italic_angle != 0 { 1 << 6 } else { 0 };
+        let cmap = packed_stream(Dictionary::new(), cmap.into_bytes());
+        PackedFont {
+            tag: self.tag.clone(),
+            font: self,
+            program,
+            cmap,
+        }
+    }
+}
+
+/// A subset face whose streams are ready (compressed): what [`embed_face`] makes on its task.
+struct PackedFont {
+    tag: String,
+    font: SubsetFont,
+    program: lopdf::Stream,
+    cmap: lopdf::Stream,
+}
+
+impl PackedFont {
+    /// Adds the font program, ToUnicode, descriptor and Type0 font to `doc`; returns the Type0 font.
+    fn add_to(self, doc: &mut lopdf::Document) -> lopdf::ObjectId {
+        use lopdf::{Dictionary, Object, StringFormat};
+        let PackedFont {
+            font,
+            program,
+            cmap,
+            ..
+        } = self;
+        let name = || Object::Name(font.name.clone().into_bytes());
+        let program = doc.add_object(program);
+        let cmap = doc.add_object(cmap);
+        let flags = 1 << 5 | if font.italic_angle != 0 { 1 << 6 } else { 0 };
         let descriptor = Dictionary::from_iter(vec![
             ("Type", Object::Name(b"FontDescriptor".to_vec())),
             ("FontName", name()),
-            ("Ascent", Object::Integer(self.ascent)),
-            ("Descent", Object::Integer(self.descent)),
+            ("Ascent", Object::Integer(font.ascent)),
+            ("Descent", Object::Integer(font.descent)),
             // no cap height is read from the subset (it has no OS/2 sCapHeight): the ascent
-            ("CapHeight", Object::Integer(self.ascent)),
-            ("ItalicAngle", Object::Integer(self.italic_angle)),
+            ("CapHeight", Object::Integer(font.ascent)),
+            ("ItalicAngle", Object::Integer(font.italic_angle)),
             ("Flags", Object::Integer(flags)),
-            ("StemV", Object::Integer(self.stem_v)),
+            ("StemV", Object::Integer(font.stem_v)),
             (
                 "FontBBox",
-                Object::Array(self.bbox.iter().map(|v| Object::Integer(*v)).collect()),
+                Object::Array(font.bbox.iter().map(|v| Object::Integer(*v)).collect()),
             ),
             (
-                if self.cff { "FontFile3" } else { "FontFile2" },
+                if font.cff { "FontFile3" } else { "FontFile2" },
                 Object::Reference(program),
             ),
         ]);
@@ -453,7 +543,7 @@ impl SubsetFont {
             (
                 "Subtype",
                 Object::Name(
-                    if self.cff {
+                    if font.cff {
                         &b"CIDFontType0"[..]
                     } else {
                         b"CIDFontType2"
@@ -475,11 +565,11 @@ impl SubsetFont {
                     ("Supplement", Object::Integer(0)),
                 ])),
             ),
-            ("W", Object::Array(widths_array(&self.widths))),
+            ("W", Object::Array(widths_array(&font.widths))),
             ("DW", Object::Integer(1000)),
             ("FontDescriptor", Object::Reference(descriptor)),
         ]);
-        if !self.cff {
+        if !font.cff {
             cid.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
         }
         doc.add_object(Dictionary::from_iter(vec![
