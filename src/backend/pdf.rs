@@ -91,9 +91,10 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
             doc.metadata.info.modification_date = date;
             doc.metadata.info.metadata_date = date;
         }
+        let mut reals = Reals::default();
         let pdf_pages = pages
             .iter()
-            .map(|p| page_ops(p, &embedded, fonts))
+            .map(|p| page_ops(p, &embedded, fonts, &mut reals))
             .collect();
         doc.with_pages(pdf_pages);
         // printpdf builds the lopdf document; we add the fonts, compress its streams ourselves
@@ -165,12 +166,17 @@ fn embed_face(
 /// same bytes printpdf wrote for the equivalent `Op`s (`SetFont`, `SetTextMatrix`, `ShowText`,
 /// `DrawLine`…); it goes through printpdf as one operation without operands, whose "operator"
 /// lopdf writes verbatim.
-fn page_ops(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontSet) -> PdfPage {
+fn page_ops(
+    p: &Page,
+    embedded: &BTreeMap<FaceId, Embedded>,
+    fonts: &FontSet,
+    reals: &mut Reals,
+) -> PdfPage {
     PdfPage::new(
         Mm((p.width / crate::style::PT_PER_MM) as f32),
         Mm((p.height / crate::style::PT_PER_MM) as f32),
         vec![Op::Unknown {
-            key: content_stream(p, embedded, fonts),
+            key: content_stream(p, embedded, fonts, reals),
             value: Vec::new(),
         }],
     )
@@ -181,25 +187,31 @@ fn page_ops(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontSet) ->
 /// Numbers are written as lopdf writes an `f32` (`Display`: the shortest decimal that reads back
 /// as the same `f32`, never an exponent), so the stream is byte for byte what printpdf made of the
 /// equivalent operations.
-fn content_stream(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontSet) -> String {
+fn content_stream(
+    p: &Page,
+    embedded: &BTreeMap<FaceId, Embedded>,
+    fonts: &FontSet,
+    reals: &mut Reals,
+) -> String {
     let h = p.height;
     let glyphs: usize = p.runs.iter().map(|r| r.glyphs.len()).sum();
-    let mut s = String::with_capacity(64 + glyphs * 14 + p.runs.len() * 48 + p.rules.len() * 48);
-    s.push_str("0 0 0 rg\nBT");
+    let mut s: Vec<u8> =
+        Vec::with_capacity(64 + glyphs * 14 + p.runs.len() * 48 + p.rules.len() * 48);
+    s.extend_from_slice(b"0 0 0 rg\nBT");
     for r in &p.runs {
         let Some(first) = r.glyphs.first() else {
             continue;
         };
         let font = &embedded[&r.face];
-        s.push_str("\n/");
-        s.push_str(&font.tag);
-        s.push(' ');
-        push_f32(&mut s, r.size as f32);
-        s.push_str(" Tf\n1 0 0 1 ");
-        push_f32(&mut s, first.x as f32);
-        s.push(' ');
-        push_f32(&mut s, (h - r.baseline) as f32);
-        s.push_str(" Tm\n[");
+        s.extend_from_slice(b"\n/");
+        s.extend_from_slice(font.tag.as_bytes());
+        s.push(b' ');
+        reals.push(&mut s, r.size as f32);
+        s.extend_from_slice(b" Tf\n1 0 0 1 ");
+        reals.push(&mut s, first.x as f32);
+        s.push(b' ');
+        reals.push(&mut s, (h - r.baseline) as f32);
+        s.extend_from_slice(b" Tm\n[");
         // TJ: after each glyph the pen has moved by its advance; an offset moves it to the next
         // glyph's x (TJ numbers are thousandths of an em, positive = leftwards)
         for (i, g) in r.glyphs.iter().enumerate() {
@@ -211,45 +223,88 @@ fn content_stream(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontS
                 let offset = -((next.x - g.x - adv) / r.size * 1000.0);
                 let hundredths = (offset * 100.0).round();
                 if hundredths != 0.0 {
-                    s.push(' ');
+                    s.push(b' ');
                     push_hundredths(&mut s, hundredths);
                 }
             }
         }
-        s.push_str("] TJ");
+        s.extend_from_slice(b"] TJ");
     }
-    s.push_str("\nET");
+    s.extend_from_slice(b"\nET");
     if !p.rules.is_empty() {
-        s.push_str("\n0 0 0 RG");
+        s.extend_from_slice(b"\n0 0 0 RG");
         let mut width = f64::NAN;
         for rule in &p.rules {
             if rule.width != width {
                 width = rule.width;
-                s.push('\n');
-                push_f32(&mut s, width as f32);
-                s.push_str(" w");
+                s.push(b'\n');
+                reals.push(&mut s, width as f32);
+                s.extend_from_slice(b" w");
             }
-            for (x, y, op) in [(rule.x0, rule.y0, " m"), (rule.x1, rule.y1, " l")] {
-                s.push('\n');
-                push_f32(&mut s, x as f32);
-                s.push(' ');
-                push_f32(&mut s, (h - y) as f32);
-                s.push_str(op);
+            for (x, y, op) in [(rule.x0, rule.y0, b" m"), (rule.x1, rule.y1, b" l")] {
+                s.push(b'\n');
+                reals.push(&mut s, x as f32);
+                s.push(b' ');
+                reals.push(&mut s, (h - y) as f32);
+                s.extend_from_slice(op);
             }
-            s.push_str("\nS");
+            s.extend_from_slice(b"\nS");
         }
     }
-    s
+    // all ASCII
+    String::from_utf8(s).unwrap_or_default()
 }
 
-/// Appends `v` as lopdf writes a `Real`.
-fn push_f32(s: &mut String, v: f32) {
-    use std::fmt::Write as _;
-    let _ = write!(s, "{v}");
+/// `f32`s as lopdf writes them (`Display`), each formatted once per document: a document repeats
+/// its baselines, margins and sizes, and `Display` costs ~700 instructions per number.
+#[derive(Default)]
+struct Reals {
+    /// `f32` bits → (start, length) in `text`.
+    seen: std::collections::HashMap<u32, (u32, u8), BuildFnv>,
+    text: Vec<u8>,
+}
+
+impl Reals {
+    /// Appends `v` to `s` as lopdf writes a `Real`.
+    fn push(&mut self, s: &mut Vec<u8>, v: f32) {
+        let (at, len) = *self.seen.entry(v.to_bits()).or_insert_with(|| {
+            use std::io::Write as _;
+            let at = self.text.len();
+            let _ = write!(self.text, "{v}");
+            (at as u32, (self.text.len() - at) as u8)
+        });
+        s.extend_from_slice(&self.text[at as usize..at as usize + usize::from(len)]);
+    }
+}
+
+/// [`Fnv`] as a `HashMap` hasher (the keys are `f32` bits from our own layout).
+#[derive(Default, Clone, Copy)]
+struct BuildFnv;
+
+impl std::hash::BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv::new()
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        Fnv::write(self, bytes);
+    }
+    fn write_u32(&mut self, v: u32) {
+        // one multiply-rotate step per word (byte-wise FNV is 4 steps)
+        self.0 = (self.0 ^ u64::from(v))
+            .wrapping_mul(0x0100_0000_01b3)
+            .rotate_left(29);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Appends `n` in decimal.
-fn push_u64(s: &mut String, mut n: u64) {
+fn push_u64(s: &mut Vec<u8>, mut n: u64) {
     let mut buf = [0u8; 20];
     let mut at = buf.len();
     loop {
@@ -260,21 +315,20 @@ fn push_u64(s: &mut String, mut n: u64) {
             break;
         }
     }
-    s.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+    s.extend_from_slice(&buf[at..]);
 }
 
 /// Appends a glyph code as a PDF hex string, `<00A3>`.
-fn push_hex_code(s: &mut String, code: u16) {
+fn push_hex_code(s: &mut Vec<u8>, code: u16) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let b = [
+    s.extend_from_slice(&[
         b'<',
         HEX[usize::from(code >> 12)],
         HEX[usize::from(code >> 8 & 15)],
         HEX[usize::from(code >> 4 & 15)],
         HEX[usize::from(code & 15)],
         b'>',
-    ];
-    s.push_str(std::str::from_utf8(&b).unwrap_or_default());
+    ]);
 }
 
 /// Appends `hundredths / 100` as lopdf writes it once rounded to an `f32` (`-12.5`, `3`, `0.07`).
@@ -282,23 +336,24 @@ fn push_hex_code(s: &mut String, code: u16) {
 /// A decimal of at most six significant digits is the shortest that reads back as the `f32`
 /// nearest to it, so for |value| < 10 000 this is the integer's digits with the point put in
 /// (checked against `Display` for every such value in a test); larger values take `Display`.
-fn push_hundredths(s: &mut String, hundredths: f64) {
+fn push_hundredths(s: &mut Vec<u8>, hundredths: f64) {
     if hundredths.abs() >= 1_000_000.0 {
-        push_f32(s, (hundredths / 100.0) as f32);
+        use std::io::Write as _;
+        let _ = write!(s, "{}", (hundredths / 100.0) as f32);
         return;
     }
     let n = hundredths as i64;
     if n < 0 {
-        s.push('-');
+        s.push(b'-');
     }
     let n = n.unsigned_abs();
     let (int, frac) = (n / 100, n % 100);
     push_u64(s, int);
     if frac != 0 {
-        s.push('.');
-        s.push(char::from(b'0' + (frac / 10) as u8));
+        s.push(b'.');
+        s.push(b'0' + (frac / 10) as u8);
         if frac % 10 != 0 {
-            s.push(char::from(b'0' + (frac % 10) as u8));
+            s.push(b'0' + (frac % 10) as u8);
         }
     }
 }
@@ -899,25 +954,32 @@ mod tests {
 
     #[test]
     fn hundredths_written_as_lopdf_writes_the_f32() {
-        let mut s = String::new();
+        let mut s = Vec::new();
         for k in -1_100_000i64..=1_100_000 {
             let h = k as f64;
             s.clear();
             push_hundredths(&mut s, h);
             let want = format!("{}", (h / 100.0) as f32);
-            assert_eq!(s, want, "{k}");
+            assert_eq!(s, want.as_bytes(), "{k}");
         }
     }
 
     #[test]
     fn hex_codes() {
-        let mut s = String::new();
+        let mut s = Vec::new();
         push_hex_code(&mut s, 0xA3);
         push_hex_code(&mut s, 0xFFFF);
-        assert_eq!(s, "<00A3><FFFF>");
+        assert_eq!(s, b"<00A3><FFFF>");
         s.clear();
         push_u64(&mut s, 0);
         push_u64(&mut s, 1234567);
-        assert_eq!(s, "01234567");
+        assert_eq!(s, b"01234567");
+        s.clear();
+        let mut reals = Reals::default();
+        for v in [12.0f32, 110.95613, 0.5, 12.0, 548.9837, 110.95613] {
+            reals.push(&mut s, v);
+            s.push(b' ');
+        }
+        assert_eq!(s, b"12 110.95613 0.5 12 548.9837 110.95613 ");
     }
 }
