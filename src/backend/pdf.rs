@@ -45,22 +45,34 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
     // built. printpdf's own font path parses every subset again and decodes the outline of every
     // used glyph only to read its advance for `/W` (~20 M instructions per report); its own
     // subsetting parsed and copied the whole 3–4 MB face (~80 ms per report).
-    let mut used: BTreeMap<FaceId, BTreeMap<u16, char>> = BTreeMap::new();
+    let mut used: BTreeMap<FaceId, Vec<(u16, char)>> = BTreeMap::new();
     for p in pages {
         for r in &p.runs {
-            let e = used.entry(r.face).or_default();
-            for g in &r.glyphs {
-                // the last text seen for a glyph wins (as printpdf did)
-                e.insert(g.gid, g.text.chars().next().unwrap_or('\u{FFFD}'));
-            }
+            used.entry(r.face).or_default().extend(
+                r.glyphs
+                    .iter()
+                    .map(|g| (g.gid, g.text.chars().next().unwrap_or('\u{FFFD}'))),
+            );
         }
+    }
+    for glyphs in used.values_mut() {
+        // stable: each glyph's texts stay in page order, and the last one seen wins (as
+        // printpdf did)
+        glyphs.sort_by_key(|g| g.0);
+        glyphs.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 = later.1;
+            }
+            same
+        });
     }
     // The tags and glyph renumbering depend only on the glyph sets, so the pages can be written
     // while the faces are subset.
     let embedded: BTreeMap<FaceId, Embedded> = used
         .iter()
         .map(|(face, glyphs)| {
-            let gids: Vec<u16> = glyphs.keys().copied().collect();
+            let gids: Vec<u16> = glyphs.iter().map(|g| g.0).collect();
             let f = fonts.face(*face);
             let mut h = Fnv::new();
             h.write(f.source.as_bytes());
@@ -75,11 +87,16 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
         .collect();
     // Each face is subset and its streams compressed on its own task (the biggest face's glyph
     // data is most of the file's bytes); the pages go through printpdf meanwhile.
+    // The biggest face starts first, on this thread; the others are there for the taking.
     let make_fonts = || {
-        let jobs: Vec<_> = used.iter().collect();
-        jobs.into_par_iter()
-            .map(|(face, glyphs)| embed_face(fonts, *face, glyphs, &embedded[face]))
-            .collect::<Result<Vec<PackedFont>, Diagnostics>>()
+        let mut jobs: Vec<_> = used.iter().collect();
+        jobs.sort_by_key(|(_, glyphs)| std::cmp::Reverse(glyphs.len()));
+        let mut packed = jobs
+            .into_par_iter()
+            .map(|(face, glyphs)| Ok((*face, embed_face(fonts, *face, glyphs, &embedded[face])?)))
+            .collect::<Result<Vec<(FaceId, PackedFont)>, Diagnostics>>()?;
+        packed.sort_by_key(|(face, _)| *face);
+        Ok::<_, Diagnostics>(packed)
     };
     let make_doc = || {
         let mut doc = PdfDocument::new(&meta.title);
@@ -113,7 +130,7 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
     };
     let (packed, mut lo) = rayon::join(make_fonts, make_doc);
     let mut refs = lopdf::Dictionary::new();
-    for font in packed? {
+    for (_, font) in packed? {
         let tag = font.tag.clone();
         let id = font.add_to(&mut lo);
         refs.set(tag, lopdf::Object::Reference(id));
@@ -139,7 +156,7 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
 fn embed_face(
     fonts: &FontSet,
     face: FaceId,
-    glyphs: &BTreeMap<u16, char>,
+    glyphs: &[(u16, char)],
     e: &Embedded,
 ) -> Result<PackedFont, Diagnostics> {
     let f = fonts.face(face);
