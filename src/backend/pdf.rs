@@ -337,14 +337,19 @@ fn push_u64(s: &mut Vec<u8>, mut n: u64) {
 
 /// Appends a glyph code as a PDF hex string, `<00A3>`.
 fn push_hex_code(s: &mut Vec<u8>, code: u16) {
+    s.push(b'<');
+    push_hex_digits(s, code);
+    s.push(b'>');
+}
+
+/// Appends `v` as four upper-case hex digits.
+fn push_hex_digits(s: &mut Vec<u8>, v: u16) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     s.extend_from_slice(&[
-        b'<',
-        HEX[usize::from(code >> 12)],
-        HEX[usize::from(code >> 8 & 15)],
-        HEX[usize::from(code >> 4 & 15)],
-        HEX[usize::from(code & 15)],
-        b'>',
+        HEX[usize::from(v >> 12)],
+        HEX[usize::from(v >> 8 & 15)],
+        HEX[usize::from(v >> 4 & 15)],
+        HEX[usize::from(v & 15)],
     ]);
 }
 
@@ -557,7 +562,7 @@ impl SubsetFont {
             packed_stream(d, raw)
         };
         let cmap = to_unicode_cmap(&self.tag, &self.to_unicode);
-        let cmap = packed_stream(Dictionary::new(), cmap.into_bytes());
+        let cmap = packed_stream(Dictionary::new(), cmap);
         PackedFont {
             tag: self.tag.clone(),
             font: self,
@@ -684,8 +689,7 @@ fn widths_array(widths: &[(u16, i64)]) -> Vec<lopdf::Object> {
 }
 
 /// The ToUnicode CMap: codes grouped by high byte, `bfchar` blocks of at most 100 entries.
-fn to_unicode_cmap(tag: &str, map: &[(u16, char)]) -> String {
-    use std::fmt::Write as _;
+fn to_unicode_cmap(tag: &str, map: &[(u16, char)]) -> Vec<u8> {
     let mut s = format!(
         "/CIDInit /ProcSet findresource begin\n\n12 dict begin\n\nbegincmap\n\n%!PS-Adobe-3.0 \
          Resource-CMap\n%%DocumentNeededResources: procset CIDInit\n%%IncludeResource: \
@@ -693,22 +697,26 @@ fn to_unicode_cmap(tag: &str, map: &[(u16, char)]) -> String {
          def\n/Ordering ({tag}) def\n/Supplement 0 def\nend def\n\n/CMapName /FontSpecific-{tag} \
          def\n/CMapVersion 1 def\n/CMapType 2 def\n/WMode 0 def\n\n1 \
          begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-    );
+    )
+    .into_bytes();
+    s.reserve(map.len() * 16 + 128);
     for group in map.chunk_by(|a, b| a.0 >> 8 == b.0 >> 8) {
         for chunk in group.chunks(100) {
-            let _ = writeln!(s, "{} beginbfchar", chunk.len());
+            push_u64(&mut s, chunk.len() as u64);
+            s.extend_from_slice(b" beginbfchar\n");
             for (code, c) in chunk {
-                let _ = write!(s, "<{code:04X}> <");
+                push_hex_code(&mut s, *code);
+                s.extend_from_slice(b" <");
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
-                    let _ = write!(s, "{unit:04X}");
+                    push_hex_digits(&mut s, *unit);
                 }
-                s.push_str(">\n");
+                s.extend_from_slice(b">\n");
             }
-            s.push_str("endbfchar\n");
+            s.extend_from_slice(b"endbfchar\n");
         }
     }
-    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    s.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     s
 }
 
