@@ -7,10 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix,
-};
+use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions};
+
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{FaceId, FontSet};
@@ -29,84 +28,112 @@ pub struct PdfMeta {
 
 /// Writes the pages as a PDF.
 pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>, Diagnostics> {
-    let mut doc = PdfDocument::new(&meta.title);
-    doc.metadata.info.author = meta.author.clone();
-    doc.metadata.info.creator = "gongkai".into();
-    doc.metadata.info.producer = format!("gongkai {}", env!("CARGO_PKG_VERSION"));
-    if let Some(t) = meta.epoch {
-        let date = printpdf::OffsetDateTime::from_unix_timestamp(t).map_err(|_| {
-            vec![Diagnostic::error(
-                "pdf",
-                format!("SOURCE_DATE_EPOCH={t} 不是有效的时间"),
-            )]
-        })?;
-        doc.metadata.info.creation_date = date;
-        doc.metadata.info.modification_date = date;
-        doc.metadata.info.metadata_date = date;
-    }
+    let date = match meta.epoch {
+        Some(t) => Some(
+            printpdf::OffsetDateTime::from_unix_timestamp(t).map_err(|_| {
+                vec![Diagnostic::error(
+                    "pdf",
+                    format!("SOURCE_DATE_EPOCH={t} 不是有效的时间"),
+                )]
+            })?,
+        ),
+        None => None,
+    };
     // Fonts: one resource per face used, named by a tag derived from the face and its glyphs. We
     // subset each face ourselves (subsetter: only the used glyphs, renumbered from 1) and write its
     // font dictionaries (Type0 → CIDFont → descriptor, `/W`, ToUnicode) into the document printpdf
     // built. printpdf's own font path parses every subset again and decodes the outline of every
     // used glyph only to read its advance for `/W` (~20 M instructions per report); its own
     // subsetting parsed and copied the whole 3–4 MB face (~80 ms per report).
-    let mut used: BTreeMap<FaceId, BTreeMap<u16, char>> = BTreeMap::new();
+    let mut used: BTreeMap<FaceId, Vec<(u16, char)>> = BTreeMap::new();
     for p in pages {
         for r in &p.runs {
-            let e = used.entry(r.face).or_default();
-            for g in &r.glyphs {
-                // the last text seen for a glyph wins (as printpdf did)
-                e.insert(g.gid, g.text.chars().next().unwrap_or('\u{FFFD}'));
+            used.entry(r.face).or_default().extend(
+                r.glyphs
+                    .iter()
+                    .map(|g| (g.gid, g.text.chars().next().unwrap_or('\u{FFFD}'))),
+            );
+        }
+    }
+    for glyphs in used.values_mut() {
+        // stable: each glyph's texts stay in page order, and the last one seen wins (as
+        // printpdf did)
+        glyphs.sort_by_key(|g| g.0);
+        glyphs.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 = later.1;
             }
-        }
+            same
+        });
     }
-    let mut embedded: BTreeMap<FaceId, Embedded> = BTreeMap::new();
-    for (face, glyphs) in &used {
-        let gids: Vec<u16> = glyphs.keys().copied().collect();
-        let f = fonts.face(*face);
-        let mut h = Fnv::new();
-        h.write(f.source.as_bytes());
-        h.write(&f.index.to_le_bytes());
-        for g in &gids {
-            h.write(&g.to_le_bytes());
-        }
-        let tag = subset_tag(h.finish());
-        let fail = || {
-            vec![
-                Diagnostic::error("pdf", format!("无法嵌入字体“{}”（{}）", f.family, f.source))
-                    .with_hint("请用 --bundled-fonts 改用内置字体"),
-            ]
-        };
-        let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
-        let program = subsetter::subset(f.data(), f.index, &remap).map_err(|_| fail())?;
-        let to_unicode: Vec<(u16, char)> = glyphs
-            .iter()
-            .filter_map(|(g, c)| Some((remap.get(*g)?, *c)))
-            .collect();
-        let font =
-            SubsetFont::new(&tag, &postscript_name(f), program, to_unicode).ok_or_else(fail)?;
-        embedded.insert(*face, Embedded { tag, remap, font });
-    }
-    let pdf_pages = pages
+    // The tags and glyph renumbering depend only on the glyph sets, so the pages can be written
+    // while the faces are subset.
+    let embedded: BTreeMap<FaceId, Embedded> = used
         .iter()
-        .map(|p| page_ops(p, &embedded, fonts))
+        .map(|(face, glyphs)| {
+            let gids: Vec<u16> = glyphs.iter().map(|g| g.0).collect();
+            let f = fonts.face(*face);
+            let mut h = Fnv::new();
+            h.write(f.source.as_bytes());
+            h.write(&f.index.to_le_bytes());
+            for g in &gids {
+                h.write(&g.to_le_bytes());
+            }
+            let tag = subset_tag(h.finish());
+            let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
+            (*face, Embedded { tag, remap })
+        })
         .collect();
-    doc.with_pages(pdf_pages);
-    // printpdf builds the lopdf document; we add the fonts, compress its streams ourselves (see
-    // `compress_streams`) and let lopdf write it.
-    let opts = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
-        secure: false,
-        image_optimization: None,
+    // Each face is subset and its streams compressed on its own task (the biggest face's glyph
+    // data is most of the file's bytes); the pages go through printpdf meanwhile.
+    // The biggest face starts first, on this thread; the others are there for the taking.
+    let make_fonts = || {
+        let mut jobs: Vec<_> = used.iter().collect();
+        jobs.sort_by_key(|(_, glyphs)| std::cmp::Reverse(glyphs.len()));
+        let mut packed = jobs
+            .into_par_iter()
+            .map(|(face, glyphs)| Ok((*face, embed_face(fonts, *face, glyphs, &embedded[face])?)))
+            .collect::<Result<Vec<(FaceId, PackedFont)>, Diagnostics>>()?;
+        packed.sort_by_key(|(face, _)| *face);
+        Ok::<_, Diagnostics>(packed)
     };
-    let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
-    drop(doc);
+    let make_doc = || {
+        let mut doc = PdfDocument::new(&meta.title);
+        doc.metadata.info.author = meta.author.clone();
+        doc.metadata.info.creator = "gongkai".into();
+        doc.metadata.info.producer = format!("gongkai {}", env!("CARGO_PKG_VERSION"));
+        if let Some(date) = date {
+            doc.metadata.info.creation_date = date;
+            doc.metadata.info.modification_date = date;
+            doc.metadata.info.metadata_date = date;
+        }
+        let mut reals = Reals::default();
+        let pdf_pages = pages
+            .iter()
+            .map(|p| page_ops(p, &embedded, fonts, &mut reals))
+            .collect();
+        doc.with_pages(pdf_pages);
+        // printpdf builds the lopdf document; we add the fonts, compress its streams ourselves
+        // (see `compress_streams`) and let lopdf write it.
+        let opts = PdfSaveOptions {
+            optimize: false,
+            subset_fonts: false,
+            secure: false,
+            image_optimization: None,
+        };
+        let mut warnings = Vec::new();
+        let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+        drop(doc);
+        compress_streams(&mut lo);
+        lo
+    };
+    let (packed, mut lo) = rayon::join(make_fonts, make_doc);
     let mut refs = lopdf::Dictionary::new();
-    for e in embedded.into_values() {
-        let id = e.font.add_to(&mut lo);
-        refs.set(e.tag, lopdf::Object::Reference(id));
+    for (_, font) in packed? {
+        let tag = font.tag.clone();
+        let id = font.add_to(&mut lo);
+        refs.set(tag, lopdf::Object::Reference(id));
     }
     if !set_page_fonts(&mut lo, refs) {
         return Err(vec![Diagnostic::error(
@@ -114,7 +141,6 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
             "PDF 生成失败（页面没有字体资源）",
         )]);
     }
-    compress_streams(&mut lo);
     let mut bytes = Vec::with_capacity(256 * 1024);
     if lo.save_to(&mut bytes).is_err() || bytes.is_empty() {
         return Err(vec![Diagnostic::error(
@@ -125,104 +151,242 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
     Ok(make_deterministic(bytes, meta.epoch.is_some()))
 }
 
-/// One page's content stream: a text object per run, then the rules.
-fn page_ops(p: &Page, embedded: &BTreeMap<FaceId, Embedded>, fonts: &FontSet) -> PdfPage {
+/// Subsets one face to `glyphs` (glyph id → text), reads its metrics and compresses its program
+/// and ToUnicode CMap.
+fn embed_face(
+    fonts: &FontSet,
+    face: FaceId,
+    glyphs: &[(u16, char)],
+    e: &Embedded,
+) -> Result<PackedFont, Diagnostics> {
+    let f = fonts.face(face);
+    let fail = || {
+        vec![
+            Diagnostic::error("pdf", format!("无法嵌入字体“{}”（{}）", f.family, f.source))
+                .with_hint("请用 --bundled-fonts 改用内置字体"),
+        ]
+    };
+    let program = subsetter::subset(f.data(), f.index, &e.remap).map_err(|_| fail())?;
+    let to_unicode: Vec<(u16, char)> = glyphs
+        .iter()
+        .filter_map(|(g, c)| Some((e.remap.get(*g)?, *c)))
+        .collect();
+    let font =
+        SubsetFont::new(&e.tag, &postscript_name(f), program, to_unicode).ok_or_else(fail)?;
+    Ok(font.pack())
+}
+
+/// One page: its content stream, written by [`content_stream`] and handed to printpdf whole.
+///
+/// printpdf turns each glyph into a lopdf hex-string object and each TJ offset into a `Real`, and
+/// lopdf then formats every one through `fmt` (~3 000 instructions per glyph). The stream is the
+/// same bytes printpdf wrote for the equivalent `Op`s (`SetFont`, `SetTextMatrix`, `ShowText`,
+/// `DrawLine`…); it goes through printpdf as one operation without operands, whose "operator"
+/// lopdf writes verbatim.
+fn page_ops(
+    p: &Page,
+    embedded: &BTreeMap<FaceId, Embedded>,
+    fonts: &FontSet,
+    reals: &mut Reals,
+) -> PdfPage {
+    PdfPage::new(
+        Mm((p.width / crate::style::PT_PER_MM) as f32),
+        Mm((p.height / crate::style::PT_PER_MM) as f32),
+        vec![Op::Unknown {
+            key: content_stream(p, embedded, fonts, reals),
+            value: Vec::new(),
+        }],
+    )
+}
+
+/// One page's content stream: a text object with a `Tf`, `Tm` and `TJ` per run, then the rules.
+///
+/// Numbers are written as lopdf writes an `f32` (`Display`: the shortest decimal that reads back
+/// as the same `f32`, never an exponent), so the stream is byte for byte what printpdf made of the
+/// equivalent operations.
+fn content_stream(
+    p: &Page,
+    embedded: &BTreeMap<FaceId, Embedded>,
+    fonts: &FontSet,
+    reals: &mut Reals,
+) -> String {
     let h = p.height;
-    let mut ops = Vec::new();
-    ops.push(Op::SetFillColor {
-        col: Color::Rgb(Rgb {
-            r: 0.0,
-            g: 0.0,
-            b: 0.0,
-            icc_profile: None,
-        }),
-    });
-    ops.push(Op::StartTextSection);
+    let glyphs: usize = p.runs.iter().map(|r| r.glyphs.len()).sum();
+    let mut s: Vec<u8> =
+        Vec::with_capacity(64 + glyphs * 14 + p.runs.len() * 48 + p.rules.len() * 48);
+    s.extend_from_slice(b"0 0 0 rg\nBT");
     for r in &p.runs {
         let Some(first) = r.glyphs.first() else {
             continue;
         };
         let font = &embedded[&r.face];
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(FontId(font.tag.clone())),
-            size: Pt(r.size as f32),
-        });
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(first.x as f32), Pt((h - r.baseline) as f32)),
-        });
+        s.extend_from_slice(b"\n/");
+        s.extend_from_slice(font.tag.as_bytes());
+        s.push(b' ');
+        reals.push(&mut s, r.size as f32);
+        s.extend_from_slice(b" Tf\n1 0 0 1 ");
+        reals.push(&mut s, first.x as f32);
+        s.push(b' ');
+        reals.push(&mut s, (h - r.baseline) as f32);
+        s.extend_from_slice(b" Tm\n[");
         // TJ: after each glyph the pen has moved by its advance; an offset moves it to the next
         // glyph's x (TJ numbers are thousandths of an em, positive = leftwards)
-        let mut cps = Vec::with_capacity(r.glyphs.len());
         for (i, g) in r.glyphs.iter().enumerate() {
-            let offset = match r.glyphs.get(i + 1) {
-                Some(next) => {
-                    let adv = advance_pt(fonts, g, r.size);
-                    -((next.x - g.x - adv) / r.size * 1000.0)
-                }
-                None => 0.0,
-            };
-            let offset = (offset * 100.0).round() / 100.0;
             // every glyph of the page is in the subset (it was built from these runs)
             let gid = font.remap.get(g.gid).unwrap_or(0);
-            // the text of each glyph goes into our ToUnicode, not through printpdf
-            cps.push(Codepoint::new(gid, offset as f32));
+            push_hex_code(&mut s, gid);
+            if let Some(next) = r.glyphs.get(i + 1) {
+                let adv = advance_pt(fonts, g, r.size);
+                let offset = -((next.x - g.x - adv) / r.size * 1000.0);
+                let hundredths = (offset * 100.0).round();
+                if hundredths != 0.0 {
+                    s.push(b' ');
+                    push_hundredths(&mut s, hundredths);
+                }
+            }
         }
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(cps)],
-        });
+        s.extend_from_slice(b"] TJ");
     }
-    ops.push(Op::EndTextSection);
+    s.extend_from_slice(b"\nET");
     if !p.rules.is_empty() {
-        ops.push(Op::SetOutlineColor {
-            col: Color::Rgb(Rgb {
-                r: 0.0,
-                g: 0.0,
-                b: 0.0,
-                icc_profile: None,
-            }),
-        });
+        s.extend_from_slice(b"\n0 0 0 RG");
         let mut width = f64::NAN;
         for rule in &p.rules {
             if rule.width != width {
                 width = rule.width;
-                ops.push(Op::SetOutlineThickness {
-                    pt: Pt(width as f32),
-                });
+                s.push(b'\n');
+                reals.push(&mut s, width as f32);
+                s.extend_from_slice(b" w");
             }
-            let pt = |x: f64, y: f64| LinePoint {
-                p: Point {
-                    x: Pt(x as f32),
-                    y: Pt((h - y) as f32),
-                },
-                bezier: false,
-            };
-            ops.push(Op::DrawLine {
-                line: Line {
-                    points: vec![pt(rule.x0, rule.y0), pt(rule.x1, rule.y1)],
-                    is_closed: false,
-                },
-            });
+            for (x, y, op) in [(rule.x0, rule.y0, b" m"), (rule.x1, rule.y1, b" l")] {
+                s.push(b'\n');
+                reals.push(&mut s, x as f32);
+                s.push(b' ');
+                reals.push(&mut s, (h - y) as f32);
+                s.extend_from_slice(op);
+            }
+            s.extend_from_slice(b"\nS");
         }
     }
-    PdfPage::new(
-        Mm((p.width / crate::style::PT_PER_MM) as f32),
-        Mm((p.height / crate::style::PT_PER_MM) as f32),
-        ops,
-    )
+    // all ASCII
+    String::from_utf8(s).unwrap_or_default()
 }
 
-/// Flate-compresses every stream that allows it, with one libdeflate compressor at level 1.
+/// `f32`s as lopdf writes them (`Display`), each formatted once per document: a document repeats
+/// its baselines, margins and sizes, and `Display` costs ~700 instructions per number.
+#[derive(Default)]
+struct Reals {
+    /// `f32` bits → (start, length) in `text`.
+    seen: std::collections::HashMap<u32, (u32, u8), BuildFnv>,
+    text: Vec<u8>,
+}
+
+impl Reals {
+    /// Appends `v` to `s` as lopdf writes a `Real`.
+    fn push(&mut self, s: &mut Vec<u8>, v: f32) {
+        let (at, len) = *self.seen.entry(v.to_bits()).or_insert_with(|| {
+            use std::io::Write as _;
+            let at = self.text.len();
+            let _ = write!(self.text, "{v}");
+            (at as u32, (self.text.len() - at) as u8)
+        });
+        s.extend_from_slice(&self.text[at as usize..at as usize + usize::from(len)]);
+    }
+}
+
+/// [`Fnv`] as a `HashMap` hasher (the keys are `f32` bits from our own layout).
+#[derive(Default, Clone, Copy)]
+struct BuildFnv;
+
+impl std::hash::BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv::new()
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        Fnv::write(self, bytes);
+    }
+    fn write_u32(&mut self, v: u32) {
+        // one multiply-rotate step per word (byte-wise FNV is 4 steps)
+        self.0 = (self.0 ^ u64::from(v))
+            .wrapping_mul(0x0100_0000_01b3)
+            .rotate_left(29);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_u64(s: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend_from_slice(&buf[at..]);
+}
+
+/// Appends a glyph code as a PDF hex string, `<00A3>`.
+fn push_hex_code(s: &mut Vec<u8>, code: u16) {
+    s.push(b'<');
+    push_hex_digits(s, code);
+    s.push(b'>');
+}
+
+/// Appends `v` as four upper-case hex digits.
+fn push_hex_digits(s: &mut Vec<u8>, v: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    s.extend_from_slice(&[
+        HEX[usize::from(v >> 12)],
+        HEX[usize::from(v >> 8 & 15)],
+        HEX[usize::from(v >> 4 & 15)],
+        HEX[usize::from(v & 15)],
+    ]);
+}
+
+/// Appends `hundredths / 100` as lopdf writes it once rounded to an `f32` (`-12.5`, `3`, `0.07`).
+///
+/// A decimal of at most six significant digits is the shortest that reads back as the `f32`
+/// nearest to it, so for |value| < 10 000 this is the integer's digits with the point put in
+/// (checked against `Display` for every such value in a test); larger values take `Display`.
+fn push_hundredths(s: &mut Vec<u8>, hundredths: f64) {
+    if hundredths.abs() >= 1_000_000.0 {
+        use std::io::Write as _;
+        let _ = write!(s, "{}", (hundredths / 100.0) as f32);
+        return;
+    }
+    let n = hundredths as i64;
+    if n < 0 {
+        s.push(b'-');
+    }
+    let n = n.unsigned_abs();
+    let (int, frac) = (n / 100, n % 100);
+    push_u64(s, int);
+    if frac != 0 {
+        s.push(b'.');
+        s.push(b'0' + (frac / 10) as u8);
+        if frac % 10 != 0 {
+            s.push(b'0' + (frac % 10) as u8);
+        }
+    }
+}
+
+/// Flate-compresses every stream that allows it and is not compressed yet (the page contents).
 ///
 /// lopdf's own `compress` uses zlib level 9 with a fresh state per stream (~300 KB to allocate and
 /// zero each time): 45 M instructions per report. zlib level 6 with one reused state took 30 M;
 /// libdeflate at level 1 takes ~9 M, and its output is within 3 % of zlib level 6's (the streams
 /// are mostly TrueType glyph data, which no level compresses much).
 fn compress_streams(doc: &mut lopdf::Document) {
-    let Ok(level) = libdeflater::CompressionLvl::new(PDF_DEFLATE_LEVEL) else {
-        return;
-    };
-    let mut z = libdeflater::Compressor::new(level);
-    let mut out = Vec::new();
     for object in doc.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else {
             continue;
@@ -230,26 +394,56 @@ fn compress_streams(doc: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        out.resize(z.zlib_compress_bound(stream.content.len()), 0);
-        let Ok(n) = z.zlib_compress(&stream.content, &mut out) else {
-            continue;
-        };
-        // as lopdf: keep the stream raw unless compressing saves more than the filter entry costs
-        if n + 19 < stream.content.len() {
+        if let Some(z) = deflate(&stream.content) {
             stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(out[..n].to_vec());
+            stream.set_content(z);
         }
+    }
+}
+
+/// `raw` zlib-compressed, if that saves more than the `/Filter` entry costs (as lopdf decides).
+fn deflate(raw: &[u8]) -> Option<Vec<u8>> {
+    thread_local! {
+        // one compressor per thread (libdeflate allocates and sets up its state per compressor)
+        static COMPRESSOR: std::cell::RefCell<Option<libdeflater::Compressor>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    COMPRESSOR.with_borrow_mut(|z| {
+        if z.is_none() {
+            *z = Some(libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(PDF_DEFLATE_LEVEL).ok()?,
+            ));
+        }
+        let z = z.as_mut()?;
+        let mut out = vec![0; z.zlib_compress_bound(raw.len())];
+        let n = z.zlib_compress(raw, &mut out).ok()?;
+        (n + 19 < raw.len()).then(|| {
+            out.truncate(n);
+            out
+        })
+    })
+}
+
+/// A stream as it goes into the file: `Length`, then `Filter` if compressed, after the entries of
+/// `dict`; compressed streams are left alone by [`compress_streams`].
+fn packed_stream(mut dict: lopdf::Dictionary, raw: Vec<u8>) -> lopdf::Stream {
+    match deflate(&raw) {
+        Some(z) => {
+            dict.set("Length", z.len() as i64);
+            dict.set("Filter", "FlateDecode");
+            lopdf::Stream::new(dict, z)
+        }
+        None => lopdf::Stream::new(dict, raw).with_compression(false),
     }
 }
 
 /// libdeflate level of the PDF streams (1–12).
 const PDF_DEFLATE_LEVEL: i32 = 1;
 
-/// A face as embedded: its resource name, how its glyph ids map into the subset, and the subset.
+/// A face as embedded: its resource name and how its glyph ids map into the subset.
 struct Embedded {
     tag: String,
     remap: subsetter::GlyphRemapper,
-    font: SubsetFont,
 }
 
 /// A subset face ready to be written as a composite font (ISO 32000-1 9.7): Identity-H codes are
@@ -354,39 +548,68 @@ impl SubsetFont {
         })
     }
 
-    /// Adds the font program, ToUnicode, descriptor and Type0 font to `doc`; returns the Type0 font.
-    fn add_to(self, doc: &mut lopdf::Document) -> lopdf::ObjectId {
-        use lopdf::{Dictionary, Object, Stream, StringFormat};
-        let name = || Object::Name(self.name.clone().into_bytes());
+    /// The font program and ToUnicode CMap as compressed streams, with the dictionaries' data.
+    fn pack(mut self) -> PackedFont {
+        use lopdf::{Dictionary, Object};
+        let raw = std::mem::take(&mut self.program);
         let program = if self.cff {
             let mut d = Dictionary::new();
             d.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
-            Stream::new(d, self.program)
+            packed_stream(d, raw)
         } else {
             let mut d = Dictionary::new();
-            d.set("Length1", Object::Integer(self.program.len() as i64));
-            Stream::new(d, self.program)
+            d.set("Length1", Object::Integer(raw.len() as i64));
+            packed_stream(d, raw)
         };
-        let program = doc.add_object(program);
         let cmap = to_unicode_cmap(&self.tag, &self.to_unicode);
-        let cmap = doc.add_object(Stream::new(Dictionary::new(), cmap.into_bytes()));
-        let flags = 1 << 5 | if self.italic_angle != 0 { 1 << 6 } else { 0 };
+        let cmap = packed_stream(Dictionary::new(), cmap);
+        PackedFont {
+            tag: self.tag.clone(),
+            font: self,
+            program,
+            cmap,
+        }
+    }
+}
+
+/// A subset face whose streams are ready (compressed): what [`embed_face`] makes on its task.
+struct PackedFont {
+    tag: String,
+    font: SubsetFont,
+    program: lopdf::Stream,
+    cmap: lopdf::Stream,
+}
+
+impl PackedFont {
+    /// Adds the font program, ToUnicode, descriptor and Type0 font to `doc`; returns the Type0 font.
+    fn add_to(self, doc: &mut lopdf::Document) -> lopdf::ObjectId {
+        use lopdf::{Dictionary, Object, StringFormat};
+        let PackedFont {
+            font,
+            program,
+            cmap,
+            ..
+        } = self;
+        let name = || Object::Name(font.name.clone().into_bytes());
+        let program = doc.add_object(program);
+        let cmap = doc.add_object(cmap);
+        let flags = 1 << 5 | if font.italic_angle != 0 { 1 << 6 } else { 0 };
         let descriptor = Dictionary::from_iter(vec![
             ("Type", Object::Name(b"FontDescriptor".to_vec())),
             ("FontName", name()),
-            ("Ascent", Object::Integer(self.ascent)),
-            ("Descent", Object::Integer(self.descent)),
+            ("Ascent", Object::Integer(font.ascent)),
+            ("Descent", Object::Integer(font.descent)),
             // no cap height is read from the subset (it has no OS/2 sCapHeight): the ascent
-            ("CapHeight", Object::Integer(self.ascent)),
-            ("ItalicAngle", Object::Integer(self.italic_angle)),
+            ("CapHeight", Object::Integer(font.ascent)),
+            ("ItalicAngle", Object::Integer(font.italic_angle)),
             ("Flags", Object::Integer(flags)),
-            ("StemV", Object::Integer(self.stem_v)),
+            ("StemV", Object::Integer(font.stem_v)),
             (
                 "FontBBox",
-                Object::Array(self.bbox.iter().map(|v| Object::Integer(*v)).collect()),
+                Object::Array(font.bbox.iter().map(|v| Object::Integer(*v)).collect()),
             ),
             (
-                if self.cff { "FontFile3" } else { "FontFile2" },
+                if font.cff { "FontFile3" } else { "FontFile2" },
                 Object::Reference(program),
             ),
         ]);
@@ -397,7 +620,7 @@ impl SubsetFont {
             (
                 "Subtype",
                 Object::Name(
-                    if self.cff {
+                    if font.cff {
                         &b"CIDFontType0"[..]
                     } else {
                         b"CIDFontType2"
@@ -419,11 +642,11 @@ impl SubsetFont {
                     ("Supplement", Object::Integer(0)),
                 ])),
             ),
-            ("W", Object::Array(widths_array(&self.widths))),
+            ("W", Object::Array(widths_array(&font.widths))),
             ("DW", Object::Integer(1000)),
             ("FontDescriptor", Object::Reference(descriptor)),
         ]);
-        if !self.cff {
+        if !font.cff {
             cid.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
         }
         doc.add_object(Dictionary::from_iter(vec![
@@ -466,8 +689,7 @@ fn widths_array(widths: &[(u16, i64)]) -> Vec<lopdf::Object> {
 }
 
 /// The ToUnicode CMap: codes grouped by high byte, `bfchar` blocks of at most 100 entries.
-fn to_unicode_cmap(tag: &str, map: &[(u16, char)]) -> String {
-    use std::fmt::Write as _;
+fn to_unicode_cmap(tag: &str, map: &[(u16, char)]) -> Vec<u8> {
     let mut s = format!(
         "/CIDInit /ProcSet findresource begin\n\n12 dict begin\n\nbegincmap\n\n%!PS-Adobe-3.0 \
          Resource-CMap\n%%DocumentNeededResources: procset CIDInit\n%%IncludeResource: \
@@ -475,22 +697,26 @@ fn to_unicode_cmap(tag: &str, map: &[(u16, char)]) -> String {
          def\n/Ordering ({tag}) def\n/Supplement 0 def\nend def\n\n/CMapName /FontSpecific-{tag} \
          def\n/CMapVersion 1 def\n/CMapType 2 def\n/WMode 0 def\n\n1 \
          begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-    );
+    )
+    .into_bytes();
+    s.reserve(map.len() * 16 + 128);
     for group in map.chunk_by(|a, b| a.0 >> 8 == b.0 >> 8) {
         for chunk in group.chunks(100) {
-            let _ = writeln!(s, "{} beginbfchar", chunk.len());
+            push_u64(&mut s, chunk.len() as u64);
+            s.extend_from_slice(b" beginbfchar\n");
             for (code, c) in chunk {
-                let _ = write!(s, "<{code:04X}> <");
+                push_hex_code(&mut s, *code);
+                s.extend_from_slice(b" <");
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
-                    let _ = write!(s, "{unit:04X}");
+                    push_hex_digits(&mut s, *unit);
                 }
-                s.push_str(">\n");
+                s.extend_from_slice(b">\n");
             }
-            s.push_str("endbfchar\n");
+            s.extend_from_slice(b"endbfchar\n");
         }
     }
-    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    s.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     s
 }
 
@@ -745,4 +971,40 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::rfind(hay, needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hundredths_written_as_lopdf_writes_the_f32() {
+        let mut s = Vec::new();
+        for k in -1_100_000i64..=1_100_000 {
+            let h = k as f64;
+            s.clear();
+            push_hundredths(&mut s, h);
+            let want = format!("{}", (h / 100.0) as f32);
+            assert_eq!(s, want.as_bytes(), "{k}");
+        }
+    }
+
+    #[test]
+    fn hex_codes() {
+        let mut s = Vec::new();
+        push_hex_code(&mut s, 0xA3);
+        push_hex_code(&mut s, 0xFFFF);
+        assert_eq!(s, b"<00A3><FFFF>");
+        s.clear();
+        push_u64(&mut s, 0);
+        push_u64(&mut s, 1234567);
+        assert_eq!(s, b"01234567");
+        s.clear();
+        let mut reals = Reals::default();
+        for v in [12.0f32, 110.95613, 0.5, 12.0, 548.9837, 110.95613] {
+            reals.push(&mut s, v);
+            s.push(b' ');
+        }
+        assert_eq!(s, b"12 110.95613 0.5 12 548.9837 110.95613 ");
+    }
 }
