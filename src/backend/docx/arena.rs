@@ -294,6 +294,12 @@ impl<'a> Tree<'a> {
         }
     }
 
+    /// Whether an element has neither children nor attributes.
+    pub fn is_empty(&self, id: Id) -> bool {
+        let n = &self.nodes[id as usize];
+        n.first == NIL && n.attrs.1 == 0
+    }
+
     /// An attribute's value as written (escaped).
     pub fn attr(&self, id: Id, key: &str) -> Option<&str> {
         let (start, len) = self.nodes[id as usize].attrs;
