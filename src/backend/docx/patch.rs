@@ -35,6 +35,7 @@ impl Writer<'_> {
                 // kinsoku, overflowPunct, autoSpaceDE/DN and widowControl are the styles'; the
                 // paragraph mark's empty run properties say nothing
                 "w:pPr" => drop_empty(&mut t, e, "w:rPr"),
+                "w:p" | "w:t" => plain_text(&mut t, e),
                 "w:tbl" => {
                     let marks = tables.next();
                     let n = marks.map_or(0, |m| m.header_rows);
@@ -105,8 +106,10 @@ impl Writer<'_> {
         let mut t = Tree::parse(src)?;
         patch_runs(&mut t);
         for e in t.parsed() {
-            if t.name(e) == "w:pPr" {
-                drop_empty(&mut t, e, "w:rPr");
+            match t.name(e) {
+                "w:pPr" => drop_empty(&mut t, e, "w:rPr"),
+                "w:p" | "w:t" => plain_text(&mut t, e),
+                _ => {}
             }
         }
         t.sort_schema();
@@ -238,6 +241,17 @@ fn patch_runs(t: &mut Tree) {
         } else {
             drop_empty(t, r, "w:rPr");
         }
+    }
+}
+
+/// Drops what a paragraph or text element does not need: docx-rs's `w14:paraId` (a paragraph's
+/// identity for Word's collaboration features; Word assigns its own) and `xml:space="preserve"`
+/// on text without white space.
+fn plain_text(t: &mut Tree, e: Id) {
+    if t.name(e) == "w:p" {
+        t.remove_attr(e, "w14:paraId");
+    } else if t.text_all(e, |c| !c.is_whitespace()) {
+        t.remove_attr(e, "xml:space");
     }
 }
 
