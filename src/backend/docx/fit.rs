@@ -30,10 +30,11 @@ const MAX_STEPS: i32 = 240;
 /// The word processor's view of one block of text.
 struct Model<'a> {
     tl: &'a TextLines,
-    /// Run key of each character (role and script): a run ends where it or the spacing changes.
-    group: &'a [u32],
-    /// The script LibreOffice gives each character: a run is cut into portions where it changes.
-    script: Vec<Script>,
+    /// Whether characters j and j+1 are one run and one script portion (then the run's spacing,
+    /// if theirs is equal, sits between them), with the least spacing LibreOffice applies
+    /// (−1/6 em); a run ends where its key (role and script) or the spacing changes, a portion
+    /// where LibreOffice's script does.
+    joined: Vec<Option<f64>>,
     /// The script-change space between characters j and j+1 (0 where there is none), twips.
     auto: Vec<f64>,
 }
@@ -65,9 +66,15 @@ fn scripts_of(tl: &TextLines, latin: &[bool]) -> Vec<Script> {
 }
 
 impl<'a> Model<'a> {
-    fn new(tl: &'a TextLines, group: &'a [u32], latin: &dyn Fn(char) -> bool) -> Model<'a> {
+    fn new(tl: &'a TextLines, group: &[u32], latin: &dyn Fn(char) -> bool) -> Model<'a> {
         let latin: Vec<bool> = tl.chars.iter().map(|c| latin(c.ch)).collect();
         let script = scripts_of(tl, &latin);
+        let joined = (0..tl.chars.len().saturating_sub(1))
+            .map(|j| {
+                (group[j] == group[j + 1] && script[j] == script[j + 1])
+                    .then(|| -tl.chars[j].size * 20.0 / 6.0)
+            })
+            .collect();
         let auto = tl
             .chars
             .windows(2)
@@ -82,12 +89,7 @@ impl<'a> Model<'a> {
                 }
             })
             .collect();
-        Model {
-            tl,
-            group,
-            script,
-            auto,
-        }
+        Model { tl, joined, auto }
     }
 
     fn natural(&self, j: usize) -> f64 {
@@ -109,8 +111,10 @@ impl<'a> Model<'a> {
     /// [`Model::gap`] with the two characters' spacings given.
     fn gap_of(&self, j: usize, sj: i32, sk: i32) -> f64 {
         let mut g = 0.0;
-        if self.group[j] == self.group[j + 1] && sj == sk && self.script[j] == self.script[j + 1] {
-            g += f64::from(sj).max(-self.tl.chars[j].size * 20.0 / 6.0);
+        if let Some(least) = self.joined[j] {
+            if sj == sk {
+                g += f64::from(sj).max(least);
+            }
         }
         g + self.auto[j]
     }
@@ -253,7 +257,7 @@ mod tests {
         (s, group)
     }
 
-    fn model<'a>(tl: &'a TextLines, group: &'a [u32]) -> Model<'a> {
+    fn model<'a>(tl: &'a TextLines, group: &[u32]) -> Model<'a> {
         Model::new(tl, group, &|c| c.is_ascii())
     }
 
