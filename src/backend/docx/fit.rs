@@ -182,10 +182,31 @@ pub fn spacing(
         // the line's characters move by `d` together; the natural widths stay
         let nat = m.naturals(r.start, r.end);
         let line = |d: i32| m.width_shifted(r.start, r.end, nat, &s, r.end, d);
-        // (1) the line fits
+        // (1) the line fits: the largest d in −MAX_STEPS..=0 with the line narrow enough (else
+        // −MAX_STEPS). The width grows with d, so from a guess (each step takes a twip from every
+        // gap with the run's spacing) walk to it: the same d as stepping down from 0.
+        let lim = width - SAFE;
+        let w0 = line(0);
         let mut d = 0;
-        while line(d) > width - SAFE && -d < MAX_STEPS {
-            d -= 1;
+        if w0 > lim {
+            let slope = (r.start..r.end - 1)
+                .filter(|&j| m.joined[j].is_some() && s[j] == s[j + 1])
+                .count();
+            d = if slope == 0 {
+                -MAX_STEPS
+            } else {
+                let steps = ((w0 - lim) / slope as f64).ceil().min(f64::from(MAX_STEPS));
+                -(steps as i32).max(1)
+            };
+            if line(d) <= lim {
+                while line(d + 1) <= lim {
+                    d += 1;
+                }
+            } else {
+                while d > -MAX_STEPS && line(d) > lim {
+                    d -= 1;
+                }
+            }
         }
         // (2) the next piece does not fit after it: the smallest piece the word processor could
         // take (it may break where the PDF does not, e.g. inside a web address)
