@@ -31,7 +31,6 @@ use crate::style::{FooterAlign, Style, PT_PER_MM};
 use crate::typeset::{Layout, TableGeometry, TextLines};
 use measure::{Geometry, TW_PER_PT};
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 
 /// DOCX options.
 #[derive(Debug, Clone, Default)]
@@ -711,21 +710,16 @@ impl<'a> Writer<'a> {
         )))
     }
 
-    /// The document of the blocks in `blocks` (indices into `doc.blocks`); with `whole`, also the
-    /// styles, footers and headers.
-    fn build(&self, doc: &Document, blocks: Range<usize>, whole: bool) -> Docx {
+    fn build(&self, doc: &Document) -> Docx {
         let mut d = Docx::new().page_size(self.geo.width as u32, self.geo.height as u32);
-        if whole {
-            for (role_style, role) in Role::ALL.iter().map(|r| (style_id(*r), *r)) {
-                d = d.add_style(self.paragraph_style(role_style, role));
-            }
-            if self.style.header.is_some() {
-                d = d.add_style(self.paragraph_style(HEADER_STYLE, Role::Body));
-            }
+        for (role_style, role) in Role::ALL.iter().map(|r| (style_id(*r), *r)) {
+            d = d.add_style(self.paragraph_style(role_style, role));
         }
-        let end = blocks.end;
-        for (bi, b) in doc.blocks.iter().enumerate().take(end).skip(blocks.start) {
-            let first = bi == 0;
+        if self.style.header.is_some() {
+            d = d.add_style(self.paragraph_style(HEADER_STYLE, Role::Body));
+        }
+        let mut first = true;
+        for (bi, b) in doc.blocks.iter().enumerate() {
             let lines = self.lines.get(&bi);
             // the PDF's geometry of a table just before this block
             let after = bi
@@ -778,13 +772,11 @@ impl<'a> Writer<'a> {
                     d = d.add_paragraph(b);
                 }
             }
+            first = false;
         }
         // a table may not end the document (Word needs a paragraph after it)
-        if end == doc.blocks.len() && matches!(doc.blocks.last(), Some(Block::Table(_))) {
+        if matches!(doc.blocks.last(), Some(Block::Table(_))) {
             d = d.add_paragraph(self.blank_line());
-        }
-        if !whole {
-            return d;
         }
         d = d.footer(self.footer_for(true));
         if self.style.footer.align == FooterAlign::Outside {
@@ -863,12 +855,8 @@ impl<'a> Writer<'a> {
     }
 
     /// Builds with docx-rs, then patches and orders the XML parts; returns the zip entries in order.
-    ///
-    /// The document part is made in two halves at once (rayon), each built, patched and ordered on
-    /// its own; the second half's body is then put before the first's section properties.
     fn parts(&self, doc: &Document) -> Result<Vec<(String, Vec<u8>)>, String> {
-        let n = doc.blocks.len();
-        let m = split_point(doc);
+        let x = self.build(doc).build();
         let headers_tables: Vec<TableMarks> = doc
             .blocks
             .iter()
@@ -885,30 +873,7 @@ impl<'a> Writer<'a> {
             })
             .collect();
 
-        let t = doc.blocks[..m]
-            .iter()
-            .filter(|b| matches!(b, Block::Table(_)))
-            .count();
-        let (first, second) = rayon::join(
-            || -> Result<_, String> {
-                let x = self.build(doc, 0..m, true).build();
-                let d = self.patch_document_part(&x.document, &headers_tables[..t])?;
-                Ok((x, d))
-            },
-            || -> Result<_, String> {
-                if m == n {
-                    return Ok(None);
-                }
-                let x = self.build(doc, m..n, false).build();
-                self.patch_document_part(&x.document, &headers_tables[t..])
-                    .map(Some)
-            },
-        );
-        let (x, document) = first?;
-        let document = match second? {
-            Some(rest) => splice_body(&document, &rest)?,
-            None => document,
-        };
+        let document = self.patch_document_part(&x.document, &headers_tables)?;
         let styles = self.patch_styles_part(&x.styles)?;
         let footers = x
             .footers
@@ -1037,49 +1002,6 @@ fn heading_level(role: Role) -> usize {
         Role::Heading3 => 3,
         _ => 4,
     }
-}
-
-/// Where the document is cut in two for [`Writer::parts`]: the first block at which the blocks
-/// before hold half the text (a table's cells counted with their structure); `doc.blocks.len()`
-/// for a document of one block.
-fn split_point(doc: &Document) -> usize {
-    let weight = |b: &Block| match b {
-        Block::Table(t) => t
-            .grid
-            .iter()
-            .flatten()
-            .map(|e| match e {
-                GridEntry::Cell(c) => c.text.len() + 64,
-                GridEntry::Merged { .. } => 32,
-            })
-            .sum(),
-        Block::Paragraph { runs, .. } => runs.iter().map(|r| r.text.len()).sum::<usize>() + 64,
-        Block::Heading { text, .. } => text.len() + 64,
-        _ => 64,
-    };
-    let total: usize = doc.blocks.iter().map(weight).sum();
-    let mut acc = 0;
-    for (i, b) in doc.blocks.iter().enumerate() {
-        if i > 0 && 2 * acc >= total {
-            return i;
-        }
-        acc += weight(b);
-    }
-    doc.blocks.len()
-}
-
-/// The document part `first` with the body of `rest` (the same part's later blocks) put before
-/// its section properties.
-fn splice_body(first: &[u8], rest: &[u8]) -> Result<Vec<u8>, String> {
-    use memchr::memmem;
-    let sect = memmem::rfind(first, b"<w:sectPr").ok_or("no section properties")?;
-    let start = memmem::find(rest, b"<w:body>").ok_or("no body")? + b"<w:body>".len();
-    let end = memmem::rfind(rest, b"<w:sectPr").ok_or("no section properties")?;
-    let mut out = Vec::with_capacity(first.len() + end - start);
-    out.extend_from_slice(&first[..sect]);
-    out.extend_from_slice(&rest[start..end]);
-    out.extend_from_slice(&first[sect..]);
-    Ok(out)
 }
 
 /// Splits text into alternating CJK and Latin (digits, ASCII) segments.
