@@ -7,6 +7,10 @@
 //! font table; then every property element is put into ECMA-376 order and the parts are zipped
 //! deterministically with deflate. Geometry follows `../shared/spec/docx-in-libreoffice.md`.
 //!
+//! Paragraphs and runs carry only what differs from their paragraph style (`GkBody`, `GkTable`,
+//! …): alignment, indent, exact line, fonts and size are the style's unless a paragraph or run
+//! differs (a line after a table, a run in another face), which keeps the parts small.
+//!
 //! With the PDF's layout ([`write_fitted`]) the document breaks where the PDF does: each line's
 //! character spacing is fitted (`fit`), tables take the PDF's column widths and row heights, rows
 //! stay with the next where the PDF keeps them, and text after a table resumes on the PDF's line.

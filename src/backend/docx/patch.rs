@@ -2,6 +2,11 @@
 //! `w:kinsoku`, `w:overflowPunct`, `w:autoSpaceDE/DN`, `w:firstLineChars`, `w:tblHeader`, the
 //! cell margins of rows that open a page, the section's page, margins and grid, the document defaults; then every
 //! property element is put into ECMA-376 order.
+//!
+//! Paragraph and run properties that are the same everywhere live in the styles (`w:kinsoku`,
+//! `w:overflowPunct`, `w:autoSpaceDE/DN`, `w:widowControl`, `w:firstLineChars`, `w:lang` zh-CN):
+//! the document part repeats none of them; its Latin runs say `w:lang` en-US. What docx-rs writes
+//! to no purpose is dropped (empty `w:rPr`, `w14:paraId`, `xml:space` on text without spaces).
 
 use super::arena::{Id, Tree};
 use super::{measure, Role, TableMarks, Writer};
