@@ -178,23 +178,24 @@ fn properties_are_in_schema_order() {
         ] {
             xml::check_schema_order(&part(&d, p)).unwrap_or_else(|e| panic!("{s} {p}: {e}"));
         }
-        // the orders docx-rs gets wrong, spelled out
+        // the orders docx-rs gets wrong, spelled out (runs say only what differs from their
+        // paragraph style: full run properties are in the styles and footers)
         let body = part(&d, "word/document.xml");
-        let rpr = all(&body, "w:rPr")
-            .into_iter()
-            .find(|r| r.find("w:sz").is_some())
-            .unwrap();
-        let names: Vec<&str> = rpr.elems().map(|e| e.name.as_str()).collect();
-        let pos = |n: &str| {
-            names
-                .iter()
-                .position(|x| *x == n)
-                .unwrap_or_else(|| panic!("{n} not in {names:?}"))
-        };
-        assert!(
-            pos("w:rFonts") < pos("w:sz") && pos("w:sz") < pos("w:lang"),
-            "{names:?}"
-        );
+        for (p, first, second) in [
+            ("word/styles.xml", "w:rFonts", "w:sz"),
+            ("word/styles.xml", "w:sz", "w:lang"),
+            ("word/footer1.xml", "w:rFonts", "w:sz"),
+            ("word/document.xml", "w:spacing", "w:lang"),
+        ] {
+            let x = part(&d, p);
+            let rpr = all(&x, "w:rPr")
+                .into_iter()
+                .find(|r| r.find(first).is_some() && r.find(second).is_some())
+                .unwrap_or_else(|| panic!("{s} {p}: no w:rPr with {first} and {second}"));
+            let names: Vec<&str> = rpr.elems().map(|e| e.name.as_str()).collect();
+            let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
+            assert!(pos(first) < pos(second), "{p}: {names:?}");
+        }
         let sect = all(&body, "w:sectPr")[0];
         let names: Vec<&str> = sect.elems().map(|e| e.name.as_str()).collect();
         assert_eq!(names.first(), Some(&"w:footerReference"), "{names:?}");
@@ -217,27 +218,46 @@ fn page_setup_fonts_and_paragraphs_follow_the_recipe() {
     assert!((at("w:footer") - 1423).abs() <= 12);
     let grid = all(&body, "w:docGrid")[0];
     assert_eq!(grid.get_attr("w:type"), None, "no document grid in effect");
-    // every run: explicit fonts (no theme fonts), a size, a language
-    for r in all(&body, "w:r") {
-        let rpr = r.find("w:rPr").expect("run properties");
-        let f = rpr.find("w:rFonts").expect("fonts");
-        for k in ["w:ascii", "w:hAnsi", "w:eastAsia"] {
-            assert!(f.get_attr(k).is_some(), "{k} missing");
-        }
-        assert!(f.attrs.iter().all(|(k, _)| !k.contains("Theme")));
-        assert!(rpr.find("w:lang").is_some());
-        let text = r.find("w:t").map(Elem::text).unwrap_or_default();
-        if text.chars().any(|c| c.is_ascii_digit()) {
-            assert!(text.is_ascii(), "digits in a run of their own: {text}");
-            assert_eq!(
-                rpr.find("w:lang")
-                    .unwrap()
-                    .get_attr("w:eastAsia")
-                    .as_deref(),
-                Some("en-US")
-            );
+    // every run: explicit fonts (no theme fonts), a size, a language, its own or its paragraph
+    // style's
+    let style_part = part(&d, "word/styles.xml");
+    let mut runs = 0;
+    for p in all(&body, "w:p") {
+        let id = p
+            .find("w:pPr")
+            .and_then(|x| x.find("w:pStyle"))
+            .and_then(|s| s.get_attr("w:val"))
+            .expect("every paragraph has a style");
+        let style_rpr = all(&style_part, "w:style")
+            .into_iter()
+            .find(|s| s.get_attr("w:styleId").as_deref() == Some(id.as_str()))
+            .and_then(|s| s.find("w:rPr"))
+            .expect("the style's run properties");
+        for r in p.elems().filter(|e| e.name == "w:r") {
+            runs += 1;
+            let rpr = r.find("w:rPr");
+            let get = |n: &str| {
+                rpr.and_then(|x| x.find(n))
+                    .or_else(|| style_rpr.find(n))
+                    .unwrap_or_else(|| panic!("{id}: {n} missing"))
+            };
+            let f = get("w:rFonts");
+            for k in ["w:ascii", "w:hAnsi", "w:eastAsia"] {
+                assert!(f.get_attr(k).is_some(), "{k} missing");
+            }
+            assert!(f.attrs.iter().all(|(k, _)| !k.contains("Theme")));
+            get("w:sz");
+            let text = r.find("w:t").map(Elem::text).unwrap_or_default();
+            let east_asia = get("w:lang").get_attr("w:eastAsia");
+            if text.chars().any(|c| c.is_ascii_digit()) {
+                assert!(text.is_ascii(), "digits in a run of their own: {text}");
+                assert_eq!(east_asia.as_deref(), Some("en-US"));
+            } else if !text.is_ascii() {
+                assert_eq!(east_asia.as_deref(), Some("zh-CN"), "{text}");
+            }
         }
     }
+    assert!(runs > 300, "{runs} runs");
     // body text 16 pt on an exact 28.95 pt line, indented two characters, tracked −0.25 pt
     let xml = String::from_utf8(
         entries(&d)
@@ -247,16 +267,32 @@ fn page_setup_fonts_and_paragraphs_follow_the_recipe() {
             .2,
     )
     .unwrap();
-    assert!(xml.contains(r#"w:line="579" w:lineRule="exact""#));
-    assert!(xml.contains(r#"w:firstLine="640""#) && xml.contains(r#"w:firstLineChars="200""#));
-    assert!(xml.contains(r#"<w:spacing w:val="-5"/>"#));
-    assert!(xml.contains(r#"<w:kinsoku w:val="1"/>"#));
+    let styles_xml = String::from_utf8(
+        entries(&d)
+            .into_iter()
+            .find(|(n, _, _)| n == "word/styles.xml")
+            .unwrap()
+            .2,
+    )
+    .unwrap();
+    // paragraphs say what differs from their style: the body style has the rest
+    let gk_body = styles_xml
+        .split("<w:style ")
+        .find(|s| s.contains(r#"w:styleId="GkBody""#))
+        .expect("GkBody");
+    assert!(gk_body.contains(r#"w:line="579" w:lineRule="exact""#));
     assert!(
-        xml.contains(r#"w:eastAsia="仿宋_GB2312""#)
-            && xml.contains(r#"w:eastAsia="黑体""#)
-            && xml.contains(r#"w:eastAsia="楷体_GB2312""#)
+        gk_body.contains(r#"w:firstLine="640""#) && gk_body.contains(r#"w:firstLineChars="200""#)
     );
-    assert!(xml.contains(r#"w:eastAsia="方正小标宋简体""#));
+    assert!(gk_body.contains(r#"<w:kinsoku w:val="1"/>"#));
+    assert!(gk_body.contains(r#"<w:widowControl w:val="0"/>"#));
+    assert!(xml.contains(r#"<w:spacing w:val="-5"/>"#));
+    assert!(
+        styles_xml.contains(r#"w:eastAsia="仿宋_GB2312""#)
+            && styles_xml.contains(r#"w:eastAsia="黑体""#)
+            && styles_xml.contains(r#"w:eastAsia="楷体_GB2312""#)
+    );
+    assert!(styles_xml.contains(r#"w:eastAsia="方正小标宋简体""#));
     // headings kept with the next block
     let heads: Vec<&Elem> = all(&body, "w:p")
         .into_iter()
@@ -301,7 +337,7 @@ fn page_setup_fonts_and_paragraphs_follow_the_recipe() {
     let b = String::from_utf8(
         entries(&docx("liwang-2020", true))
             .into_iter()
-            .find(|(n, _, _)| n == "word/document.xml")
+            .find(|(n, _, _)| n == "word/styles.xml")
             .unwrap()
             .2,
     )
@@ -707,11 +743,11 @@ fn notice_board_style_header_and_centred_page_x_of_y() {
     assert_eq!(mar.get_attr("w:left").as_deref(), Some("1247"), "22 mm");
     assert!(all(&body, "w:headerReference").len() == 1);
     xml::check_schema_order(&body).unwrap();
-    // 18 pt body on a 34 pt line, 26 characters in 166 mm
+    // 18 pt body on a 34 pt line, 26 characters in 166 mm (in the body style)
     let x = String::from_utf8(
         entries(&d)
             .into_iter()
-            .find(|(n, _, _)| n == "word/document.xml")
+            .find(|(n, _, _)| n == "word/styles.xml")
             .unwrap()
             .2,
     )

@@ -294,6 +294,26 @@ impl<'a> Tree<'a> {
         }
     }
 
+    /// Removes an attribute, if there.
+    pub fn remove_attr(&mut self, id: Id, key: &str) {
+        let (start, len) = self.nodes[id as usize].attrs;
+        let range = start as usize..(start + len) as usize;
+        if let Some(i) = self.attrs[range.clone()]
+            .iter()
+            .position(|(k, _)| *k == key)
+        {
+            // the element's later attributes move up one place in its slice of the list
+            self.attrs[start as usize + i..range.end].rotate_left(1);
+            self.nodes[id as usize].attrs = (start, len - 1);
+        }
+    }
+
+    /// Whether an element has neither children nor attributes.
+    pub fn is_empty(&self, id: Id) -> bool {
+        let n = &self.nodes[id as usize];
+        n.first == NIL && n.attrs.1 == 0
+    }
+
     /// An attribute's value as written (escaped).
     pub fn attr(&self, id: Id, key: &str) -> Option<&str> {
         let (start, len) = self.nodes[id as usize].attrs;

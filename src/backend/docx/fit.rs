@@ -30,12 +30,13 @@ const MAX_STEPS: i32 = 240;
 /// The word processor's view of one block of text.
 struct Model<'a> {
     tl: &'a TextLines,
-    /// Run key of each character (role and script): a run ends where it or the spacing changes.
-    group: &'a [u32],
-    /// Latin script (ascii/hAnsi font).
-    latin: Vec<bool>,
-    /// The script LibreOffice gives each character: a run is cut into portions where it changes.
-    script: Vec<Script>,
+    /// Whether characters j and j+1 are one run and one script portion (then the run's spacing,
+    /// if theirs is equal, sits between them), with the least spacing LibreOffice applies
+    /// (−1/6 em); a run ends where its key (role and script) or the spacing changes, a portion
+    /// where LibreOffice's script does.
+    joined: Vec<Option<f64>>,
+    /// The script-change space between characters j and j+1 (0 where there is none), twips.
+    auto: Vec<f64>,
 }
 
 /// A character's script as LibreOffice resolves it.
@@ -48,26 +49,49 @@ enum Script {
 /// LibreOffice's script per character: Latin letters and digits are Latin, CJK characters Asian;
 /// "weak" characters (ASCII marks, “ ” ‘ ’ — …) take the script before them, Latin at the start
 /// of a paragraph (measured: a paragraph's opening “ is a portion of its own).
-fn scripts(tl: &TextLines, latin: &dyn Fn(char) -> bool) -> Vec<Script> {
+fn scripts_of(tl: &TextLines, latin: &[bool]) -> Vec<Script> {
     let mut cur = Script::Latin;
     tl.chars
         .iter()
-        .map(|c| {
+        .zip(latin)
+        .map(|(c, &latin)| {
             let weak = ('\u{2000}'..='\u{206F}').contains(&c.ch)
                 || (c.ch.is_ascii() && !c.ch.is_ascii_alphanumeric());
             if !weak {
-                cur = if latin(c.ch) {
-                    Script::Latin
-                } else {
-                    Script::Asian
-                };
+                cur = if latin { Script::Latin } else { Script::Asian };
             }
             cur
         })
         .collect()
 }
 
-impl Model<'_> {
+impl<'a> Model<'a> {
+    fn new(tl: &'a TextLines, group: &[u32], latin: &dyn Fn(char) -> bool) -> Model<'a> {
+        let latin: Vec<bool> = tl.chars.iter().map(|c| latin(c.ch)).collect();
+        let script = scripts_of(tl, &latin);
+        let joined = (0..tl.chars.len().saturating_sub(1))
+            .map(|j| {
+                (group[j] == group[j + 1] && script[j] == script[j + 1])
+                    .then(|| -tl.chars[j].size * 20.0 / 6.0)
+            })
+            .collect();
+        let auto = tl
+            .chars
+            .windows(2)
+            .enumerate()
+            .map(|(j, w)| {
+                let (a, b) = (&w[0], &w[1]);
+                // the script test first: is_alphanumeric searches Unicode tables
+                if latin[j] != latin[j + 1] && a.ch.is_alphanumeric() && b.ch.is_alphanumeric() {
+                    (a.size.max(b.size) * 20.0 / 5.0).floor()
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        Model { tl, joined, auto }
+    }
+
     fn natural(&self, j: usize) -> f64 {
         let c = &self.tl.chars[j];
         if c.fullwidth {
@@ -79,29 +103,52 @@ impl Model<'_> {
 
     /// What sits between characters j and j+1 on one line: their run's spacing (if one run) and
     /// the script-change space.
+    #[cfg(test)]
     fn gap(&self, j: usize, s: &[i32]) -> f64 {
-        let (a, b) = (&self.tl.chars[j], &self.tl.chars[j + 1]);
+        self.gap_of(j, s[j], s[j + 1])
+    }
+
+    /// [`Model::gap`] with the two characters' spacings given.
+    fn gap_of(&self, j: usize, sj: i32, sk: i32) -> f64 {
         let mut g = 0.0;
-        if self.group[j] == self.group[j + 1]
-            && s[j] == s[j + 1]
-            && self.script[j] == self.script[j + 1]
-        {
-            g += f64::from(s[j]).max(-a.size * 20.0 / 6.0);
+        if let Some(least) = self.joined[j] {
+            if sj == sk {
+                g += f64::from(sj).max(least);
+            }
         }
-        // the script test first: is_alphanumeric searches Unicode tables for every CJK character
-        if self.latin[j] != self.latin[j + 1] && a.ch.is_alphanumeric() && b.ch.is_alphanumeric() {
-            g += (a.size.max(b.size) * 20.0 / 5.0).floor();
-        }
-        g
+        g + self.auto[j]
+    }
+
+    /// Sum of the natural widths of characters `a..b` (`a < b`).
+    fn naturals(&self, a: usize, b: usize) -> f64 {
+        (a..b).map(|j| self.natural(j)).sum::<f64>()
     }
 
     /// Width of characters `a..b` set on one line, twips.
+    #[cfg(test)]
     fn width(&self, a: usize, b: usize, s: &[i32]) -> f64 {
         if a >= b {
             return 0.0;
         }
-        (a..b).map(|j| self.natural(j)).sum::<f64>()
-            + (a..b - 1).map(|j| self.gap(j, s)).sum::<f64>()
+        self.naturals(a, b) + (a..b - 1).map(|j| self.gap(j, s)).sum::<f64>()
+    }
+
+    /// Width of characters `a..b` (`a < b`, natural widths `nat`) with `d` added to the spacing
+    /// of the characters before `shift_end` (from `a`): [`Model::width`] of the shifted spacing,
+    /// computed in the same order, so equal to the last bit.
+    fn width_shifted(
+        &self,
+        a: usize,
+        b: usize,
+        nat: f64,
+        s: &[i32],
+        shift_end: usize,
+        d: i32,
+    ) -> f64 {
+        let v = |j: usize| if j < shift_end { s[j] + d } else { s[j] };
+        nat + (a..b - 1)
+            .map(|j| self.gap_of(j, v(j), v(j + 1)))
+            .sum::<f64>()
     }
 }
 
@@ -123,12 +170,7 @@ pub fn spacing(
     if n == 0 || base.len() != n || group.len() != n {
         return s;
     }
-    let m = Model {
-        tl,
-        group,
-        latin: tl.chars.iter().map(|c| latin(c.ch)).collect(),
-        script: scripts(tl, latin),
-    };
+    let m = Model::new(tl, group, latin);
     let k = tl.lines.len();
     // last line first: a line's test (2) reads the spacing of the next line's first piece
     for i in (0..k).rev() {
@@ -137,11 +179,34 @@ pub fn spacing(
             continue;
         }
         let width = measure(i);
-        // (1) the line fits
-        let mut steps = 0;
-        while m.width(r.start, r.end, &s) > width - SAFE && steps < MAX_STEPS {
-            s[r.clone()].iter_mut().for_each(|x| *x -= 1);
-            steps += 1;
+        // the line's characters move by `d` together; the natural widths stay
+        let nat = m.naturals(r.start, r.end);
+        let line = |d: i32| m.width_shifted(r.start, r.end, nat, &s, r.end, d);
+        // (1) the line fits: the largest d in −MAX_STEPS..=0 with the line narrow enough (else
+        // −MAX_STEPS). The width grows with d, so from a guess (each step takes a twip from every
+        // gap with the run's spacing) walk to it: the same d as stepping down from 0.
+        let lim = width - SAFE;
+        let w0 = line(0);
+        let mut d = 0;
+        if w0 > lim {
+            let slope = (r.start..r.end - 1)
+                .filter(|&j| m.joined[j].is_some() && s[j] == s[j + 1])
+                .count();
+            d = if slope == 0 {
+                -MAX_STEPS
+            } else {
+                let steps = ((w0 - lim) / slope as f64).ceil().min(f64::from(MAX_STEPS));
+                -(steps as i32).max(1)
+            };
+            if line(d) <= lim {
+                while line(d + 1) <= lim {
+                    d += 1;
+                }
+            } else {
+                while d > -MAX_STEPS && line(d) > lim {
+                    d -= 1;
+                }
+            }
         }
         // (2) the next piece does not fit after it: the smallest piece the word processor could
         // take (it may break where the PDF does not, e.g. inside a web address)
@@ -151,17 +216,19 @@ pub fn spacing(
             while end < next.end && word_processor_joins(tl.chars[end - 1].ch, tl.chars[end].ch) {
                 end += 1;
             }
+            let nat_next = m.naturals(r.start, end);
             let mut steps = 0;
-            while m.width(r.start, end, &s) <= width + SAFE && steps < MAX_STEPS {
-                let mut t = s.clone();
-                t[r.clone()].iter_mut().for_each(|x| *x += 1);
-                if m.width(r.start, r.end, &t) > width - SAFE {
+            while m.width_shifted(r.start, end, nat_next, &s, r.end, d) <= width + SAFE
+                && steps < MAX_STEPS
+            {
+                if line(d + 1) > width - SAFE {
                     break;
                 }
-                s = t;
+                d += 1;
                 steps += 1;
             }
         }
+        s[r].iter_mut().for_each(|x| *x += d);
     }
     s
 }
@@ -211,13 +278,8 @@ mod tests {
         (s, group)
     }
 
-    fn model<'a>(tl: &'a TextLines, group: &'a [u32]) -> Model<'a> {
-        Model {
-            tl,
-            group,
-            latin: tl.chars.iter().map(|c| c.ch.is_ascii()).collect(),
-            script: scripts(tl, &|c| c.is_ascii()),
-        }
+    fn model<'a>(tl: &'a TextLines, group: &[u32]) -> Model<'a> {
+        Model::new(tl, group, &|c| c.is_ascii())
     }
 
     #[test]

@@ -7,6 +7,10 @@
 //! font table; then every property element is put into ECMA-376 order and the parts are zipped
 //! deterministically with deflate. Geometry follows `../shared/spec/docx-in-libreoffice.md`.
 //!
+//! Paragraphs and runs carry only what differs from their paragraph style (`GkBody`, `GkTable`,
+//! …): alignment, indent, exact line, fonts and size are the style's unless a paragraph or run
+//! differs (a line after a table, a run in another face), which keeps the parts small.
+//!
 //! With the PDF's layout ([`write_fitted`]) the document breaks where the PDF does: each line's
 //! character spacing is fitted (`fit`), tables take the PDF's column widths and row heights, rows
 //! stay with the next where the PDF keeps them, and text after a table resumes on the PDF's line.
@@ -127,6 +131,8 @@ struct Writer<'a> {
     geo: Geometry,
     /// Character spacing (twentieths of a point) that puts body-size text on the character grid.
     grid_spacing: i32,
+    /// Each role's face and size (half-points), by `Role as usize`.
+    faces: Vec<(Face, usize)>,
 }
 
 /// Does this role sit on the body's character grid (and get its tracking)?
@@ -148,7 +154,7 @@ impl<'a> Writer<'a> {
         let geo = measure::geometry(style, body, style.role(Role::PageNumber).size_pt);
         let grid_spacing =
             measure::grid_spacing(geo.type_width as f64 / TW_PER_PT, style.grid.chars, body);
-        Writer {
+        let mut w = Writer {
             style,
             opts,
             lines: &layout.text,
@@ -157,7 +163,18 @@ impl<'a> Writer<'a> {
             keep_with_next: &layout.keep_with_next,
             geo,
             grid_spacing,
-        }
+            faces: Vec::new(),
+        };
+        w.faces = Role::ALL
+            .iter()
+            .map(|r| (w.face(*r), w.size_hp(*r)))
+            .collect();
+        w
+    }
+
+    /// Do runs of `role` look as the paragraph style of `para` makes them (same face and size)?
+    fn as_styled(&self, para: Option<Role>, role: Role) -> bool {
+        para.is_some_and(|p| p == role || self.faces[p as usize] == self.faces[role as usize])
     }
 
     fn face(&self, role: Role) -> Face {
@@ -203,15 +220,16 @@ impl<'a> Writer<'a> {
             .after(0)
     }
 
-    /// One docx run of text in a role, with every font property explicit.
-    fn run(&self, role: Role, text: &str, spacing: Option<i32>) -> Run {
-        let f = self.face(role);
-        let mut r = Run::new()
-            .add_text(text)
-            .fonts(f.run_fonts())
-            .size(self.size_hp(role));
-        if f.bold {
-            r = r.bold();
+    /// One docx run of text in a role in a paragraph of style `para`: font properties only where
+    /// they differ from the paragraph style's (all of them without one).
+    fn run(&self, para: Option<Role>, role: Role, text: &str, spacing: Option<i32>) -> Run {
+        let mut r = Run::new().add_text(text);
+        if !self.as_styled(para, role) {
+            let (f, size) = &self.faces[role as usize];
+            r = r.fonts(f.run_fonts()).size(*size);
+            if f.bold {
+                r = r.bold();
+            }
         }
         if let Some(s) = spacing.or_else(|| on_grid(role).then_some(self.grid_spacing)) {
             if s != 0 {
@@ -222,35 +240,23 @@ impl<'a> Writer<'a> {
     }
 
     /// Runs for a text: digits and Latin in runs of their own (LibreOffice breaks "2020" otherwise).
-    fn runs(&self, role: Role, text: &str, spacing: Option<i32>) -> Vec<Run> {
+    fn runs(&self, para: Option<Role>, role: Role, text: &str, spacing: Option<i32>) -> Vec<Run> {
         split_latin(text)
             .into_iter()
-            .map(|seg| self.run(role, seg, spacing))
+            .map(|seg| self.run(para, role, seg, spacing))
             .collect()
     }
 
+    /// A paragraph in a role's style, which holds its alignment, indent, exact line, widow control
+    /// (off) and outline level; headings are kept with the next paragraph.
     fn text_para(&self, role: Role) -> Paragraph {
         let (id, _) = style_id(role);
-        let mut p = Paragraph::new()
-            .style(id)
-            .line_spacing(self.exact())
-            .widow_control(false);
-        match role {
-            Role::Title => p = p.align(AlignmentType::Center),
-            Role::Signature => p = p.align(AlignmentType::Right),
-            _ => {
-                p = p.align(AlignmentType::Both).indent(
-                    None,
-                    Some(SpecialIndentType::FirstLine(self.indent_tw())),
-                    None,
-                    None,
-                );
-            }
-        }
+        let p = Paragraph::new().style(id);
         if let Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 = role {
-            p = p.keep_next(true).outline_lvl(heading_level(role) - 1);
+            p.keep_next(true)
+        } else {
+            p
         }
-        p
     }
 
     /// A paragraph of runs on the character grid, each line's characters spaced so that a word
@@ -261,7 +267,7 @@ impl<'a> Writer<'a> {
             _ => f64::from(self.indent_tw()),
         };
         let width = f64::from(self.geo.type_width);
-        self.fitted_runs(self.text_para(role), runs, lines, &|i| {
+        self.fitted_runs(self.text_para(role), role, runs, lines, &|i| {
             if i == 0 {
                 width - indent
             } else {
@@ -270,12 +276,13 @@ impl<'a> Writer<'a> {
         })
     }
 
-    /// Adds `runs` to `p`, one docx run per role, script and spacing; with the PDF's `lines`, each
-    /// line's characters get the spacing that makes a word processor break there too
-    /// (`measure(i)`: line `i`'s width in the word processor, twips).
+    /// Adds `runs` to `p` (of style `para`), one docx run per role, script and spacing; with the
+    /// PDF's `lines`, each line's characters get the spacing that makes a word processor break
+    /// there too (`measure(i)`: line `i`'s width in the word processor, twips).
     fn fitted_runs(
         &self,
         mut p: Paragraph,
+        para: Role,
         runs: &[DocRun],
         lines: Option<&TextLines>,
         measure: &dyn Fn(usize) -> f64,
@@ -321,7 +328,7 @@ impl<'a> Writer<'a> {
                 j += 1;
             }
             let text: String = chars[i..j].iter().map(|x| x.1).collect();
-            p = p.add_run(self.run(role, &text, Some(key.2.unwrap_or(0))));
+            p = p.add_run(self.run(Some(para), role, &text, Some(key.2.unwrap_or(0))));
             i = j;
         }
         p
@@ -361,11 +368,7 @@ impl<'a> Writer<'a> {
     }
 
     fn blank_line(&self) -> Paragraph {
-        let (id, _) = style_id(Role::Body);
-        Paragraph::new()
-            .style(id)
-            .line_spacing(self.exact())
-            .widow_control(false)
+        Paragraph::new().style(style_id(Role::Body).0)
     }
 
     /// The title, whole parts per line (broken only between them, with a line break), and the
@@ -402,11 +405,11 @@ impl<'a> Writer<'a> {
         for (i, l) in lines.iter().enumerate() {
             if i > 0 {
                 p = p.add_run(
-                    self.run(Role::Title, "", None)
+                    self.run(Some(Role::Title), Role::Title, "", None)
                         .add_break(BreakType::TextWrapping),
                 );
             }
-            for r in self.runs(Role::Title, l, None) {
+            for r in self.runs(Some(Role::Title), Role::Title, l, None) {
                 p = p.add_run(r);
             }
         }
@@ -450,7 +453,7 @@ impl<'a> Writer<'a> {
                 Some(measure::pt_tw(right)),
                 None,
             );
-            for r in self.runs(Role::Signature, text, None) {
+            for r in self.runs(Some(Role::Signature), Role::Signature, text, None) {
                 p = p.add_run(r);
             }
             p
@@ -483,35 +486,26 @@ impl<'a> Writer<'a> {
         let span_w = |c: usize, n: usize| widths[c..c + n].iter().sum::<i32>() as usize;
         let rule = ((self.style.table.rule_pt * 8.0).round() as usize).max(2);
         let min_h = (self.style.table.min_row_height_mm * PT_PER_MM * TW_PER_PT).round() as f32;
-        let line = measure::pt_tw(self.style.table.line_pitch_pt);
         let mut rows = Vec::new();
         for (r, row) in t.grid.iter().enumerate() {
             let mut cells = Vec::new();
             for (c, e) in row.iter().enumerate() {
                 match e {
                     GridEntry::Cell(cell) => {
-                        let jc = match cell.kind {
-                            CellKind::Number | CellKind::Header => AlignmentType::Center,
-                            CellKind::Label | CellKind::Caption => AlignmentType::Left,
-                        };
+                        let left = matches!(cell.kind, CellKind::Label | CellKind::Caption);
                         let keep = geo.is_some_and(|g| g.with_next.get(r) == Some(&true));
-                        let p = Paragraph::new()
+                        // the style: centred, exact table line, off the grid, no widow control
+                        let mut p = Paragraph::new()
                             .style(style_id(Role::Table).0)
-                            .keep_next(keep)
-                            .align(jc)
-                            .snap_to_grid(false)
-                            .widow_control(false)
-                            .line_spacing(
-                                LineSpacing::new()
-                                    .line_rule(LineSpacingType::Exact)
-                                    .line(line)
-                                    .before(0)
-                                    .after(0),
-                            );
+                            .keep_next(keep);
+                        if left {
+                            p = p.align(AlignmentType::Left);
+                        }
                         let cell_w = f64::from(widths[c..c + cell.colspan].iter().sum::<i32>())
                             - 2.0 * f64::from(pad_tw);
                         let p = self.fitted_runs(
                             p,
+                            Role::Table,
                             &[DocRun {
                                 role: Role::Table,
                                 text: cell.text.clone(),
@@ -539,9 +533,16 @@ impl<'a> Writer<'a> {
                         };
                         let mut tc = TableCell::new()
                             .add_paragraph(
+                                // single line spacing (the style's is the table's exact line)
                                 Paragraph::new()
                                     .style(style_id(Role::Table).0)
-                                    .snap_to_grid(false),
+                                    .line_spacing(
+                                        LineSpacing::new()
+                                            .line_rule(LineSpacingType::Auto)
+                                            .line(240)
+                                            .before(0)
+                                            .after(0),
+                                    ),
                             )
                             .width(span_w(c, span), WidthType::Dxa)
                             .vertical_align(VAlignType::Center)
@@ -641,7 +642,7 @@ impl<'a> Writer<'a> {
                 p = p.add_run(r);
             }
             if let Some((k, f)) = field {
-                let base = || self.run(role, "", Some(0)).size(size_hp);
+                let base = || self.run(None, role, "", Some(0)).size(size_hp);
                 p = p
                     .add_run(
                         Run::new()
@@ -658,7 +659,7 @@ impl<'a> Writer<'a> {
                             .add_field_char(FieldCharType::Separate, false)
                             .fonts_from(&base()),
                     )
-                    .add_run(self.run(role, "1", Some(0)).size(size_hp))
+                    .add_run(self.run(None, role, "1", Some(0)).size(size_hp))
                     .add_run(
                         Run::new()
                             .add_field_char(FieldCharType::End, false)
@@ -675,7 +676,7 @@ impl<'a> Writer<'a> {
     fn runs_plain(&self, role: Role, text: &str, size_hp: usize) -> Vec<Run> {
         split_latin(text)
             .into_iter()
-            .map(|seg| self.run(role, seg, Some(0)).size(size_hp))
+            .map(|seg| self.run(None, role, seg, Some(0)).size(size_hp))
             .collect()
     }
 
@@ -816,7 +817,19 @@ impl<'a> Writer<'a> {
         }
         match role {
             Role::Title => s = s.align(AlignmentType::Center).line_spacing(self.exact()),
-            Role::Table | Role::PageNumber => {
+            Role::Table => {
+                s = s
+                    .snap_to_grid(false)
+                    .align(AlignmentType::Center)
+                    .line_spacing(
+                        LineSpacing::new()
+                            .line_rule(LineSpacingType::Exact)
+                            .line(measure::pt_tw(self.style.table.line_pitch_pt))
+                            .before(0)
+                            .after(0),
+                    )
+            }
+            Role::PageNumber => {
                 s = s.snap_to_grid(false).line_spacing(
                     LineSpacing::new()
                         .line_rule(LineSpacingType::Auto)

@@ -2,6 +2,11 @@
 //! `w:kinsoku`, `w:overflowPunct`, `w:autoSpaceDE/DN`, `w:firstLineChars`, `w:tblHeader`, the
 //! cell margins of rows that open a page, the section's page, margins and grid, the document defaults; then every
 //! property element is put into ECMA-376 order.
+//!
+//! Paragraph and run properties that are the same everywhere live in the styles (`w:kinsoku`,
+//! `w:overflowPunct`, `w:autoSpaceDE/DN`, `w:widowControl`, `w:firstLineChars`, `w:lang` zh-CN):
+//! the document part repeats none of them; its Latin runs say `w:lang` en-US. What docx-rs writes
+//! to no purpose is dropped (empty `w:rPr`, `w14:paraId`, `xml:space` on text without spaces).
 
 use super::arena::{Id, Tree};
 use super::{measure, Role, TableMarks, Writer};
@@ -32,12 +37,10 @@ impl Writer<'_> {
                 "w:ind" if t.attr(e, "w:firstLine") == Some(indent_tw.as_str()) => {
                     t.set_attr(e, "w:firstLineChars", &indent_chars);
                 }
-                "w:pPr" => {
-                    let k = t.elem("w:kinsoku", &[("w:val", "1")]);
-                    t.put(e, k);
-                    put_overflow_punct(&mut t, e);
-                    put_autospace(&mut t, e);
-                }
+                // kinsoku, overflowPunct, autoSpaceDE/DN and widowControl are the styles'; the
+                // paragraph mark's empty run properties say nothing
+                "w:pPr" => drop_empty(&mut t, e, "w:rPr"),
+                "w:p" | "w:t" => plain_text(&mut t, e),
                 "w:tbl" => {
                     let marks = tables.next();
                     let n = marks.map_or(0, |m| m.header_rows);
@@ -107,6 +110,13 @@ impl Writer<'_> {
     pub(super) fn patch_header_footer_part(&self, src: &[u8]) -> Result<Vec<u8>, String> {
         let mut t = Tree::parse(src)?;
         patch_runs(&mut t);
+        for e in t.parsed() {
+            match t.name(e) {
+                "w:pPr" => drop_empty(&mut t, e, "w:rPr"),
+                "w:p" | "w:t" => plain_text(&mut t, e),
+                _ => {}
+            }
+        }
         t.sort_schema();
         Ok(t.to_bytes())
     }
@@ -118,6 +128,8 @@ impl Writer<'_> {
         let root = t.root();
         let body = self.face(Role::Body);
         let sz = self.size_hp(Role::Body).to_string();
+        let indent_chars = ((self.style.body_indent_chars * 100.0).round() as i64).to_string();
+        let indent_tw = self.indent_tw().to_string();
         let rpr = |t: &mut Tree| {
             let r = t.elem("w:rPr", &[]);
             let f = t.elem(
@@ -191,6 +203,13 @@ impl Writer<'_> {
                 "GkHeading1" | "GkHeading2" | "GkHeading3" | "GkHeading4"
             );
             if let Some(p) = t.find(st, "w:pPr") {
+                drop_empty(&mut t, p, "w:rPr");
+                // docx-rs accepts first_line_chars but never writes it
+                if let Some(ind) = t.find(p, "w:ind") {
+                    if t.attr(ind, "w:firstLine") == Some(indent_tw.as_str()) {
+                        t.set_attr(ind, "w:firstLineChars", &indent_chars);
+                    }
+                }
                 let k = t.elem("w:kinsoku", &[("w:val", "1")]);
                 t.put(p, k);
                 put_overflow_punct(&mut t, p);
@@ -210,7 +229,8 @@ impl Writer<'_> {
     }
 }
 
-/// `w:lang` on every run: Chinese text zh-CN, Latin runs en-US (so LibreOffice keeps numbers whole).
+/// `w:lang` on Latin runs: en-US (so LibreOffice keeps numbers whole); other runs take the
+/// styles' zh-CN. Empty run properties are dropped.
 fn patch_runs(t: &mut Tree) {
     for r in t.parsed() {
         if t.name(r) != "w:r" {
@@ -219,9 +239,31 @@ fn patch_runs(t: &mut Tree) {
         let latin = t
             .find(r, "w:t")
             .is_some_and(|text| t.text_all(text, measure::is_latin));
-        let rpr = t.find_or_add(r, "w:rPr");
-        let l = lang(t, latin);
-        t.put(rpr, l);
+        if latin {
+            let rpr = t.find_or_add(r, "w:rPr");
+            let l = lang(t, latin);
+            t.put(rpr, l);
+        } else {
+            drop_empty(t, r, "w:rPr");
+        }
+    }
+}
+
+/// Drops what a paragraph or text element does not need: docx-rs's `w14:paraId` (a paragraph's
+/// identity for Word's collaboration features; Word assigns its own) and `xml:space="preserve"`
+/// on text without white space.
+fn plain_text(t: &mut Tree, e: Id) {
+    if t.name(e) == "w:p" {
+        t.remove_attr(e, "w14:paraId");
+    } else if t.text_all(e, |c| !c.is_whitespace()) {
+        t.remove_attr(e, "xml:space");
+    }
+}
+
+/// Removes `parent`'s child elements named `name` when they have no children and no attributes.
+fn drop_empty(t: &mut Tree, parent: Id, name: &str) {
+    if t.find(parent, name).is_some_and(|c| t.is_empty(c)) {
+        t.remove(parent, name);
     }
 }
 
