@@ -15,12 +15,12 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/in"
 for i in $(seq -w 1 "$n"); do cp samples/qinghe-2021.yaml "$work/in/r$i.yaml"; done
 run() { "$bin" render "$work/in" -o "$work/out" -j "$1" --bundled-fonts >/dev/null 2>&1; }
-now() { date +%s.%N; }
+[ -n "${EPOCHREALTIME:-}" ] || { echo "batch.sh: needs bash 5 (EPOCHREALTIME)" >&2; exit 1; }
 one=(); two=()
 run 2   # warm the page cache once
 for _ in $(seq "$runs"); do
-  s=$(now); run 1; e=$(now); one+=("$(echo "$e - $s" | bc -l)")
-  s=$(now); run 2; e=$(now); two+=("$(echo "$e - $s" | bc -l)")
+  s=$EPOCHREALTIME; run 1; e=$EPOCHREALTIME; one+=("$(echo "$e - $s" | bc -l)")
+  s=$EPOCHREALTIME; run 2; e=$EPOCHREALTIME; two+=("$(echo "$e - $s" | bc -l)")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 m1=$(median "${one[@]}"); m2=$(median "${two[@]}")
