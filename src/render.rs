@@ -234,12 +234,24 @@ pub fn write_prepared(p: Prepared) -> Result<Rendered, RenderError> {
             Output::Bytes(b) => stage(&path, &b)?,
             Output::Staged(t) => t,
         };
-        staged.push((path, tmp));
+        staged.push((path, Some(tmp)));
     }
+    // Inside a thread pool (one report), the renames run side by side: each waits on the file
+    // system (~0.5 ms here when it replaces an older file).
     let mut written = Vec::new();
-    for (path, tmp) in staged {
-        commit(&path, tmp)?;
-        written.push(path);
+    if let ([a, b], Some(_)) = (staged.as_mut_slice(), rayon::current_thread_index()) {
+        let (ra, rb) = rayon::join(
+            || commit_taken(&a.0, &mut a.1),
+            || commit_taken(&b.0, &mut b.1),
+        );
+        ra?;
+        rb?;
+        written.extend(staged.into_iter().map(|(p, _)| p));
+    } else {
+        for (path, mut tmp) in staged {
+            commit_taken(&path, &mut tmp)?;
+            written.push(path);
+        }
     }
     Ok(Rendered {
         written,
@@ -286,6 +298,11 @@ pub fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Diagn
             .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
     Ok(tmp)
+}
+
+/// [`commit`] of a staged file held in an `Option` (taken; a file already taken is no error).
+fn commit_taken(path: &Path, tmp: &mut Option<tempfile::NamedTempFile>) -> Result<(), Diagnostics> {
+    tmp.take().map_or(Ok(()), |t| commit(path, t))
 }
 
 /// Renames a staged temporary file into place.

@@ -337,9 +337,11 @@ fn render_cmd(
                     return 2;
                 }
             };
-            let r = composed
-                .and_then(|c| pool.install(|| render::prepare_composed(c, &style, &fonts, &opts)))
-                .and_then(render::write_prepared);
+            let r = composed.and_then(|c| {
+                pool.install(|| {
+                    render::write_prepared(render::prepare_composed(c, &style, &fonts, &opts)?)
+                })
+            });
             vec![(file, r)]
         } else {
             // Fonts are loaded once for the whole run and shared by every report.
