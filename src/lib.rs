@@ -34,8 +34,14 @@ use diag::{Diagnostics, Severity};
 
 /// Loads a report file and resolves it against its format.
 pub fn load(path: &Path) -> Result<check::Resolved, Diagnostics> {
-    // the formats are parsed once per run: the first report reads its YAML meanwhile
-    let ((), report) = rayon::join(format::preload, || report::load_file(path));
+    // the formats are parsed once per run: the first report's own (guessed from its text) is
+    // parsed while its YAML is
+    let bytes = report::read_file(path)?;
+    let hint = format::guess(&bytes);
+    let ((), report) = rayon::join(
+        || format::preload(hint),
+        || report::load_bytes(&bytes, Some(path)),
+    );
     check::resolve(report?)
 }
 

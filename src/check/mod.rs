@@ -35,7 +35,7 @@ pub struct Resolved {
     /// The report as written.
     pub report: Report,
     /// The national format it uses.
-    pub format: Format,
+    pub format: std::sync::Arc<Format>,
     /// Table id → values (given and computed).
     pub values: BTreeMap<String, TableValues>,
 }
@@ -160,7 +160,7 @@ pub fn resolve(report: Report) -> Result<Resolved, Diagnostics> {
     Ok(resolved)
 }
 
-fn choose_format(report: &Report) -> Result<Format, Diagnostic> {
+fn choose_format(report: &Report) -> Result<std::sync::Arc<Format>, Diagnostic> {
     let year = report.year.value;
     match &report.format {
         Some(f) => {

@@ -9,6 +9,7 @@ pub mod rule;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 pub use def::{CellRole, ColumnDef, GridCell, RowDef, SectionDef, TableDef, ValueKind, YearRange};
 pub use rule::{Rule, RuleInstance, Term};
@@ -405,35 +406,82 @@ fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String>
 
 /// Every built-in format, loaded and validated.
 pub fn builtin() -> Result<Vec<Format>, FormatError> {
-    (0..BUILTIN.len()).map(|at| parsed(at).clone()).collect()
+    (0..BUILTIN.len())
+        .map(|at| parsed(at).clone().map(|f| (*f).clone()))
+        .collect()
 }
 
 /// Built-in format `at` (index into [`BUILTIN`]), parsed once per run (from its JSON form) and
 /// shared by every report.
-fn parsed(at: usize) -> &'static Result<Format, FormatError> {
+fn parsed(at: usize) -> &'static Result<Arc<Format>, FormatError> {
     const N: usize = BUILTIN_JSON.len();
-    static PARSED: [std::sync::OnceLock<Result<Format, FormatError>>; N] =
+    static PARSED: [std::sync::OnceLock<Result<Arc<Format>, FormatError>>; N] =
         [const { std::sync::OnceLock::new() }; N];
-    PARSED[at].get_or_init(|| Format::from_json(BUILTIN[at].0, BUILTIN_JSON[at]))
+    PARSED[at].get_or_init(|| Format::from_json(BUILTIN[at].0, BUILTIN_JSON[at]).map(Arc::new))
 }
 
-/// Parses the built-in formats now, each on its own thread when one is free (while a report is
-/// read, say), so the first report does not wait for them.
-pub fn preload() {
+/// Parses built-in formats now (on another thread while a report is read, say), so the first
+/// report does not wait for its format: the one `hint` names ([`guess`]), or every one, each on its
+/// own thread when one is free.
+pub fn preload(hint: Option<usize>) {
     use rayon::prelude::*;
-    (0..BUILTIN.len()).into_par_iter().for_each(|at| {
-        let _ = parsed(at);
-    });
+    match hint {
+        Some(at) if at < BUILTIN.len() => {
+            let _ = parsed(at);
+        }
+        _ => (0..BUILTIN.len()).into_par_iter().for_each(|at| {
+            let _ = parsed(at);
+        }),
+    }
+}
+
+/// The built-in format (index into [`BUILTIN`]) a report's text most likely needs, from its
+/// top-level `format:` or `year:` line, without parsing the YAML: a hint for [`preload`], where a
+/// wrong guess costs only time. A format is named by the year it took effect, so a year takes the
+/// newest format named for it or before.
+pub fn guess(text: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(text).ok()?;
+    let value = |line: &str, key: &str| -> Option<String> {
+        let v = line.strip_prefix(key)?.strip_prefix(':')?;
+        let v = v
+            .split('#')
+            .next()?
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'');
+        Some(
+            v.trim_end_matches('年')
+                .trim_end_matches('版')
+                .trim()
+                .to_string(),
+        )
+    };
+    let mut year = None;
+    for line in text.lines() {
+        if let Some(id) = value(line, "format") {
+            return BUILTIN.iter().position(|(i, _)| *i == id);
+        }
+        if let Some(y) = value(line, "year") {
+            year = y.parse::<i32>().ok();
+        }
+    }
+    let year = year?;
+    BUILTIN
+        .iter()
+        .enumerate()
+        .filter_map(|(at, (id, _))| Some((id.parse::<i32>().ok()?, at)))
+        .filter(|(y, _)| *y <= year)
+        .max()
+        .map(|(_, at)| at)
 }
 
 /// The built-in format with this id.
-pub fn by_id(id: &str) -> Option<Format> {
+pub fn by_id(id: &str) -> Option<Arc<Format>> {
     let at = BUILTIN.iter().position(|(i, _)| *i == id)?;
     parsed(at).as_ref().ok().cloned()
 }
 
 /// The format a report of `year` uses by default.
-pub fn for_year(year: i32) -> Option<Format> {
+pub fn for_year(year: i32) -> Option<Arc<Format>> {
     (0..BUILTIN.len())
         .filter_map(|at| parsed(at).as_ref().ok())
         .find(|f| f.default_years.contains(year))
@@ -448,6 +496,24 @@ pub fn ids() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_guess_names_the_format_a_report_takes() {
+        let at = |id: &str| BUILTIN.iter().position(|(i, _)| *i == id);
+        assert_eq!(guess(b"organ: x\nyear: 2020\n"), at("2019"));
+        assert_eq!(guess(b"organ: x\nyear: 2021 # 2021\n"), at("2021"));
+        assert_eq!(guess(b"year: 2026\n"), at("2021"));
+        assert_eq!(
+            guess("year: 2021\nformat: \"2019版\"\n".as_bytes()),
+            at("2019")
+        );
+        assert_eq!(guess(b"organ: x\n"), None);
+        // the guess agrees with the default format of every year
+        for y in 2019..2030 {
+            let f = for_year(y).unwrap();
+            assert_eq!(guess(format!("year: {y}\n").as_bytes()), at(&f.id), "{y}");
+        }
+    }
 
     #[test]
     fn the_json_built_from_the_yaml_gives_the_same_formats() {

@@ -117,7 +117,12 @@ pub const META_KEYS: &[&str] = &["organ", "year", "format", "title", "lead", "si
 
 /// Reads a report from a file. The `Err` side holds located errors (exit code 2).
 pub fn load_file(path: &Path) -> Result<Report, Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    load_bytes(&read_file(path)?, Some(path))
+}
+
+/// Reads a report file's bytes (what [`load_bytes`] takes), with the error a user understands.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Diagnostics> {
+    std::fs::read(path).map_err(|e| {
         let msg = if path.is_dir() {
             "这是一个文件夹，不是报告文件".to_string()
         } else {
@@ -126,8 +131,7 @@ pub fn load_file(path: &Path) -> Result<Report, Diagnostics> {
         vec![Diagnostic::error("io", msg)
             .in_file(Some(path))
             .with_hint("请检查文件路径是否正确")]
-    })?;
-    load_bytes(&bytes, Some(path))
+    })
 }
 
 /// Largest report file accepted: far beyond any real report, small enough to stay responsive.
