@@ -272,7 +272,7 @@ fn page_text(p: &Page) -> String {
             .then(a.glyphs[0].x.total_cmp(&b.glyphs[0].x))
     });
     runs.iter()
-        .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+        .flat_map(|r| r.glyphs.iter().map(|g| g.ch))
         .collect()
 }
 
@@ -534,7 +534,7 @@ fn a_cut_row_group_draws_its_labels_again_and_fills_the_page() {
         let glyphs: String = p
             .runs
             .iter()
-            .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+            .flat_map(|r| r.glyphs.iter().map(|g| g.ch))
             .collect();
         for ch in "外层标签".chars() {
             assert!(glyphs.contains(ch), "page {}: {ch} missing", p.number);

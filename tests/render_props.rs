@@ -98,16 +98,16 @@ proptest! {
                 let mut x_start = 0.0;
                 let glyphs: Vec<_> = run.glyphs.iter().collect();
                 // Only runs that are wholly a number: row labels such as “1.属于国家秘密” are not values.
-                if !glyphs.iter().all(|g| g.text.chars().all(|c| c.is_ascii_digit() || c == '.')) {
+                if !glyphs.iter().all(|g| g.ch.is_ascii_digit() || g.ch == '.') {
                     continue;
                 }
                 for (i, g) in glyphs.iter().enumerate() {
-                    let numeric = g.text.chars().all(|c| c.is_ascii_digit() || c == '.');
+                    let numeric = g.ch.is_ascii_digit() || g.ch == '.';
                     if numeric {
                         if token.is_empty() {
                             x_start = g.x;
                         }
-                        token.push_str(&g.text);
+                        token.push(g.ch);
                     }
                     let end = !numeric || i + 1 == glyphs.len();
                     if end && !token.is_empty() {

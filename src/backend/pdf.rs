@@ -48,11 +48,9 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
     let mut used: BTreeMap<FaceId, Vec<(u16, char)>> = BTreeMap::new();
     for p in pages {
         for r in &p.runs {
-            used.entry(r.face).or_default().extend(
-                r.glyphs
-                    .iter()
-                    .map(|g| (g.gid, g.text.chars().next().unwrap_or('\u{FFFD}'))),
-            );
+            used.entry(r.face)
+                .or_default()
+                .extend(r.glyphs.iter().map(|g| (g.gid, g.ch)));
         }
     }
     for glyphs in used.values_mut() {

@@ -748,7 +748,7 @@ fn push_line(runs: &mut Vec<GlyphRun>, line: &Line, x: f64, baseline: f64) {
     for g in &line.glyphs {
         let pg = PlacedGlyph {
             x: x + line.offset + g.x,
-            ..g.clone()
+            ..*g
         };
         match &mut cur {
             Some(r) if r.face == g.face && (r.size - g.size).abs() < 1e-9 => r.glyphs.push(pg),

@@ -357,7 +357,7 @@ pub(crate) fn set_line(
             gid: it.gid,
             size: it.size,
             x: x - wd.shift[j],
-            text: it.ch.to_string(),
+            ch: it.ch,
         });
         x += wd.w[j];
     }

@@ -63,7 +63,7 @@ pub struct GlyphRun {
 }
 
 /// One glyph at its position.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlacedGlyph {
     /// The face (same as its run's once in a [`Page`]).
     pub face: FaceId,
@@ -74,8 +74,8 @@ pub struct PlacedGlyph {
     /// Left edge of the glyph's advance box: from the page's left edge in a [`Page`], from the
     /// line's start inside the typesetter.
     pub x: f64,
-    /// The text this glyph stands for.
-    pub text: String,
+    /// The character this glyph stands for (what ToUnicode maps it back to).
+    pub ch: char,
 }
 
 /// A straight ruled line.
