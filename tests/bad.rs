@@ -176,38 +176,24 @@ fn paths_that_are_wrong() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("无法创建输出文件夹"));
-    // An output path that exists as a folder: nothing written, not even the other file.
-    std::fs::create_dir(dir.path().join("liwang-2020.pdf")).unwrap();
-    let o = gongkai(&[
-        "render",
-        "samples/liwang-2020.yaml",
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--bundled-fonts",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("输出路径是一个文件夹"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert_eq!(
-        files_in(dir.path()),
-        vec![dir.path().join("liwang-2020.pdf")]
-    );
-    // The same for the DOCX: the PDF, made and staged first, is not left behind either.
-    std::fs::remove_dir(dir.path().join("liwang-2020.pdf")).unwrap();
-    std::fs::create_dir(dir.path().join("liwang-2020.docx")).unwrap();
-    let o = gongkai(&[
-        "render",
-        "samples/liwang-2020.yaml",
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--bundled-fonts",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        files_in(dir.path()),
-        vec![dir.path().join("liwang-2020.docx")]
-    );
+    // An output path that exists as a folder: nothing written, not even the other file (made,
+    // and for one report already staged, before the folder is found).
+    for target in ["liwang-2020.pdf", "liwang-2020.docx"] {
+        std::fs::create_dir(dir.path().join(target)).unwrap();
+        let o = gongkai(&[
+            "render",
+            "samples/liwang-2020.yaml",
+            "-o",
+            dir.path().to_str().unwrap(),
+            "--bundled-fonts",
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("输出路径是一个文件夹"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(files_in(dir.path()), vec![dir.path().join(target)]);
+        std::fs::remove_dir(dir.path().join(target)).unwrap();
+    }
 }

@@ -94,6 +94,15 @@ fn entries(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
         .collect()
 }
 
+/// A part of the package as text.
+fn part_text(bytes: &[u8], name: &str) -> String {
+    let (_, _, v) = entries(bytes)
+        .into_iter()
+        .find(|(n, _, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} missing"));
+    String::from_utf8(v).expect("UTF-8")
+}
+
 fn part(bytes: &[u8], name: &str) -> Elem {
     let e = entries(bytes);
     let (_, _, v) = e
@@ -132,14 +141,7 @@ fn package_is_deterministic_ordered_and_deflated() {
     for (n, m, _) in entries(&a) {
         assert_eq!(m, zip::CompressionMethod::Deflated, "{n} not deflated");
     }
-    let core = String::from_utf8(
-        entries(&a)
-            .into_iter()
-            .find(|(n, _, _)| n == "docProps/core.xml")
-            .unwrap()
-            .2,
-    )
-    .unwrap();
+    let core = part_text(&a, "docProps/core.xml");
     assert!(
         core.contains("<dc:title>青禾县自然资源局2021年政府信息公开工作年度报告</dc:title>"),
         "{core}"
@@ -155,14 +157,7 @@ fn package_is_deterministic_ordered_and_deflated() {
         },
     )
     .unwrap();
-    let core = String::from_utf8(
-        entries(&dated)
-            .into_iter()
-            .find(|(n, _, _)| n == "docProps/core.xml")
-            .unwrap()
-            .2,
-    )
-    .unwrap();
+    let core = part_text(&dated, "docProps/core.xml");
     assert!(core.contains("2022-04-15T05:20:00Z"), "{core}");
 }
 
@@ -259,22 +254,8 @@ fn page_setup_fonts_and_paragraphs_follow_the_recipe() {
     }
     assert!(runs > 300, "{runs} runs");
     // body text 16 pt on an exact 28.95 pt line, indented two characters, tracked −0.25 pt
-    let xml = String::from_utf8(
-        entries(&d)
-            .into_iter()
-            .find(|(n, _, _)| n == "word/document.xml")
-            .unwrap()
-            .2,
-    )
-    .unwrap();
-    let styles_xml = String::from_utf8(
-        entries(&d)
-            .into_iter()
-            .find(|(n, _, _)| n == "word/styles.xml")
-            .unwrap()
-            .2,
-    )
-    .unwrap();
+    let xml = part_text(&d, "word/document.xml");
+    let styles_xml = part_text(&d, "word/styles.xml");
     // paragraphs say what differs from their style: the body style has the rest
     let gk_body = styles_xml
         .split("<w:style ")
@@ -308,14 +289,7 @@ fn page_setup_fonts_and_paragraphs_follow_the_recipe() {
         .iter()
         .all(|p| p.find("w:pPr").unwrap().find("w:keepNext").is_some()));
     // styles with Chinese names
-    let styles = String::from_utf8(
-        entries(&d)
-            .into_iter()
-            .find(|(n, _, _)| n == "word/styles.xml")
-            .unwrap()
-            .2,
-    )
-    .unwrap();
+    let styles = &styles_xml;
     for n in [
         "正文",
         "标题",
@@ -334,14 +308,7 @@ fn page_setup_fonts_and_paragraphs_follow_the_recipe() {
     }
     assert!(!styles.contains("Theme"));
     // bundled names
-    let b = String::from_utf8(
-        entries(&docx("liwang-2020", true))
-            .into_iter()
-            .find(|(n, _, _)| n == "word/styles.xml")
-            .unwrap()
-            .2,
-    )
-    .unwrap();
+    let b = part_text(&docx("liwang-2020", true), "word/styles.xml");
     for f in ["Gongkai Serif", "Gongkai Sans", "Gongkai Kai"] {
         assert!(b.contains(&format!(r#"w:eastAsia="{f}""#)), "{f}");
     }
@@ -351,14 +318,7 @@ fn page_setup_fonts_and_paragraphs_follow_the_recipe() {
 #[test]
 fn footers_carry_formatted_page_fields_odd_right_even_left() {
     let d = docx("qinghe-2021", false);
-    let settings = String::from_utf8(
-        entries(&d)
-            .into_iter()
-            .find(|(n, _, _)| n == "word/settings.xml")
-            .unwrap()
-            .2,
-    )
-    .unwrap();
+    let settings = part_text(&d, "word/settings.xml");
     assert!(settings.contains("<w:evenAndOddHeaders/>"));
     let body = part(&d, "word/document.xml");
     let refs = all(&body, "w:footerReference");
@@ -708,14 +668,7 @@ fn notice_board_style_header_and_centred_page_x_of_y() {
         !names.contains(&"word/footer2.xml".to_string()),
         "one footer for all pages"
     );
-    let settings = String::from_utf8(
-        entries(&d)
-            .into_iter()
-            .find(|(n, _, _)| n == "word/settings.xml")
-            .unwrap()
-            .2,
-    )
-    .unwrap();
+    let settings = part_text(&d, "word/settings.xml");
     assert!(!settings.contains("evenAndOddHeaders"));
     let f = part(&d, "word/footer1.xml");
     let instr: Vec<String> = all(&f, "w:instrText")
@@ -744,14 +697,7 @@ fn notice_board_style_header_and_centred_page_x_of_y() {
     assert!(all(&body, "w:headerReference").len() == 1);
     xml::check_schema_order(&body).unwrap();
     // 18 pt body on a 34 pt line, 26 characters in 166 mm (in the body style)
-    let x = String::from_utf8(
-        entries(&d)
-            .into_iter()
-            .find(|(n, _, _)| n == "word/styles.xml")
-            .unwrap()
-            .2,
-    )
-    .unwrap();
+    let x = part_text(&d, "word/styles.xml");
     assert!(x.contains(r#"w:line="680" w:lineRule="exact""#));
     assert!(x.contains(r#"<w:sz w:val="36"/>"#));
 }

@@ -536,13 +536,7 @@ impl<'a> Writer<'a> {
                                 // single line spacing (the style's is the table's exact line)
                                 Paragraph::new()
                                     .style(style_id(Role::Table).0)
-                                    .line_spacing(
-                                        LineSpacing::new()
-                                            .line_rule(LineSpacingType::Auto)
-                                            .line(240)
-                                            .before(0)
-                                            .after(0),
-                                    ),
+                                    .line_spacing(single_line()),
                             )
                             .width(span_w(c, span), WidthType::Dxa)
                             .vertical_align(VAlignType::Center)
@@ -618,13 +612,7 @@ impl<'a> Writer<'a> {
             })
             .align(align)
             .snap_to_grid(false)
-            .line_spacing(
-                LineSpacing::new()
-                    .line_rule(LineSpacingType::Auto)
-                    .line(240)
-                    .before(0)
-                    .after(0),
-            );
+            .line_spacing(single_line());
         if indent_left != 0 || indent_right != 0 {
             p = p.indent(Some(indent_left), None, Some(indent_right), None);
         }
@@ -1037,6 +1025,15 @@ impl FontsFrom for Run {
         self.run_property = other.run_property.clone();
         self
     }
+}
+
+/// Single line spacing, nothing before or after (a cell's own spacing, not the style's grid line).
+fn single_line() -> LineSpacing {
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Auto)
+        .line(240)
+        .before(0)
+        .after(0)
 }
 
 #[cfg(test)]
