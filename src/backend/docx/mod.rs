@@ -35,6 +35,7 @@ use crate::style::{FooterAlign, Style, PT_PER_MM};
 use crate::typeset::{Layout, TableGeometry, TextLines};
 use measure::{Geometry, TW_PER_PT};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 /// DOCX options.
 #[derive(Debug, Clone, Default)]
@@ -702,16 +703,21 @@ impl<'a> Writer<'a> {
         )))
     }
 
-    fn build(&self, doc: &Document) -> Docx {
+    /// The document of the blocks in `blocks` (indices into `doc.blocks`); with `whole`, also the
+    /// styles, footers and headers.
+    fn build(&self, doc: &Document, blocks: Range<usize>, whole: bool) -> Docx {
         let mut d = Docx::new().page_size(self.geo.width as u32, self.geo.height as u32);
-        for (role_style, role) in Role::ALL.iter().map(|r| (style_id(*r), *r)) {
-            d = d.add_style(self.paragraph_style(role_style, role));
+        if whole {
+            for (role_style, role) in Role::ALL.iter().map(|r| (style_id(*r), *r)) {
+                d = d.add_style(self.paragraph_style(role_style, role));
+            }
+            if self.style.header.is_some() {
+                d = d.add_style(self.paragraph_style(HEADER_STYLE, Role::Body));
+            }
         }
-        if self.style.header.is_some() {
-            d = d.add_style(self.paragraph_style(HEADER_STYLE, Role::Body));
-        }
-        let mut first = true;
-        for (bi, b) in doc.blocks.iter().enumerate() {
+        let end = blocks.end;
+        for (bi, b) in doc.blocks.iter().enumerate().take(end).skip(blocks.start) {
+            let first = bi == 0;
             let lines = self.lines.get(&bi);
             // the PDF's geometry of a table just before this block
             let after = bi
@@ -764,11 +770,13 @@ impl<'a> Writer<'a> {
                     d = d.add_paragraph(b);
                 }
             }
-            first = false;
         }
         // a table may not end the document (Word needs a paragraph after it)
-        if matches!(doc.blocks.last(), Some(Block::Table(_))) {
+        if end == doc.blocks.len() && matches!(doc.blocks.last(), Some(Block::Table(_))) {
             d = d.add_paragraph(self.blank_line());
+        }
+        if !whole {
+            return d;
         }
         d = d.footer(self.footer_for(true));
         if self.style.footer.align == FooterAlign::Outside {
@@ -847,8 +855,18 @@ impl<'a> Writer<'a> {
     }
 
     /// Builds with docx-rs, then patches and orders the XML parts; returns the zip entries in order.
+    ///
+    /// The document part is made in two halves at once (rayon), each built, patched and ordered on
+    /// its own; the second half's body is then put before the first's section properties.
     fn parts(&self, doc: &Document) -> Result<Vec<(String, Vec<u8>)>, String> {
-        let x = self.build(doc).build();
+        self.parts_cut_at(doc, split_point(doc))
+    }
+
+    /// [`Writer::parts`] with the document part cut before block `m` (`m` = the number of blocks:
+    /// not cut).
+    fn parts_cut_at(&self, doc: &Document, m: usize) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let n = doc.blocks.len();
+        let m = m.clamp(1.min(n), n);
         let headers_tables: Vec<TableMarks> = doc
             .blocks
             .iter()
@@ -865,7 +883,30 @@ impl<'a> Writer<'a> {
             })
             .collect();
 
-        let document = self.patch_document_part(&x.document, &headers_tables)?;
+        let t = doc.blocks[..m]
+            .iter()
+            .filter(|b| matches!(b, Block::Table(_)))
+            .count();
+        let (first, second) = rayon::join(
+            || -> Result<_, String> {
+                let x = self.build(doc, 0..m, true).build();
+                let d = self.patch_document_part(&x.document, &headers_tables[..t])?;
+                Ok((x, d))
+            },
+            || -> Result<_, String> {
+                if m == n {
+                    return Ok(None);
+                }
+                let x = self.build(doc, m..n, false).build();
+                self.patch_document_part(&x.document, &headers_tables[t..])
+                    .map(Some)
+            },
+        );
+        let (x, document) = first?;
+        let document = match second? {
+            Some(rest) => splice_body(&document, &rest)?,
+            None => document,
+        };
         let styles = self.patch_styles_part(&x.styles)?;
         let footers = x
             .footers
@@ -996,6 +1037,49 @@ fn heading_level(role: Role) -> usize {
     }
 }
 
+/// Where the document is cut in two for [`Writer::parts`]: the first block at which the blocks
+/// before hold half the text (a table's cells counted with their structure); `doc.blocks.len()`
+/// for a document of one block.
+fn split_point(doc: &Document) -> usize {
+    let weight = |b: &Block| match b {
+        Block::Table(t) => t
+            .grid
+            .iter()
+            .flatten()
+            .map(|e| match e {
+                GridEntry::Cell(c) => c.text.len() + 64,
+                GridEntry::Merged { .. } => 32,
+            })
+            .sum(),
+        Block::Paragraph { runs, .. } => runs.iter().map(|r| r.text.len()).sum::<usize>() + 64,
+        Block::Heading { text, .. } => text.len() + 64,
+        _ => 64,
+    };
+    let total: usize = doc.blocks.iter().map(weight).sum();
+    let mut acc = 0;
+    for (i, b) in doc.blocks.iter().enumerate() {
+        if i > 0 && 2 * acc >= total {
+            return i;
+        }
+        acc += weight(b);
+    }
+    doc.blocks.len()
+}
+
+/// The document part `first` with the body of `rest` (the same part's later blocks) put before
+/// its section properties.
+fn splice_body(first: &[u8], rest: &[u8]) -> Result<Vec<u8>, String> {
+    use memchr::memmem;
+    let sect = memmem::rfind(first, b"<w:sectPr").ok_or("no section properties")?;
+    let start = memmem::find(rest, b"<w:body>").ok_or("no body")? + b"<w:body>".len();
+    let end = memmem::rfind(rest, b"<w:sectPr").ok_or("no section properties")?;
+    let mut out = Vec::with_capacity(first.len() + end - start);
+    out.extend_from_slice(&first[..sect]);
+    out.extend_from_slice(&rest[start..end]);
+    out.extend_from_slice(&first[sect..]);
+    Ok(out)
+}
+
 /// Splits text into alternating CJK and Latin (digits, ASCII) segments.
 fn split_latin(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -1039,6 +1123,31 @@ fn single_line() -> LineSpacing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_document_made_in_two_halves_is_the_document_made_whole() {
+        let style = Style::builtin("gbt9704").unwrap();
+        let fonts =
+            crate::fonts::FontSet::load(&style, &crate::fonts::FontOptions::bundled()).unwrap();
+        let opts = DocxOptions::default();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for sample in ["liwang-2020", "qinghe-2021"] {
+            let res = crate::load(&root.join(format!("samples/{sample}.yaml"))).unwrap();
+            let doc = crate::compose::compose(&res);
+            let layout = crate::typeset::layout(&doc, &style, &fonts).unwrap();
+            let w = Writer::new(&style, &opts, &layout);
+            let whole = w.parts_cut_at(&doc, doc.blocks.len()).unwrap();
+            // at the usual point, and at every block (tables, headings, the signature)
+            let cuts = std::iter::once(split_point(&doc)).chain(1..doc.blocks.len());
+            for m in cuts {
+                let cut = w.parts_cut_at(&doc, m).unwrap();
+                assert!(
+                    cut == whole,
+                    "{sample}: cut before block {m} changes the DOCX"
+                );
+            }
+        }
+    }
 
     #[test]
     fn latin_segments() {
