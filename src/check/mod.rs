@@ -164,8 +164,7 @@ fn choose_format(report: &Report) -> Result<std::sync::Arc<Format>, Diagnostic> 
     let year = report.year.value;
     match &report.format {
         Some(f) => {
-            let id = f.value.trim_end_matches('年').trim_end_matches("版").trim();
-            let Some(fmt) = format::by_id(id) else {
+            let Some(fmt) = format::by_id(format::id_of(&f.value)) else {
                 return Err(
                     Diagnostic::error("format", format!("没有“{}”这个报告格式", f.value))
                         .at(f.pos)

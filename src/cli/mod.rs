@@ -319,7 +319,8 @@ fn render_cmd(
             return 2;
         }
     };
-    let load_fonts = || gongkai::fonts::FontSet::load(&style, fopts);
+    // the fonts, or their errors printed (exit code 2)
+    let load_fonts = || gongkai::fonts::FontSet::load(&style, fopts).map_err(|d| print_diags(&d));
     let results: Vec<(&PathBuf, Result<render::Rendered, render::RenderError>)> =
         if let [file] = files.as_slice() {
             // One report: its fonts load while it is read, checked and composed, and each output
@@ -330,13 +331,7 @@ fn render_cmd(
             };
             let (fonts, composed) =
                 pool.install(|| rayon::join(load_fonts, || render::compose_file(file, &opts)));
-            let fonts = match fonts {
-                Ok(f) => f,
-                Err(d) => {
-                    print_diags(&d);
-                    return 2;
-                }
-            };
+            let Ok(fonts) = fonts else { return 2 };
             let r = composed.and_then(|c| {
                 pool.install(|| {
                     render::write_prepared(render::prepare_composed(c, &style, &fonts, &opts)?)
@@ -345,13 +340,7 @@ fn render_cmd(
             vec![(file, r)]
         } else {
             // Fonts are loaded once for the whole run and shared by every report.
-            let fonts = match load_fonts() {
-                Ok(f) => f,
-                Err(d) => {
-                    print_diags(&d);
-                    return 2;
-                }
-            };
+            let Ok(fonts) = load_fonts() else { return 2 };
             render_batch(&files, &style, &fonts, opts, &pool)
         };
     let mut worst = 0;
@@ -409,7 +398,7 @@ fn render_batch<'f>(
     use rayon::prelude::*;
     use std::io::IsTerminal;
 
-    let bar = if files.len() > 1 && std::io::stderr().is_terminal() {
+    let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(files.len() as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份  {msg}")

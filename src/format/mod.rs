@@ -448,12 +448,7 @@ pub fn guess(text: &[u8]) -> Option<usize> {
             .next()?
             .trim()
             .trim_matches(|c| c == '"' || c == '\'');
-        Some(
-            v.trim_end_matches('年')
-                .trim_end_matches('版')
-                .trim()
-                .to_string(),
-        )
+        Some(id_of(v).to_string())
     };
     let mut year = None;
     for line in text.lines() {
@@ -472,6 +467,11 @@ pub fn guess(text: &[u8]) -> Option<usize> {
         .filter(|(y, _)| *y <= year)
         .max()
         .map(|(_, at)| at)
+}
+
+/// The format id a report's `format:` value names: "2021", "2021年", "2021版" all name "2021".
+pub fn id_of(value: &str) -> &str {
+    value.trim_end_matches('年').trim_end_matches('版').trim()
 }
 
 /// The built-in format with this id.

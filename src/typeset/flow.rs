@@ -119,20 +119,20 @@ pub(crate) fn flow(
     };
     let mut prepared = Vec::new();
     let mut title_block = None;
-    for (bi, ((m, d), b)) in made.into_iter().zip(&doc.blocks).enumerate() {
+    for (bi, (m, d)) in made.into_iter().enumerate() {
         diags.extend(d);
-        match (m, b) {
-            (Made::Title(tb), _) => title_block = Some(f.add(tb)),
-            (Made::Text(tb, heading), _) => {
+        match m {
+            Made::Title(tb) => title_block = Some(f.add(tb)),
+            Made::Text(tb, heading) => {
                 let block = f.add(tb);
                 f.of_block.push((bi, block));
                 prepared.push(Prepared::Text { block, heading });
             }
-            (Made::Table(tl, geometry), Block::Table(t)) => {
+            Made::Table(tl, geometry, t) => {
                 f.tables.insert(bi, geometry);
                 prepared.push(Prepared::Table(tl, t, bi))
             }
-            (Made::Signature(organ, date), _) => {
+            Made::Signature(organ, date) => {
                 let organ = f.add(organ);
                 let date = f.add(date);
                 prepared.push(Prepared::Signature {
@@ -141,7 +141,6 @@ pub(crate) fn flow(
                     block: bi,
                 });
             }
-            (Made::Table(..), _) => unreachable!("a table is made from a table block"),
         }
     }
     if let Some(tb) = title_block {
@@ -217,17 +216,22 @@ pub(crate) fn flow(
 }
 
 /// A block shaped and set (or a table measured), before it is placed on pages.
-enum Made {
+enum Made<'d> {
     Title(TextBlock),
     /// A paragraph or (true) a heading.
     Text(TextBlock, bool),
-    Table(TableLayout, TableGeometry),
+    Table(TableLayout, TableGeometry, &'d Table),
     /// Organ and date.
     Signature(TextBlock, TextBlock),
 }
 
 /// Shapes and sets one block (independent of every other block and of the page).
-fn make_block(b: &Block, fonts: &FontSet, cfg: &Config, diags: &mut Vec<Diagnostic>) -> Made {
+fn make_block<'d>(
+    b: &'d Block,
+    fonts: &FontSet,
+    cfg: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Made<'d> {
     let metric = |r: Role| cfg.metric(r);
     let full = cfg.type_width;
     match b {
@@ -288,7 +292,7 @@ fn make_block(b: &Block, fonts: &FontSet, cfg: &Config, diags: &mut Vec<Diagnost
         Block::Table(t) => {
             let tl = table::layout(t, fonts, cfg, diags);
             let geometry = tl.geometry(cfg);
-            Made::Table(tl, geometry)
+            Made::Table(tl, geometry, t)
         }
         Block::Signature { organ, date } => {
             let size = cfg.size(Role::Signature);
@@ -447,39 +451,22 @@ impl Flow<'_> {
                 for j in 1..=n {
                     let m = tb.measure;
                     let cut = r as f64 * self.cfg.char_pitch;
-                    let lines = inline::set_block(
+                    let ranges = inline::line_ranges(
                         &tb.sh,
                         &|i| if i + j >= n { m - cut } else { m },
                         tb.indent,
-                        tb.align,
                         true,
                     );
-                    if lines.len() == n + 1 {
-                        found = Some(lines);
+                    if ranges.len() == n + 1 {
+                        found = Some(ranges);
                         break 'search;
                     }
                 }
             }
-            let Some(new_lines) = found else { continue };
+            let Some(ranges) = found else { continue };
             // broken at the shorter measure, each line is set (justified) across the full one
-            let k = new_lines.len();
-            let new_lines = new_lines
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let first = if i == 0 { tb.indent } else { 0.0 };
-                    let mut nl = inline::set_line(
-                        &tb.sh.items,
-                        l.items.clone(),
-                        tb.measure - first,
-                        tb.align,
-                        i + 1 == k,
-                    );
-                    nl.offset += first;
-                    nl
-                })
-                .collect();
-            self.texts[b].lines = new_lines;
+            self.texts[b].lines =
+                inline::set_lines(&tb.sh, ranges, &|_| tb.measure, tb.indent, tb.align);
             let first_row = page
                 .slots
                 .iter()

@@ -241,10 +241,9 @@ pub(crate) fn break_lines(sh: &Shaped, measure: &dyn Fn(usize) -> f64) -> Vec<Ra
             .partition_point(|&x| x - natural[start] <= m)
             .saturating_sub(1)
             + start;
-        let mut c = (start + 1..=guess.max(start + 1))
-            .rev()
-            .find(|&p| is_end(p))
-            .unwrap_or_else(|| next_end(start));
+        // the last line end before `p`
+        let prev_end = |p: usize| (start + 1..p).rev().find(|&q| is_end(q));
+        let mut c = prev_end(guess.max(start + 1) + 1).unwrap_or_else(|| next_end(start));
         let mut end = start;
         if fits(c) {
             end = c;
@@ -256,7 +255,7 @@ pub(crate) fn break_lines(sh: &Shaped, measure: &dyn Fn(usize) -> f64) -> Vec<Ra
                 end = c;
             }
         } else {
-            while let Some(p) = (start + 1..c).rev().find(|&p| is_end(p)) {
+            while let Some(p) = prev_end(c) {
                 c = p;
                 if fits(c) {
                     end = c;
@@ -386,10 +385,33 @@ pub(crate) fn set_block(
     align: Align,
     lone_rule: bool,
 ) -> Vec<Line> {
+    let ranges = line_ranges(sh, measure, indent, lone_rule);
+    set_lines(sh, ranges, measure, indent, align)
+}
+
+/// Where a block of text breaks into lines (line `i` in `measure(i)`, the first indented), with
+/// the 孤字 rule when `lone_rule`; nothing set yet.
+pub(crate) fn line_ranges(
+    sh: &Shaped,
+    measure: &dyn Fn(usize) -> f64,
+    indent: f64,
+    lone_rule: bool,
+) -> Vec<Range<usize>> {
     let mut ranges = break_lines(sh, &|i| measure(i) - if i == 0 { indent } else { 0.0 });
     if lone_rule {
         fix_lone_last(sh, &mut ranges);
     }
+    ranges
+}
+
+/// Sets the lines `ranges` of a block (line `i` in `measure(i)`, the first indented).
+pub(crate) fn set_lines(
+    sh: &Shaped,
+    ranges: Vec<Range<usize>>,
+    measure: &dyn Fn(usize) -> f64,
+    indent: f64,
+    align: Align,
+) -> Vec<Line> {
     let k = ranges.len();
     ranges
         .into_iter()
