@@ -701,3 +701,45 @@ fn notice_board_style_header_and_centred_page_x_of_y() {
     assert!(x.contains(r#"w:line="680" w:lineRule="exact""#));
     assert!(x.contains(r#"<w:sz w:val="36"/>"#));
 }
+
+#[test]
+fn text_with_markup_characters_and_spaces_reads_back_exactly() {
+    // a clerk's text may hold what XML escapes, and spaces that Word drops unless preserved
+    let said = "A&B <附件> \"引号\" 'x' 5>3，Tom's  两个空格";
+    let src = std::fs::read_to_string(root().join("samples/qinghe-2021.yaml")).unwrap();
+    let line = format!("\nother:\n  - '{}'", said.replace('\'', "''"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.yaml");
+    std::fs::write(&file, src.replacen("\nother:", &line, 1)).unwrap();
+    let d = gongkai::compose::compose(&gongkai::load(&file).expect("loads"));
+    let l = gongkai::typeset::layout(&d, &style(), &fonts()).expect("typeset");
+    let bytes = docx_of(&d, &l, false);
+    let body = part(&bytes, "word/document.xml");
+    assert!(
+        all(&body, "w:p").iter().any(|p| p.text() == said),
+        "no paragraph reads {said:?}"
+    );
+    for t in all(&body, "w:t") {
+        let preserve = t
+            .attrs
+            .iter()
+            .any(|(k, v)| k == "xml:space" && v == "preserve");
+        let text = t.text();
+        // a text with a space keeps it; an empty one (before a line break) says so too
+        assert_eq!(preserve, text.is_empty() || text.contains(' '), "{t:?}");
+    }
+    // Latin runs are en-US (LibreOffice keeps numbers and words whole)
+    let latin: Vec<&Elem> = all(&body, "w:r")
+        .into_iter()
+        .filter(|r| r.text().contains("Tom's") || r.text().contains("A&B"))
+        .collect();
+    assert!(!latin.is_empty());
+    for r in latin {
+        let lang = all(r, "w:lang");
+        assert!(
+            lang.iter()
+                .any(|l| l.attrs.iter().any(|(k, v)| k == "w:val" && v == "en-US")),
+            "{r:?}"
+        );
+    }
+}

@@ -1,11 +1,14 @@
-//! `docx`: the `Document` → an editable DOCX (docx-rs, patched to schema order). The only module that
-//! uses docx-rs.
+//! `docx`: the `Document` → an editable DOCX. The only module that uses docx-rs.
 //!
-//! docx-rs builds the parts (paragraphs, runs, real tables, footers); what it cannot write is patched
-//! into its XML (see `../shared/spec/dependencies.md`): `w:lang`, `w:kinsoku`, `w:firstLineChars`,
-//! `w:tblHeader`, the document grid, formatted PAGE/NUMPAGES fields, core properties, settings, the
-//! font table; then every property element is put into ECMA-376 order and the parts are zipped
-//! deterministically with deflate. Geometry follows `../shared/spec/docx-in-libreoffice.md`.
+//! docx-rs builds the package (paragraph styles, footers, headers, the section, relationships,
+//! content types); what it cannot write is patched into its XML (see
+//! `../shared/spec/dependencies.md`): `w:lang`, `w:kinsoku`, `w:firstLineChars`, the document
+//! grid, formatted PAGE/NUMPAGES fields, core properties, settings, the font table; then every
+//! property element is put into ECMA-376 order. The body (paragraphs, runs, real tables) is
+//! written straight into the document part by `body`, in the same order and with the same
+//! elements: built as docx-rs elements and patched, it cost more than the whole PDF. The parts
+//! are zipped deterministically with deflate. Geometry follows
+//! `../shared/spec/docx-in-libreoffice.md`.
 //!
 //! Paragraphs and runs carry only what differs from their paragraph style (`GkBody`, `GkTable`,
 //! …): alignment, indent, exact line, fonts and size are the style's unless a paragraph or run
@@ -16,6 +19,7 @@
 //! stay with the next where the PDF keeps them, and text after a table resumes on the PDF's line.
 
 mod arena;
+mod body;
 mod fit;
 mod measure;
 mod package;
@@ -23,19 +27,16 @@ mod patch;
 pub mod xml;
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header, InstrText,
-    LineSpacing, LineSpacingType, Paragraph, Run, RunFonts, SpecialIndentType, StyleType,
-    Table as DTable, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins,
-    TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    AlignmentType, Docx, FieldCharType, Footer, Header, InstrText, LineSpacing, LineSpacingType,
+    Paragraph, Run, RunFonts, SpecialIndentType, StyleType,
 };
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::doc::{Block, CellKind, Document, GridEntry, Role, Run as DocRun, Table};
+use crate::doc::{Document, Role};
 use crate::style::{FooterAlign, Style, PT_PER_MM};
 use crate::typeset::{Layout, TableGeometry, TextLines};
 use measure::{Geometry, TW_PER_PT};
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 
 /// DOCX options.
 #[derive(Debug, Clone, Default)]
@@ -66,13 +67,6 @@ pub fn write_fitted(
         .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 生成失败（{e}）"))])?;
     package::zip(&parts, opts.epoch)
         .map_err(|e| vec![Diagnostic::error("docx", format!("DOCX 打包失败（{e}）"))])
-}
-
-/// What the patch pass needs of a table: its header rows and, from the PDF's layout, the rows
-/// that open a page with the table's top/bottom cell margin.
-struct TableMarks {
-    header_rows: usize,
-    opens: Option<(Vec<bool>, i32)>,
 }
 
 /// The Latin font written beside office CJK fonts.
@@ -240,125 +234,6 @@ impl<'a> Writer<'a> {
         r
     }
 
-    /// Runs for a text: digits and Latin in runs of their own (LibreOffice breaks "2020" otherwise).
-    fn runs(&self, para: Option<Role>, role: Role, text: &str, spacing: Option<i32>) -> Vec<Run> {
-        split_latin(text)
-            .into_iter()
-            .map(|seg| self.run(para, role, seg, spacing))
-            .collect()
-    }
-
-    /// A paragraph in a role's style, which holds its alignment, indent, exact line, widow control
-    /// (off) and outline level; headings are kept with the next paragraph.
-    fn text_para(&self, role: Role) -> Paragraph {
-        let (id, _) = style_id(role);
-        let p = Paragraph::new().style(id);
-        if let Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 = role {
-            p.keep_next(true)
-        } else {
-            p
-        }
-    }
-
-    /// A paragraph of runs on the character grid, each line's characters spaced so that a word
-    /// processor breaks the lines where the PDF does (see `fit`).
-    fn grid_paragraph(&self, role: Role, runs: &[DocRun], lines: Option<&TextLines>) -> Paragraph {
-        let indent = match role {
-            Role::Title | Role::Signature => 0.0,
-            _ => f64::from(self.indent_tw()),
-        };
-        let width = f64::from(self.geo.type_width);
-        self.fitted_runs(self.text_para(role), role, runs, lines, &|i| {
-            if i == 0 {
-                width - indent
-            } else {
-                width
-            }
-        })
-    }
-
-    /// Adds `runs` to `p` (of style `para`), one docx run per role, script and spacing; with the
-    /// PDF's `lines`, each line's characters get the spacing that makes a word processor break
-    /// there too (`measure(i)`: line `i`'s width in the word processor, twips).
-    fn fitted_runs(
-        &self,
-        mut p: Paragraph,
-        para: Role,
-        runs: &[DocRun],
-        lines: Option<&TextLines>,
-        measure: &dyn Fn(usize) -> f64,
-    ) -> Paragraph {
-        // every character that the typesetter saw, with its role and grid spacing
-        let chars: Vec<(Role, char)> = runs
-            .iter()
-            .flat_map(|r| r.text.chars().map(move |c| (r.role, c)))
-            .collect();
-        let seen: Vec<usize> = (0..chars.len())
-            .filter(|&i| !chars[i].1.is_control())
-            .collect();
-        let base: Vec<i32> = seen
-            .iter()
-            .map(|&i| self.base_spacing(chars[i].0))
-            .collect();
-        // a run per role and script (and spacing)
-        let group: Vec<u32> = seen
-            .iter()
-            .map(|&i| (chars[i].0 as u32) << 1 | u32::from(measure::is_latin(chars[i].1)))
-            .collect();
-        let spacing = match lines {
-            Some(tl) if tl.chars.len() == seen.len() => {
-                fit::spacing(tl, &base, &group, measure, &measure::is_latin)
-            }
-            _ => base,
-        };
-        let mut per_char = vec![None; chars.len()];
-        for (k, &i) in seen.iter().enumerate() {
-            per_char[i] = Some(spacing[k]);
-        }
-        let mut i = 0;
-        while i < chars.len() {
-            let (role, c) = chars[i];
-            let key = (role, measure::is_latin(c), per_char[i]);
-            let mut j = i + 1;
-            while j < chars.len() {
-                let (r2, c2) = chars[j];
-                let s2 = per_char[j].or(key.2);
-                if (r2, measure::is_latin(c2), s2) != key {
-                    break;
-                }
-                j += 1;
-            }
-            let text: String = chars[i..j].iter().map(|x| x.1).collect();
-            p = p.add_run(self.run(Some(para), role, &text, Some(key.2.unwrap_or(0))));
-            i = j;
-        }
-        p
-    }
-
-    /// Text after a table resumes on the PDF's grid line: space before it as the PDF leaves below
-    /// the table (LibreOffice's table sits `page_lift` higher unless it starts a page).
-    fn after_table(&self, p: Paragraph, table: Option<&TableGeometry>) -> Paragraph {
-        let Some(g) = table else { return p };
-        let lift = if g.ends_on_fresh_page {
-            self.page_lift()
-        } else {
-            0
-        };
-        let before = (measure::pt_tw(g.gap_after) - lift).max(0);
-        p.line_spacing(self.exact().before(before as u32))
-    }
-
-    /// A block whose last lines the PDF takes to the next page with the signature: kept with the
-    /// next paragraph, at least two lines on either side (widow control), so the word processor
-    /// moves them too.
-    fn keep_tail(&self, p: Paragraph, bi: usize) -> Paragraph {
-        if self.keep_with_next.contains(&bi) {
-            p.keep_next(true).widow_control(true)
-        } else {
-            p
-        }
-    }
-
     /// The spacing a role's characters have before any line is fitted: the grid tracking.
     fn base_spacing(&self, role: Role) -> i32 {
         if on_grid(role) {
@@ -366,230 +241,6 @@ impl<'a> Writer<'a> {
         } else {
             0
         }
-    }
-
-    fn blank_line(&self) -> Paragraph {
-        Paragraph::new().style(style_id(Role::Body).0)
-    }
-
-    /// The title, whole parts per line (broken only between them, with a line break), and the
-    /// blank lines after it. The title's exact line is taller than the body's so that its glyph
-    /// tops, like the body's, land on the 天头; the blank lines take up the difference so that the
-    /// body below stays on the page grid.
-    fn title(&self, parts: &[String]) -> Vec<Paragraph> {
-        let size = self.style.role(Role::Title).size_pt;
-        let width = self.geo.type_width as f64 / TW_PER_PT;
-        let mut lines: Vec<String> = Vec::new();
-        for part in parts {
-            match lines.last_mut() {
-                Some(l) if (measure::text_em(l) + measure::text_em(part)) * size <= width => {
-                    l.push_str(part)
-                }
-                _ => lines.push(part.clone()),
-            }
-        }
-        let n_lines: f64 = lines
-            .iter()
-            .map(|l| (measure::text_em(l) * size / width).ceil().max(1.0))
-            .sum();
-        let pitch = self.geo.line as f64 / TW_PER_PT;
-        let title_line = measure::title_line_pt(pitch, self.body_size(), size);
-        let blanks = self.style.title_blank_lines_after;
-        let mut out = Vec::new();
-        let mut p = self.text_para(Role::Title).line_spacing(
-            LineSpacing::new()
-                .line_rule(LineSpacingType::Exact)
-                .line(measure::pt_tw(title_line))
-                .before(0)
-                .after(0),
-        );
-        for (i, l) in lines.iter().enumerate() {
-            if i > 0 {
-                p = p.add_run(
-                    self.run(Some(Role::Title), Role::Title, "", None)
-                        .add_break(BreakType::TextWrapping),
-                );
-            }
-            for r in self.runs(Some(Role::Title), Role::Title, l, None) {
-                p = p.add_run(r);
-            }
-        }
-        out.push(p);
-        if blanks > 0 {
-            let b = blanks as f64;
-            let blank = ((n_lines + b) * pitch - n_lines * title_line) / b;
-            let blank = if blank >= 0.4 * pitch { blank } else { pitch };
-            for _ in 0..blanks {
-                out.push(
-                    self.blank_line().line_spacing(
-                        LineSpacing::new()
-                            .line_rule(LineSpacingType::Exact)
-                            .line(measure::pt_tw(blank))
-                            .before(0)
-                            .after(0),
-                    ),
-                );
-            }
-        }
-        out
-    }
-
-    fn signature(&self, organ: &str, date: &str) -> (Paragraph, Paragraph) {
-        // GB/T 9704 7.3.5.2: organ right-indented two characters, the date below it starting two
-        // characters right of the organ's first character; a longer date is right-indented two
-        // characters and the organ moves left accordingly.
-        let em = self.body_size() + self.grid_spacing as f64 / TW_PER_PT;
-        let wo = measure::text_em(organ) * em;
-        let wd = measure::text_em(date) * em;
-        let two = 2.0 * em;
-        let (organ_right, date_right) = if two + wd > wo {
-            (two + wd + two - wo, two)
-        } else {
-            (two, wo - two - wd + two)
-        };
-        let para = |text: &str, right: f64| {
-            let mut p = self.text_para(Role::Signature).indent(
-                None,
-                None,
-                Some(measure::pt_tw(right)),
-                None,
-            );
-            for r in self.runs(Some(Role::Signature), Role::Signature, text, None) {
-                p = p.add_run(r);
-            }
-            p
-        };
-        (para(organ, organ_right), para(date, date_right.max(two)))
-    }
-
-    fn table(&self, t: &Table, geo: Option<&TableGeometry>) -> DTable {
-        let size = self.style.role(Role::Table).size_pt;
-        let (pad_tw, pad_v, widths) = match geo {
-            // the PDF's columns, edges rounded to whole twips
-            Some(g) if g.widths.len() == t.columns => {
-                let mut edges = vec![0];
-                let mut x = 0.0;
-                for w in &g.widths {
-                    x += w;
-                    edges.push(measure::pt_tw(x));
-                }
-                let widths = edges.windows(2).map(|e| e[1] - e[0]).collect();
-                (measure::pt_tw(g.pad_x), self.cell_pad_v(g), widths)
-            }
-            _ => {
-                let pad = measure::mm_tw(self.style.table.padding_mm);
-                let widths =
-                    measure::column_widths(t, self.geo.type_width, size, pad as f64 / TW_PER_PT);
-                (pad, TABLE_CELL_PAD_V, widths)
-            }
-        };
-        let table_w: i32 = widths.iter().sum();
-        let span_w = |c: usize, n: usize| widths[c..c + n].iter().sum::<i32>() as usize;
-        let rule = ((self.style.table.rule_pt * 8.0).round() as usize).max(2);
-        let min_h = (self.style.table.min_row_height_mm * PT_PER_MM * TW_PER_PT).round() as f32;
-        let mut rows = Vec::new();
-        for (r, row) in t.grid.iter().enumerate() {
-            let mut cells = Vec::new();
-            for (c, e) in row.iter().enumerate() {
-                match e {
-                    GridEntry::Cell(cell) => {
-                        let left = matches!(cell.kind, CellKind::Label | CellKind::Caption);
-                        let keep = geo.is_some_and(|g| g.with_next.get(r) == Some(&true));
-                        // the style: centred, exact table line, off the grid, no widow control
-                        let mut p = Paragraph::new()
-                            .style(style_id(Role::Table).0)
-                            .keep_next(keep);
-                        if left {
-                            p = p.align(AlignmentType::Left);
-                        }
-                        let cell_w = f64::from(widths[c..c + cell.colspan].iter().sum::<i32>())
-                            - 2.0 * f64::from(pad_tw);
-                        let p = self.fitted_runs(
-                            p,
-                            Role::Table,
-                            &[DocRun {
-                                role: Role::Table,
-                                text: cell.text.clone(),
-                            }],
-                            geo.and_then(|g| g.cells.get(&(r, c))),
-                            &|_| cell_w,
-                        );
-                        let mut tc = TableCell::new()
-                            .add_paragraph(p)
-                            .width(span_w(c, cell.colspan), WidthType::Dxa)
-                            .vertical_align(VAlignType::Center);
-                        if cell.colspan > 1 {
-                            tc = tc.grid_span(cell.colspan);
-                        }
-                        if cell.rowspan > 1 {
-                            tc = tc.vertical_merge(VMergeType::Restart);
-                        }
-                        cells.push(tc);
-                    }
-                    GridEntry::Merged { row: r0, col: c0 } if *r0 != r && *c0 == c => {
-                        // the continuation of a vertical merge, as wide as the cell above
-                        let span = match &t.grid[*r0][*c0] {
-                            GridEntry::Cell(above) => above.colspan,
-                            GridEntry::Merged { .. } => 1,
-                        };
-                        let mut tc = TableCell::new()
-                            .add_paragraph(
-                                // single line spacing (the style's is the table's exact line)
-                                Paragraph::new()
-                                    .style(style_id(Role::Table).0)
-                                    .line_spacing(single_line()),
-                            )
-                            .width(span_w(c, span), WidthType::Dxa)
-                            .vertical_align(VAlignType::Center)
-                            .vertical_merge(VMergeType::Continue);
-                        if span > 1 {
-                            tc = tc.grid_span(span);
-                        }
-                        cells.push(tc);
-                    }
-                    GridEntry::Merged { .. } => {}
-                }
-            }
-            // the PDF's row height (taller by the lift when it opens a page), or the style's minimum
-            let h = geo.and_then(|g| g.heights.get(r)).map_or(min_h, |h| {
-                let lift = if geo.is_some_and(|g| g.opens_page.get(r) == Some(&true)) {
-                    self.page_lift()
-                } else {
-                    0
-                };
-                (h * TW_PER_PT).floor() as f32 + lift as f32
-            });
-            rows.push(
-                TableRow::new(cells)
-                    .cant_split()
-                    .row_height(h)
-                    .height_rule(docx_rs::HeightRule::AtLeast),
-            );
-        }
-        let border = |p| {
-            TableBorder::new(p)
-                .border_type(BorderType::Single)
-                .size(rule)
-                .color("000000")
-        };
-        let borders = TableBorders::with_empty()
-            .set(border(TableBorderPosition::Top))
-            .set(border(TableBorderPosition::Left))
-            .set(border(TableBorderPosition::Bottom))
-            .set(border(TableBorderPosition::Right))
-            .set(border(TableBorderPosition::InsideH))
-            .set(border(TableBorderPosition::InsideV));
-        let tb = TableCellMargins::new()
-            .margin_top(pad_v as usize, WidthType::Dxa)
-            .margin_bottom(pad_v as usize, WidthType::Dxa)
-            .margin_left(pad_tw as usize, WidthType::Dxa)
-            .margin_right(pad_tw as usize, WidthType::Dxa);
-        DTable::new(rows)
-            .set_grid(widths.iter().map(|w| *w as usize).collect())
-            .width(table_w as usize, WidthType::Dxa)
-            .layout(TableLayoutType::Fixed)
-            .set_borders(borders)
-            .margins(tb)
     }
 
     /// A header/footer paragraph: literal text with `{page}` → PAGE field, `{pages}` → NUMPAGES.
@@ -703,80 +354,14 @@ impl<'a> Writer<'a> {
         )))
     }
 
-    /// The document of the blocks in `blocks` (indices into `doc.blocks`); with `whole`, also the
-    /// styles, footers and headers.
-    fn build(&self, doc: &Document, blocks: Range<usize>, whole: bool) -> Docx {
+    /// The package around the body: page size, paragraph styles, footers and headers.
+    fn build(&self, doc: &Document) -> Docx {
         let mut d = Docx::new().page_size(self.geo.width as u32, self.geo.height as u32);
-        if whole {
-            for (role_style, role) in Role::ALL.iter().map(|r| (style_id(*r), *r)) {
-                d = d.add_style(self.paragraph_style(role_style, role));
-            }
-            if self.style.header.is_some() {
-                d = d.add_style(self.paragraph_style(HEADER_STYLE, Role::Body));
-            }
+        for (role_style, role) in Role::ALL.iter().map(|r| (style_id(*r), *r)) {
+            d = d.add_style(self.paragraph_style(role_style, role));
         }
-        let end = blocks.end;
-        for (bi, b) in doc.blocks.iter().enumerate().take(end).skip(blocks.start) {
-            let first = bi == 0;
-            let lines = self.lines.get(&bi);
-            // the PDF's geometry of a table just before this block
-            let after = bi
-                .checked_sub(1)
-                .filter(|p| matches!(doc.blocks[*p], Block::Table(_)))
-                .and_then(|p| self.tables.get(&p));
-            match b {
-                Block::Title { parts } => {
-                    for p in self.title(parts) {
-                        d = d.add_paragraph(p);
-                    }
-                }
-                Block::Heading { level, text, .. } => {
-                    let role = Role::heading(*level);
-                    let p = self.grid_paragraph(
-                        role,
-                        &[DocRun {
-                            role,
-                            text: text.clone(),
-                        }],
-                        lines,
-                    );
-                    d = d.add_paragraph(self.keep_tail(self.after_table(p, after), bi));
-                }
-                Block::Paragraph { runs, .. } => {
-                    let role = runs
-                        .iter()
-                        .map(|r| r.role)
-                        .find(|r| *r == Role::Body)
-                        .unwrap_or(Role::Body);
-                    let p = self.grid_paragraph(role, runs, lines);
-                    d = d.add_paragraph(self.keep_tail(self.after_table(p, after), bi));
-                }
-                Block::Table(t) => {
-                    d = d.add_table(self.table(t, self.tables.get(&bi)));
-                }
-                Block::Signature { organ, date } => {
-                    // the organ and date stay together; where the PDF starts them on a new page
-                    // (no room for them and the blank line), so does the DOCX, without that line
-                    let (a, b) = self.signature(organ, date);
-                    let a = a.keep_next(true);
-                    if self.page_starts.contains(&bi) {
-                        d = d.add_paragraph(a.page_break_before(true));
-                    } else {
-                        if !first {
-                            d = d.add_paragraph(self.blank_line().keep_next(true));
-                        }
-                        d = d.add_paragraph(a);
-                    }
-                    d = d.add_paragraph(b);
-                }
-            }
-        }
-        // a table may not end the document (Word needs a paragraph after it)
-        if end == doc.blocks.len() && matches!(doc.blocks.last(), Some(Block::Table(_))) {
-            d = d.add_paragraph(self.blank_line());
-        }
-        if !whole {
-            return d;
+        if self.style.header.is_some() {
+            d = d.add_style(self.paragraph_style(HEADER_STYLE, Role::Body));
         }
         d = d.footer(self.footer_for(true));
         if self.style.footer.align == FooterAlign::Outside {
@@ -854,59 +439,19 @@ impl<'a> Writer<'a> {
         s
     }
 
-    /// Builds with docx-rs, then patches and orders the XML parts; returns the zip entries in order.
-    ///
-    /// The document part is made in two halves at once (rayon), each built, patched and ordered on
-    /// its own; the second half's body is then put before the first's section properties.
+    /// Builds the package with docx-rs, then patches and orders its XML parts, while the body is
+    /// written (`body`) beside it; returns the zip entries in order.
     fn parts(&self, doc: &Document) -> Result<Vec<(String, Vec<u8>)>, String> {
-        self.parts_cut_at(doc, split_point(doc))
-    }
-
-    /// [`Writer::parts`] with the document part cut before block `m` (`m` = the number of blocks:
-    /// not cut).
-    fn parts_cut_at(&self, doc: &Document, m: usize) -> Result<Vec<(String, Vec<u8>)>, String> {
-        let n = doc.blocks.len();
-        let m = m.clamp(1.min(n), n);
-        let headers_tables: Vec<TableMarks> = doc
-            .blocks
-            .iter()
-            .enumerate()
-            .filter_map(|(bi, b)| match b {
-                Block::Table(t) => Some(TableMarks {
-                    header_rows: t.header_rows,
-                    opens: self
-                        .tables
-                        .get(&bi)
-                        .map(|g| (g.opens_page.clone(), self.cell_pad_v(g))),
-                }),
-                _ => None,
-            })
-            .collect();
-
-        let t = doc.blocks[..m]
-            .iter()
-            .filter(|b| matches!(b, Block::Table(_)))
-            .count();
-        let (first, second) = rayon::join(
+        let (skeleton, body) = rayon::join(
             || -> Result<_, String> {
-                let x = self.build(doc, 0..m, true).build();
-                let d = self.patch_document_part(&x.document, &headers_tables[..t])?;
+                let x = self.build(doc).build();
+                let d = self.patch_document_part(&x.document)?;
                 Ok((x, d))
             },
-            || -> Result<_, String> {
-                if m == n {
-                    return Ok(None);
-                }
-                let x = self.build(doc, m..n, false).build();
-                self.patch_document_part(&x.document, &headers_tables[t..])
-                    .map(Some)
-            },
+            || self.body_xml(doc),
         );
-        let (x, document) = first?;
-        let document = match second? {
-            Some(rest) => splice_body(&document, &rest)?,
-            None => document,
-        };
+        let (x, skeleton) = skeleton?;
+        let document = splice_body(&skeleton, body.as_bytes())?;
         let styles = self.patch_styles_part(&x.styles)?;
         let footers = x
             .footers
@@ -1037,46 +582,13 @@ fn heading_level(role: Role) -> usize {
     }
 }
 
-/// Where the document is cut in two for [`Writer::parts`]: the first block at which the blocks
-/// before hold half the text (a table's cells counted with their structure); `doc.blocks.len()`
-/// for a document of one block.
-fn split_point(doc: &Document) -> usize {
-    let weight = |b: &Block| match b {
-        Block::Table(t) => t
-            .grid
-            .iter()
-            .flatten()
-            .map(|e| match e {
-                GridEntry::Cell(c) => c.text.len() + 64,
-                GridEntry::Merged { .. } => 32,
-            })
-            .sum(),
-        Block::Paragraph { runs, .. } => runs.iter().map(|r| r.text.len()).sum::<usize>() + 64,
-        Block::Heading { text, .. } => text.len() + 64,
-        _ => 64,
-    };
-    let total: usize = doc.blocks.iter().map(weight).sum();
-    let mut acc = 0;
-    for (i, b) in doc.blocks.iter().enumerate() {
-        if i > 0 && 2 * acc >= total {
-            return i;
-        }
-        acc += weight(b);
-    }
-    doc.blocks.len()
-}
-
-/// The document part `first` with the body of `rest` (the same part's later blocks) put before
-/// its section properties.
-fn splice_body(first: &[u8], rest: &[u8]) -> Result<Vec<u8>, String> {
-    use memchr::memmem;
-    let sect = memmem::rfind(first, b"<w:sectPr").ok_or("no section properties")?;
-    let start = memmem::find(rest, b"<w:body>").ok_or("no body")? + b"<w:body>".len();
-    let end = memmem::rfind(rest, b"<w:sectPr").ok_or("no section properties")?;
-    let mut out = Vec::with_capacity(first.len() + end - start);
-    out.extend_from_slice(&first[..sect]);
-    out.extend_from_slice(&rest[start..end]);
-    out.extend_from_slice(&first[sect..]);
+/// The document part `skeleton` (no blocks) with `body` put before its section properties.
+fn splice_body(skeleton: &[u8], body: &[u8]) -> Result<Vec<u8>, String> {
+    let sect = memchr::memmem::rfind(skeleton, b"<w:sectPr").ok_or("no section properties")?;
+    let mut out = Vec::with_capacity(skeleton.len() + body.len());
+    out.extend_from_slice(&skeleton[..sect]);
+    out.extend_from_slice(body);
+    out.extend_from_slice(&skeleton[sect..]);
     Ok(out)
 }
 
@@ -1123,31 +635,6 @@ fn single_line() -> LineSpacing {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_document_made_in_two_halves_is_the_document_made_whole() {
-        let style = Style::builtin("gbt9704").unwrap();
-        let fonts =
-            crate::fonts::FontSet::load(&style, &crate::fonts::FontOptions::bundled()).unwrap();
-        let opts = DocxOptions::default();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for sample in ["liwang-2020", "qinghe-2021"] {
-            let res = crate::load(&root.join(format!("samples/{sample}.yaml"))).unwrap();
-            let doc = crate::compose::compose(&res);
-            let layout = crate::typeset::layout(&doc, &style, &fonts).unwrap();
-            let w = Writer::new(&style, &opts, &layout);
-            let whole = w.parts_cut_at(&doc, doc.blocks.len()).unwrap();
-            // at the usual point, and at every block (tables, headings, the signature)
-            let cuts = std::iter::once(split_point(&doc)).chain(1..doc.blocks.len());
-            for m in cuts {
-                let cut = w.parts_cut_at(&doc, m).unwrap();
-                assert!(
-                    cut == whole,
-                    "{sample}: cut before block {m} changes the DOCX"
-                );
-            }
-        }
-    }
 
     #[test]
     fn latin_segments() {

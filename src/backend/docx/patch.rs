@@ -1,7 +1,7 @@
 //! What docx-rs cannot write, patched into its XML parts (read as [`Tree`]s): `w:lang`,
-//! `w:kinsoku`, `w:overflowPunct`, `w:autoSpaceDE/DN`, `w:firstLineChars`, `w:tblHeader`, the
-//! cell margins of rows that open a page, the section's page, margins and grid, the document defaults; then every
-//! property element is put into ECMA-376 order.
+//! `w:kinsoku`, `w:overflowPunct`, `w:autoSpaceDE/DN`, `w:firstLineChars`, the section's page,
+//! margins and grid, the document defaults; then every property element is put into ECMA-376
+//! order. (The body is written in that order by `body`, with what this pass gave it before.)
 //!
 //! Paragraph and run properties that are the same everywhere live in the styles (`w:kinsoku`,
 //! `w:overflowPunct`, `w:autoSpaceDE/DN`, `w:widowControl`, `w:firstLineChars`, `w:lang` zh-CN):
@@ -9,98 +9,41 @@
 //! to no purpose is dropped (empty `w:rPr`, `w14:paraId`, `xml:space` on text without spaces).
 
 use super::arena::{Id, Tree};
-use super::{measure, Role, TableMarks, Writer};
+use super::{measure, Role, Writer};
 
 impl Writer<'_> {
-    /// Patches and orders the document part; `header_rows` holds each table's header rows and the
-    /// rows that open a page in the PDF, in document order.
-    pub(super) fn patch_document_part(
-        &self,
-        src: &[u8],
-        header_rows: &[TableMarks],
-    ) -> Result<Vec<u8>, String> {
+    /// Patches and orders the document part of the package (its body is written apart, see
+    /// `body`): the section's page, margins and grid.
+    pub(super) fn patch_document_part(&self, src: &[u8]) -> Result<Vec<u8>, String> {
         let mut t = Tree::parse(src)?;
-        patch_runs(&mut t);
-        let indent_chars = ((self.style.body_indent_chars * 100.0).round() as i64).to_string();
-        let indent_tw = self.indent_tw().to_string();
-        let mut tables = header_rows.iter();
-        let page_top_pad = self.page_top_cell_pad();
-        let lift = self.page_lift();
         let g = self.geo;
         let (w, h) = (g.width.to_string(), g.height.to_string());
         let margins = [g.top, g.right, g.bottom, g.left, g.header, g.footer].map(|x| x.to_string());
         let pitch = g.line.to_string();
-        // none of the cases below looks at an element that another removes
+        // the section: page, margins, no document grid in effect
         for e in t.parsed() {
-            match t.name(e) {
-                // docx-rs accepts first_line_chars but never writes it
-                "w:ind" if t.attr(e, "w:firstLine") == Some(indent_tw.as_str()) => {
-                    t.set_attr(e, "w:firstLineChars", &indent_chars);
-                }
-                // kinsoku, overflowPunct, autoSpaceDE/DN and widowControl are the styles'; the
-                // paragraph mark's empty run properties say nothing
-                "w:pPr" => drop_empty(&mut t, e, "w:rPr"),
-                "w:p" | "w:t" => plain_text(&mut t, e),
-                "w:tbl" => {
-                    let marks = tables.next();
-                    let n = marks.map_or(0, |m| m.header_rows);
-                    for (i, tr) in t.children_named(e, "w:tr").into_iter().enumerate() {
-                        if i < n {
-                            let trpr = t.find_or_add(tr, "w:trPr");
-                            let hdr = t.elem("w:tblHeader", &[]);
-                            t.put(trpr, hdr);
-                        }
-                        // a row that opens a page in the PDF (without the PDF's layout: any row
-                        // that can) keeps its text below the 天头 although LibreOffice starts it
-                        // above it
-                        let (opens, top, bottom) = match marks.and_then(|m| m.opens.as_ref()) {
-                            Some((o, pad)) => (o.get(i) == Some(&true), pad + lift, *pad),
-                            None => (i == 0 || n == 0, page_top_pad, page_top_pad),
-                        };
-                        if opens && top > 0 {
-                            let (tv, bv) = (top.to_string(), bottom.to_string());
-                            for tc in t.children_named(tr, "w:tc") {
-                                let tcpr = t.find_or_add(tc, "w:tcPr");
-                                let top = t.elem("w:top", &[("w:w", &tv), ("w:type", "dxa")]);
-                                let bottom = t.elem("w:bottom", &[("w:w", &bv), ("w:type", "dxa")]);
-                                let mar = t.elem("w:tcMar", &[]);
-                                t.child(mar, top);
-                                t.child(mar, bottom);
-                                t.put(tcpr, mar);
-                            }
-                        }
-                    }
-                    if let Some(tblpr) = t.find(e, "w:tblPr") {
-                        let ind = t.elem("w:tblInd", &[("w:w", "0"), ("w:type", "dxa")]);
-                        t.put(tblpr, ind);
-                        let jc = t.elem("w:jc", &[("w:val", "center")]);
-                        t.put(tblpr, jc);
-                    }
-                }
-                // the section: page, margins, no document grid in effect
-                "w:sectPr" => {
-                    let e2 = t.elem("w:pgSz", &[("w:w", &w), ("w:h", &h)]);
-                    t.put(e, e2);
-                    let v = &margins;
-                    let e2 = t.elem(
-                        "w:pgMar",
-                        &[
-                            ("w:top", &v[0]),
-                            ("w:right", &v[1]),
-                            ("w:bottom", &v[2]),
-                            ("w:left", &v[3]),
-                            ("w:header", &v[4]),
-                            ("w:footer", &v[5]),
-                            ("w:gutter", "0"),
-                        ],
-                    );
-                    t.put(e, e2);
-                    let e2 = t.elem("w:docGrid", &[("w:linePitch", &pitch)]);
-                    t.put(e, e2);
-                    t.remove(e, "w:titlePg");
-                }
-                _ => {}
+            if t.name(e) != "w:sectPr" {
+                continue;
             }
+            let e2 = t.elem("w:pgSz", &[("w:w", &w), ("w:h", &h)]);
+            t.put(e, e2);
+            let v = &margins;
+            let e2 = t.elem(
+                "w:pgMar",
+                &[
+                    ("w:top", &v[0]),
+                    ("w:right", &v[1]),
+                    ("w:bottom", &v[2]),
+                    ("w:left", &v[3]),
+                    ("w:header", &v[4]),
+                    ("w:footer", &v[5]),
+                    ("w:gutter", "0"),
+                ],
+            );
+            t.put(e, e2);
+            let e2 = t.elem("w:docGrid", &[("w:linePitch", &pitch)]);
+            t.put(e, e2);
+            t.remove(e, "w:titlePg");
         }
         t.sort_schema();
         Ok(t.to_bytes())
