@@ -171,11 +171,16 @@ pub fn prepare_composed(
     // DOCX are made at the same time when the pool has a thread free (one report on two cores); a
     // PDF error is still the one reported when both fail.
     let layout = crate::typeset::layout(&doc, style, fonts).map_err(in_input)?;
+    // Written to its temporary file on a thread of its own: `fsync` waits ~1 ms on the disk,
+    // which the pool's threads spend on the other output meanwhile.
     let out = |path: &Path, bytes: Vec<u8>| -> Result<Output, RenderError> {
-        if opts.stage_early {
-            Ok(Output::Staged(stage(path, &bytes)?))
-        } else {
-            Ok(Output::Bytes(bytes))
+        if !opts.stage_early {
+            return Ok(Output::Bytes(bytes));
+        }
+        let target = path.to_path_buf();
+        match std::thread::Builder::new().spawn(move || stage(&target, &bytes)) {
+            Ok(h) => Ok(Output::Staging(h)),
+            Err(e) => Err(io_fail(path, "写入文件", &e).into()),
         }
     };
     let make_pdf = || -> Result<Output, RenderError> {
@@ -198,14 +203,21 @@ pub fn prepare_composed(
         || (opts.outputs != Outputs::Docx).then(make_pdf).transpose(),
         || (opts.outputs != Outputs::Pdf).then(make_docx).transpose(),
     );
-    let mut files: Vec<(PathBuf, Output)> = Vec::new();
-    if let Some(o) = pdf_out? {
-        files.push((pdf_path, o));
+    match (pdf_out, docx_out) {
+        (Ok(pdf), Ok(docx)) => {
+            let files = [(pdf_path, pdf), (docx_path, docx)]
+                .into_iter()
+                .filter_map(|(p, o)| o.map(|o| (p, o)))
+                .collect();
+            Ok(Prepared { files, diagnostics })
+        }
+        // the other output's temporary file is deleted before the error is reported
+        (Err(e), Ok(Some(o))) | (Ok(Some(o)), Err(e)) => {
+            o.discard();
+            Err(e)
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
     }
-    if let Some(o) = docx_out? {
-        files.push((docx_path, o));
-    }
-    Ok(Prepared { files, diagnostics })
 }
 
 /// One output of a report: in memory, or already in its temporary file beside the target.
@@ -213,8 +225,17 @@ pub fn prepare_composed(
 pub enum Output {
     /// The file's bytes, not written yet.
     Bytes(Vec<u8>),
-    /// Written and synced to a temporary file in the target folder; renamed into place last.
-    Staged(tempfile::NamedTempFile),
+    /// Being written and synced to a temporary file in the target folder; renamed into place last.
+    Staging(std::thread::JoinHandle<Result<tempfile::NamedTempFile, Diagnostics>>),
+}
+
+impl Output {
+    /// Drops the output; a temporary file being written is waited for, then deleted.
+    fn discard(self) {
+        if let Output::Staging(h) = self {
+            let _ = h.join();
+        }
+    }
 }
 
 /// Writes the files of a rendered report, each atomically; none if one of the targets is a folder.
@@ -222,13 +243,31 @@ pub fn write_prepared(p: Prepared) -> Result<Rendered, RenderError> {
     let Prepared { files, diagnostics } = p;
     // Every file reaches its temporary copy first (`stage` refuses a target that is a folder, and
     // the copies made so far are deleted when dropped), then all are renamed into place.
+    // Every staging thread is waited for before any error is returned: none may still be
+    // writing a temporary file when the process ends.
     let mut staged = Vec::with_capacity(files.len());
+    let mut failed = None;
     for (path, o) in files {
         let tmp = match o {
-            Output::Bytes(b) => stage(&path, &b)?,
-            Output::Staged(t) => t,
+            Output::Bytes(b) if failed.is_none() => stage(&path, &b),
+            Output::Bytes(_) => continue,
+            Output::Staging(h) => h.join().unwrap_or_else(|_| {
+                Err(io_fail(
+                    &path,
+                    "写入文件",
+                    &std::io::Error::other("写入线程意外中止"),
+                ))
+            }),
         };
-        staged.push((path, tmp));
+        match tmp {
+            Ok(t) => staged.push((path, t)),
+            Err(d) => {
+                failed.get_or_insert(d);
+            }
+        }
+    }
+    if let Some(d) = failed {
+        return Err(d.into());
     }
     let written = staged.iter().map(|(p, _)| p.clone()).collect();
     let commit_one = |(path, tmp): (PathBuf, tempfile::NamedTempFile)| commit(&path, tmp);

@@ -308,7 +308,7 @@ fn render_cmd(
         render::clean_stale_temps(d);
     }
     let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
+        .num_threads(jobs.unwrap_or_else(cpus))
         // this thread takes part in `join`s (no idle thread and no hand-over at the start)
         .use_current_thread()
         .build()
@@ -574,4 +574,29 @@ fn new_cmd(
             2
         }
     }
+}
+
+/// The CPUs this process may run on. rayon's default (`available_parallelism`) also reads the
+/// cgroup's CPU quota from /proc and /sys: ~20 system calls on files that took 0.4 ms here, a
+/// twentieth of a report; a CPU quota on an office PC is rare, and `-j` sets the count anyway.
+#[cfg(target_os = "linux")]
+fn cpus() -> usize {
+    extern "C" {
+        // glibc: int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask)
+        fn sched_getaffinity(pid: i32, size: usize, mask: *mut u64) -> i32;
+    }
+    let mut mask = [0u64; 16]; // cpu_set_t: 1024 bits
+                               // SAFETY: `mask` is a writable cpu_set_t of the size passed.
+    let ok = unsafe { sched_getaffinity(0, std::mem::size_of_val(&mask), mask.as_mut_ptr()) } == 0;
+    let n: u32 = mask.iter().map(|w| w.count_ones()).sum();
+    if ok && n > 0 {
+        n as usize
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
