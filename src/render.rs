@@ -39,10 +39,11 @@ pub struct RenderOptions {
     pub docx: docx::DocxOptions,
     /// SOURCE_DATE_EPOCH, when set.
     pub epoch: Option<i64>,
-    /// Write each output's temporary file as soon as it is made, on the thread that made it (one
-    /// report: the disk works while the other output is still being made). A batch leaves it to
-    /// its writer threads, so the rendering threads never wait for the disk.
-    pub stage_early: bool,
+    /// The report has the machine to itself (one report): each output's temporary file is
+    /// written as soon as it is made, and the PDF's font subsets are made while the pages are
+    /// laid out, each on threads of their own. A batch keeps to its pool, where every thread has
+    /// a report, and leaves the writing to its writer threads.
+    pub alone: bool,
 }
 
 /// What a render produced.
@@ -170,54 +171,68 @@ pub fn prepare_composed(
     // output (and every character is checked against the fonts for both). Then the PDF and the
     // DOCX are made at the same time when the pool has a thread free (one report on two cores); a
     // PDF error is still the one reported when both fail.
-    let layout = crate::typeset::layout(&doc, style, fonts).map_err(in_input)?;
-    // Written to its temporary file on a thread of its own: `fsync` waits ~1 ms on the disk,
-    // which the pool's threads spend on the other output meanwhile.
-    let out = |path: &Path, bytes: Vec<u8>| -> Result<Output, RenderError> {
-        if !opts.stage_early {
-            return Ok(Output::Bytes(bytes));
-        }
-        let target = path.to_path_buf();
-        match std::thread::Builder::new().spawn(move || stage(&target, &bytes)) {
-            Ok(h) => Ok(Output::Staging(h)),
-            Err(e) => Err(io_fail(path, "写入文件", &e).into()),
-        }
-    };
-    let make_pdf = || -> Result<Output, RenderError> {
-        let meta = pdf::PdfMeta {
-            title: doc.title.clone(),
-            author: doc.author.clone(),
-            epoch: opts.epoch,
+    std::thread::scope(|s| {
+        // One report: the PDF's font subsets are made on threads of their own meanwhile, from the
+        // glyphs its pages can use (see `pdf::FontsAhead`); the scope waits for them on every path.
+        let ahead = (opts.alone && opts.outputs != Outputs::Docx).then(|| {
+            pdf::FontsAhead::start(
+                s,
+                || crate::typeset::glyphs_needed(&doc, style, fonts),
+                fonts,
+            )
+        });
+        let layout = crate::typeset::layout(&doc, style, fonts).map_err(in_input)?;
+        // Written to its temporary file on a thread of its own: `fsync` waits ~1 ms on the disk,
+        // which the pool's threads spend on the other output meanwhile.
+        let out = |path: &Path, bytes: Vec<u8>| -> Result<Output, RenderError> {
+            if !opts.alone {
+                return Ok(Output::Bytes(bytes));
+            }
+            let target = path.to_path_buf();
+            match std::thread::Builder::new().spawn(move || stage(&target, &bytes)) {
+                Ok(h) => Ok(Output::Staging(h)),
+                Err(e) => Err(io_fail(path, "写入文件", &e).into()),
+            }
         };
-        out(&pdf_path, pdf::write(&layout.pages, fonts, &meta)?)
-    };
-    let make_docx = || -> Result<Output, RenderError> {
-        let mut dopts = opts.docx.clone();
-        dopts.epoch = dopts.epoch.or(opts.epoch);
-        out(
-            &docx_path,
-            docx::write_fitted(&doc, style, &layout, &dopts)?,
-        )
-    };
-    let (pdf_out, docx_out) = rayon::join(
-        || (opts.outputs != Outputs::Docx).then(make_pdf).transpose(),
-        || (opts.outputs != Outputs::Pdf).then(make_docx).transpose(),
-    );
-    match (pdf_out, docx_out) {
-        (Ok(pdf), Ok(docx)) => {
-            let files = [(pdf_path, pdf), (docx_path, docx)]
-                .into_iter()
-                .filter_map(|(p, o)| o.map(|o| (p, o)))
-                .collect();
-            Ok(Prepared { files, diagnostics })
+        let make_pdf = || -> Result<Output, RenderError> {
+            let meta = pdf::PdfMeta {
+                title: doc.title.clone(),
+                author: doc.author.clone(),
+                epoch: opts.epoch,
+            };
+            out(
+                &pdf_path,
+                pdf::write_ahead(&layout.pages, fonts, &meta, ahead)?,
+            )
+        };
+        let make_docx = || -> Result<Output, RenderError> {
+            let mut dopts = opts.docx.clone();
+            dopts.epoch = dopts.epoch.or(opts.epoch);
+            out(
+                &docx_path,
+                docx::write_fitted(&doc, style, &layout, &dopts)?,
+            )
+        };
+        let (pdf_out, docx_out) = rayon::join(
+            || (opts.outputs != Outputs::Docx).then(make_pdf).transpose(),
+            || (opts.outputs != Outputs::Pdf).then(make_docx).transpose(),
+        );
+        match (pdf_out, docx_out) {
+            (Ok(pdf), Ok(docx)) => {
+                let files = [(pdf_path, pdf), (docx_path, docx)]
+                    .into_iter()
+                    .filter_map(|(p, o)| o.map(|o| (p, o)))
+                    .collect();
+                Ok(Prepared { files, diagnostics })
+            }
+            // the other output's temporary file is deleted before the error is reported
+            (Err(e), Ok(Some(o))) | (Ok(Some(o)), Err(e)) => {
+                o.discard();
+                Err(e)
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
         }
-        // the other output's temporary file is deleted before the error is reported
-        (Err(e), Ok(Some(o))) | (Ok(Some(o)), Err(e)) => {
-            o.discard();
-            Err(e)
-        }
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    }
+    })
 }
 
 /// One output of a report: in memory, or already in its temporary file beside the target.

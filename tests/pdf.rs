@@ -547,3 +547,101 @@ fn a_cut_row_group_draws_its_labels_again_and_fills_the_page() {
     // every row exactly once, none split
     assert_eq!(rows_seen, 40);
 }
+
+/// Every (face, glyph) the pages place.
+fn placed(pages: &[Page]) -> std::collections::BTreeMap<gongkai::fonts::FaceId, Vec<u16>> {
+    let mut out: std::collections::BTreeMap<_, Vec<u16>> = Default::default();
+    for p in pages {
+        for r in &p.runs {
+            out.entry(r.face)
+                .or_default()
+                .extend(r.glyphs.iter().map(|g| g.gid));
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
+    out
+}
+
+#[test]
+fn the_glyphs_known_before_layout_cover_every_glyph_placed() {
+    // one report's font subsets are made while its pages are laid out, from these glyphs: a
+    // glyph they miss would send the PDF back to subsetting after the layout (slower)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut inputs: Vec<PathBuf> = vec![
+        root.join("samples/liwang-2020.yaml"),
+        root.join("samples/qinghe-2021.yaml"),
+    ];
+    inputs.extend(
+        std::fs::read_dir(root.join("tests/suite/docx"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    for style_id in ["gbt9704", "notice-board"] {
+        let style = Style::builtin(style_id).unwrap();
+        let fonts = FontSet::load(&style, &FontOptions::bundled()).unwrap();
+        for input in &inputs {
+            let doc = gongkai::compose::compose(&gongkai::load(input).unwrap());
+            let pages = typeset(&doc, &style, &fonts).unwrap();
+            let needed = gongkai::typeset::glyphs_needed(&doc, &style, &fonts);
+            for (face, gids) in placed(&pages) {
+                let have = needed.get(&face).map(Vec::as_slice).unwrap_or_default();
+                for g in gids {
+                    assert!(
+                        have.binary_search(&g).is_ok(),
+                        "{} ({style_id}): glyph {g} of face {face:?} placed but not foreseen",
+                        input.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn subsets_made_ahead_give_the_same_pdf_or_are_set_aside() {
+    let fonts = fonts();
+    let doc = sample("qinghe-2021.yaml");
+    let pages = typeset(&doc, &style(), &fonts).unwrap();
+    let meta = PdfMeta {
+        title: doc.title.clone(),
+        author: doc.author.clone(),
+        epoch: None,
+    };
+    let plain = pdf::write(&pages, &fonts, &meta).unwrap();
+    let ahead = |needed: std::collections::BTreeMap<_, Vec<u16>>| {
+        std::thread::scope(|s| {
+            let a = pdf::FontsAhead::start(s, move || needed, &fonts);
+            pdf::write_ahead(&pages, &fonts, &meta, Some(a)).unwrap()
+        })
+    };
+    // exactly the glyphs placed: the same file
+    assert!(ahead(placed(&pages)) == plain, "same glyphs, other bytes");
+    // a glyph short: set aside, the subsets are made after the layout, the same file
+    let mut short = placed(&pages);
+    short.values_mut().next().unwrap().pop();
+    assert!(ahead(short) == plain, "incomplete subsets were used");
+    // more glyphs than placed (digits a report lacks): other subsets, the same text
+    let mut more = placed(&pages);
+    let gids = more.values_mut().next().unwrap();
+    let extra = (1..2000u16)
+        .find(|g| gids.binary_search(g).is_err())
+        .unwrap();
+    gids.push(extra);
+    gids.sort_unstable();
+    let wider = ahead(more);
+    assert!(wider != plain, "the subsets made ahead were not used");
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_tmp(&dir, "plain.pdf", &plain);
+    let b = write_tmp(&dir, "wider.pdf", &wider);
+    if let (Some(ta), Some(tb)) = (pdftotext(&a, false), pdftotext(&b, false)) {
+        assert_eq!(ta, tb);
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must not skip: pdftotext"
+        );
+    }
+}

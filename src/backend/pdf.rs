@@ -28,6 +28,17 @@ pub struct PdfMeta {
 
 /// Writes the pages as a PDF.
 pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>, Diagnostics> {
+    write_ahead(pages, fonts, meta, None)
+}
+
+/// Writes the pages as a PDF with the font subsets begun `ahead` of them, when those cover every
+/// glyph the pages use (else the subsets are made here, as [`write`] does).
+pub fn write_ahead(
+    pages: &[Page],
+    fonts: &FontSet,
+    meta: &PdfMeta,
+    ahead: Option<FontsAhead<'_>>,
+) -> Result<Vec<u8>, Diagnostics> {
     let date = match meta.epoch {
         Some(t) => Some(
             printpdf::OffsetDateTime::from_unix_timestamp(t).map_err(|_| {
@@ -67,20 +78,18 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
     }
     // The tags and glyph renumbering depend only on the glyph sets, so the pages can be written
     // while the faces are subset.
+    let ahead = ahead.and_then(|a| Some((a.plan_for(&used)?, a)));
     let embedded: BTreeMap<FaceId, Embedded> = used
         .iter()
         .map(|(face, glyphs)| {
-            let gids: Vec<u16> = glyphs.iter().map(|g| g.0).collect();
-            let f = fonts.face(*face);
-            let mut h = Fnv::new();
-            h.write(f.source.as_bytes());
-            h.write(&f.index.to_le_bytes());
-            for g in &gids {
-                h.write(&g.to_le_bytes());
-            }
-            let tag = subset_tag(h.finish());
-            let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
-            (*face, Embedded { tag, remap })
+            let e = match &ahead {
+                Some((plan, _)) => plan[face].1.clone(),
+                None => {
+                    let gids: Vec<u16> = glyphs.iter().map(|g| g.0).collect();
+                    Embedded::new(fonts, *face, &gids)
+                }
+            };
+            (*face, e)
         })
         .collect();
     // Each face is subset and its streams compressed on its own task (the biggest face's glyph
@@ -126,7 +135,14 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &PdfMeta) -> Result<Vec<u8>,
         compress_streams(&mut lo);
         lo
     };
-    let (packed, mut lo) = rayon::join(make_fonts, make_doc);
+    let (packed, mut lo) = match ahead {
+        // the subsets are being made on their own threads: the pages meanwhile
+        Some((_, a)) => {
+            let lo = make_doc();
+            (a.finish(fonts, &used, &embedded), lo)
+        }
+        None => rayon::join(make_fonts, make_doc),
+    };
     let mut refs = lopdf::Dictionary::new();
     for (_, font) in packed? {
         let tag = font.tag.clone();
@@ -172,6 +188,146 @@ fn embed_face(
     let font =
         SubsetFont::new(&e.tag, &postscript_name(f), program, to_unicode).ok_or_else(fail)?;
     Ok(font.pack())
+}
+
+/// The message when a face cannot be embedded.
+fn embed_failed(f: &crate::fonts::Face) -> Diagnostics {
+    vec![
+        Diagnostic::error("pdf", format!("无法嵌入字体“{}”（{}）", f.family, f.source))
+            .with_hint("请用 --bundled-fonts 改用内置字体"),
+    ]
+}
+
+/// The PDF's font subsets, made on threads of their own while the pages are laid out, from the
+/// glyphs the pages can use (`crate::typeset::glyphs_needed`): the biggest face on one thread,
+/// the others on a second. The pages then only add each face's text mapping and widths.
+pub struct FontsAhead<'scope> {
+    /// Each face's glyphs (sorted) and embedding, sent as soon as they are known.
+    plan: std::sync::mpsc::Receiver<Plan>,
+    job: std::thread::ScopedJoinHandle<'scope, Vec<(FaceId, Option<AheadFace>)>>,
+}
+
+/// Each face's glyphs (sorted) and embedding.
+type Plan = BTreeMap<FaceId, (Vec<u16>, Embedded)>;
+
+/// A face subset and its program compressed, before the pages exist.
+struct AheadFace {
+    /// Metrics; no text mapping and no widths yet.
+    font: SubsetFont,
+    program: lopdf::Stream,
+    /// Advance of every subset glyph, 1/1000 em.
+    advances: Vec<i64>,
+}
+
+impl<'scope> FontsAhead<'scope> {
+    /// Starts subsetting, on threads of scope `s`, the glyphs `needed` returns (glyph ids by
+    /// face, sorted).
+    pub fn start<'env>(
+        s: &'scope std::thread::Scope<'scope, 'env>,
+        needed: impl FnOnce() -> BTreeMap<FaceId, Vec<u16>> + Send + 'scope,
+        fonts: &'env FontSet,
+    ) -> Self {
+        let (tx, plan) = std::sync::mpsc::channel();
+        let job = s.spawn(move || {
+            let plan: Plan = needed()
+                .into_iter()
+                .map(|(face, gids)| {
+                    let e = Embedded::new(fonts, face, &gids);
+                    (face, (gids, e))
+                })
+                .collect();
+            let mut order: Vec<(FaceId, usize, Embedded)> = plan
+                .iter()
+                .map(|(f, (g, e))| (*f, g.len(), e.clone()))
+                .collect();
+            let _ = tx.send(plan);
+            order.sort_by_key(|(_, n, _)| std::cmp::Reverse(*n));
+            let rest = order.split_off(order.len().min(1));
+            let make = |group: Vec<(FaceId, usize, Embedded)>| -> Vec<(FaceId, Option<AheadFace>)> {
+                group
+                    .into_iter()
+                    .map(|(face, _, e)| (face, AheadFace::make(fonts, face, &e)))
+                    .collect()
+            };
+            let others = (!rest.is_empty()).then(|| s.spawn(move || make(rest)));
+            let mut made = make(order);
+            if let Some(h) = others {
+                made.extend(h.join().unwrap_or_default());
+            }
+            made
+        });
+        FontsAhead { plan, job }
+    }
+
+    /// The plan, if it covers every glyph the pages use.
+    fn plan_for(&self, used: &BTreeMap<FaceId, Vec<(u16, char)>>) -> Option<Plan> {
+        let plan = self.plan.recv().ok()?;
+        used.iter()
+            .all(|(face, glyphs)| {
+                plan.get(face).is_some_and(|(gids, _)| {
+                    glyphs.iter().all(|(g, _)| gids.binary_search(g).is_ok())
+                })
+            })
+            .then_some(plan)
+    }
+
+    /// Waits for the subsets and completes those of the faces the pages use.
+    fn finish(
+        self,
+        fonts: &FontSet,
+        used: &BTreeMap<FaceId, Vec<(u16, char)>>,
+        embedded: &BTreeMap<FaceId, Embedded>,
+    ) -> Result<Vec<(FaceId, PackedFont)>, Diagnostics> {
+        let mut made: BTreeMap<FaceId, Option<AheadFace>> =
+            self.job.join().unwrap_or_default().into_iter().collect();
+        used.iter()
+            .map(|(face, glyphs)| {
+                let failed = || embed_failed(fonts.face(*face));
+                let a = made.remove(face).flatten().ok_or_else(failed)?;
+                let e = &embedded[face];
+                let to_unicode: Vec<(u16, char)> = glyphs
+                    .iter()
+                    .filter_map(|(g, c)| Some((e.remap.get(*g)?, *c)))
+                    .collect();
+                let mut font = a.font;
+                font.widths = to_unicode
+                    .iter()
+                    .map(|(code, _)| {
+                        (
+                            *code,
+                            a.advances.get(usize::from(*code)).copied().unwrap_or(0),
+                        )
+                    })
+                    .collect();
+                font.to_unicode = to_unicode;
+                let cmap = font.pack_cmap();
+                Ok((
+                    *face,
+                    PackedFont {
+                        tag: font.tag.clone(),
+                        font,
+                        program: a.program,
+                        cmap,
+                    },
+                ))
+            })
+            .collect()
+    }
+}
+
+impl AheadFace {
+    fn make(fonts: &FontSet, face: FaceId, e: &Embedded) -> Option<AheadFace> {
+        let f = fonts.face(face);
+        let program = subsetter::subset(f.data(), f.index, &e.remap).ok()?;
+        let advances = SubsetFont::advances(&program)?;
+        let mut font = SubsetFont::new(&e.tag, &postscript_name(f), program, Vec::new())?;
+        let program = font.pack_program();
+        Some(AheadFace {
+            font,
+            program,
+            advances,
+        })
+    }
 }
 
 /// One page: its content stream, written by [`content_stream`] and handed to printpdf whole.
@@ -439,9 +595,27 @@ fn packed_stream(mut dict: lopdf::Dictionary, raw: Vec<u8>) -> lopdf::Stream {
 const PDF_DEFLATE_LEVEL: i32 = 1;
 
 /// A face as embedded: its resource name and how its glyph ids map into the subset.
+#[derive(Clone)]
 struct Embedded {
     tag: String,
     remap: subsetter::GlyphRemapper,
+}
+
+impl Embedded {
+    /// The tag (from the face and its glyphs) and renumbering of a face subset to `gids` (sorted).
+    fn new(fonts: &FontSet, face: FaceId, gids: &[u16]) -> Embedded {
+        let f = fonts.face(face);
+        let mut h = Fnv::new();
+        h.write(f.source.as_bytes());
+        h.write(&f.index.to_le_bytes());
+        for g in gids {
+            h.write(&g.to_le_bytes());
+        }
+        Embedded {
+            tag: subset_tag(h.finish()),
+            remap: subsetter::GlyphRemapper::new_from_glyphs_sorted(gids),
+        }
+    }
 }
 
 /// A subset face ready to be written as a composite font (ISO 32000-1 9.7): Identity-H codes are
@@ -513,15 +687,7 @@ impl SubsetFont {
         let parsed = ttf_parser::Face::parse(&program, 0).ok()?;
         let widths = to_unicode
             .iter()
-            .map(|(code, _)| {
-                let w = parsed
-                    .glyph_hor_advance(ttf_parser::GlyphId(*code))
-                    .unwrap_or(0);
-                (
-                    *code,
-                    (f32::from(w) * 1000.0 / f32::from(upm.max(1))) as i64,
-                )
-            })
+            .map(|(code, _)| (*code, advance_milli(&parsed, *code, upm)))
             .collect();
         let cff = program.starts_with(b"OTTO");
         let program = if cff {
@@ -546,27 +712,46 @@ impl SubsetFont {
         })
     }
 
+    /// The advance of every glyph of a subset `program` in 1/1000 em, by glyph id.
+    fn advances(program: &[u8]) -> Option<Vec<i64>> {
+        let parsed = ttf_parser::Face::parse(program, 0).ok()?;
+        let upm = parsed.units_per_em();
+        Some(
+            (0..parsed.number_of_glyphs())
+                .map(|g| advance_milli(&parsed, g, upm))
+                .collect(),
+        )
+    }
+
     /// The font program and ToUnicode CMap as compressed streams, with the dictionaries' data.
     fn pack(mut self) -> PackedFont {
-        use lopdf::{Dictionary, Object};
-        let raw = std::mem::take(&mut self.program);
-        let program = if self.cff {
-            let mut d = Dictionary::new();
-            d.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
-            packed_stream(d, raw)
-        } else {
-            let mut d = Dictionary::new();
-            d.set("Length1", Object::Integer(raw.len() as i64));
-            packed_stream(d, raw)
-        };
-        let cmap = to_unicode_cmap(&self.tag, &self.to_unicode);
-        let cmap = packed_stream(Dictionary::new(), cmap);
+        let program = self.pack_program();
+        let cmap = self.pack_cmap();
         PackedFont {
             tag: self.tag.clone(),
             font: self,
             program,
             cmap,
         }
+    }
+
+    /// The font program as a compressed stream (taken out of `self`).
+    fn pack_program(&mut self) -> lopdf::Stream {
+        use lopdf::{Dictionary, Object};
+        let raw = std::mem::take(&mut self.program);
+        let mut d = Dictionary::new();
+        if self.cff {
+            d.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
+        } else {
+            d.set("Length1", Object::Integer(raw.len() as i64));
+        }
+        packed_stream(d, raw)
+    }
+
+    /// The ToUnicode CMap as a compressed stream.
+    fn pack_cmap(&self) -> lopdf::Stream {
+        let cmap = to_unicode_cmap(&self.tag, &self.to_unicode);
+        packed_stream(lopdf::Dictionary::new(), cmap)
     }
 }
 
@@ -659,6 +844,14 @@ impl PackedFont {
             ),
         ]))
     }
+}
+
+/// A glyph's advance in 1/1000 em (`/W`).
+fn advance_milli(face: &ttf_parser::Face, gid: u16, upm: u16) -> i64 {
+    let w = face
+        .glyph_hor_advance(ttf_parser::GlyphId(gid))
+        .unwrap_or(0);
+    (f32::from(w) * 1000.0 / f32::from(upm.max(1))) as i64
 }
 
 /// `/W`: runs of consecutive codes, each as `first [w1 w2 …]`.

@@ -161,7 +161,7 @@ pub fn dispatch(cli: Cli) -> i32 {
                     epoch: None,
                 },
                 epoch: render::source_date_epoch(),
-                stage_early: false,
+                alone: false,
             };
             render_cmd(&inputs, &style, &fopts, &opts, jobs)
         }
@@ -326,7 +326,7 @@ fn render_cmd(
             // One report: its fonts load while it is read, checked and composed, and each output
             // is written to its temporary file as soon as it is made.
             let opts = RenderOptions {
-                stage_early: true,
+                alone: true,
                 ..opts.clone()
             };
             let (fonts, composed) =

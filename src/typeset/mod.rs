@@ -302,3 +302,62 @@ pub fn layout(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Layout, 
     }
     Ok(layout)
 }
+
+/// The glyphs a document's pages can use, by face, sorted: every character of its blocks in its
+/// role's face (or the fallback that draws it), the running header, and the page-number line with
+/// every digit. A superset of what [`layout`] places (it only trims spaces at line ends), known
+/// before the pages are: the PDF's font subsets can be made while the pages are laid out.
+pub fn glyphs_needed(doc: &Document, style: &Style, fonts: &FontSet) -> BTreeMap<FaceId, Vec<u16>> {
+    use crate::doc::{Block, GridEntry};
+    let mut chars: Vec<(Role, char)> = Vec::with_capacity(8192);
+    let mut add = |role: Role, text: &str| {
+        chars.extend(text.chars().filter(|c| !c.is_control()).map(|c| (role, c)));
+    };
+    for b in &doc.blocks {
+        match b {
+            Block::Title { parts } => parts.iter().for_each(|p| add(Role::Title, p)),
+            Block::Heading { level, text, .. } => add(Role::heading(*level), text),
+            Block::Paragraph { runs, .. } => runs.iter().for_each(|r| add(r.role, &r.text)),
+            Block::Table(t) => {
+                for e in t.grid.iter().flatten() {
+                    if let GridEntry::Cell(c) = e {
+                        add(Role::Table, &c.text);
+                    }
+                }
+            }
+            Block::Signature { organ, date } => {
+                add(Role::Signature, organ);
+                add(Role::Signature, date);
+            }
+        }
+    }
+    // the furniture, as `flow` sets it on every page
+    if let Some(h) = &style.header {
+        let text = h
+            .text
+            .replace("{title}", &doc.title)
+            .replace("{organ}", &doc.author);
+        add(Role::Body, &text);
+    }
+    let digits = "0123456789";
+    let footer = style
+        .footer
+        .text
+        .replace("{page}", digits)
+        .replace("{pages}", digits);
+    add(Role::PageNumber, &footer);
+    // each character once (a report repeats its few hundred characters many times)
+    chars.sort_unstable();
+    chars.dedup();
+    let mut out: BTreeMap<FaceId, Vec<u16>> = BTreeMap::new();
+    for (role, ch) in chars {
+        if let Some(hit) = fonts.glyph(role, ch) {
+            out.entry(hit.face).or_default().push(hit.gid);
+        }
+    }
+    for gids in out.values_mut() {
+        gids.sort_unstable();
+        gids.dedup();
+    }
+    out
+}
