@@ -255,6 +255,88 @@ impl Output {
 
 /// Writes the files of a rendered report, each atomically; none if one of the targets is a folder.
 pub fn write_prepared(p: Prepared) -> Result<Rendered, RenderError> {
+    let (staged, diagnostics) = stage_prepared(p, true)?;
+    commit_staged(staged, diagnostics)
+}
+
+/// Writes the files of several rendered reports (a batch's writer thread takes what the renderers
+/// have finished): every temporary file first, then one flush of each file system they are on
+/// (`syncfs`; a file's `fsync` each costs a journal commit, and a batch's 200 fsyncs kept two
+/// rendering threads waiting on the disk), then the renames. A report whose file cannot be
+/// written fails alone.
+pub fn write_group(group: Vec<Prepared>) -> Vec<Result<Rendered, RenderError>> {
+    let sync_each = !cfg!(target_os = "linux");
+    let staged: Vec<_> = group
+        .into_iter()
+        .map(|p| stage_prepared(p, sync_each))
+        .collect();
+    let mut flushed = Vec::new();
+    let mut failed: Option<Diagnostics> = None;
+    for (files, _) in staged.iter().flatten() {
+        for (path, tmp) in files {
+            let dev = file_system(tmp.as_file());
+            if !flushed.contains(&dev) {
+                flushed.push(dev);
+                if let Err(e) = sync_file_system(tmp.as_file()) {
+                    failed.get_or_insert(io_fail(path, "写入文件", &e));
+                }
+            }
+        }
+    }
+    staged
+        .into_iter()
+        .map(|r| {
+            let (files, diagnostics) = r?;
+            match &failed {
+                Some(d) => Err(d.clone().into()),
+                None => commit_staged(files, diagnostics),
+            }
+        })
+        .collect()
+}
+
+/// The file system a file is on (its device), to flush each once.
+fn file_system(f: &std::fs::File) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        f.metadata().map_or(0, |m| m.dev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = f;
+        0
+    }
+}
+
+/// Flushes the file system `f` is on to disk (Linux `syncfs`); elsewhere only `f` (every file
+/// was synced when staged there).
+fn sync_file_system(f: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        extern "C" {
+            // glibc: int syncfs(int fd)
+            fn syncfs(fd: i32) -> i32;
+        }
+        // SAFETY: `f` is an open file for the duration of the call.
+        if unsafe { syncfs(f.as_raw_fd()) } == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        f.sync_all()
+    }
+}
+
+/// A report's files in their temporary copies (synced with `sync`), and its diagnostics.
+type Staged = (Vec<(PathBuf, tempfile::NamedTempFile)>, Diagnostics);
+
+/// Brings every file of a report to its temporary copy; none if one fails.
+fn stage_prepared(p: Prepared, sync: bool) -> Result<Staged, RenderError> {
     let Prepared { files, diagnostics } = p;
     // Every file reaches its temporary copy first (`stage` refuses a target that is a folder, and
     // the copies made so far are deleted when dropped), then all are renamed into place.
@@ -264,7 +346,7 @@ pub fn write_prepared(p: Prepared) -> Result<Rendered, RenderError> {
     let mut failed = None;
     for (path, o) in files {
         let tmp = match o {
-            Output::Bytes(b) if failed.is_none() => stage(&path, &b),
+            Output::Bytes(b) if failed.is_none() => stage_synced(&path, &b, sync),
             Output::Bytes(_) => continue,
             Output::Staging(h) => h.join().unwrap_or_else(|_| {
                 Err(io_fail(
@@ -284,6 +366,14 @@ pub fn write_prepared(p: Prepared) -> Result<Rendered, RenderError> {
     if let Some(d) = failed {
         return Err(d.into());
     }
+    Ok((staged, diagnostics))
+}
+
+/// Renames a report's temporary copies into place.
+fn commit_staged(
+    staged: Vec<(PathBuf, tempfile::NamedTempFile)>,
+    diagnostics: Diagnostics,
+) -> Result<Rendered, RenderError> {
     let written = staged.iter().map(|(p, _)| p.clone()).collect();
     let commit_one = |(path, tmp): (PathBuf, tempfile::NamedTempFile)| commit(&path, tmp);
     // Inside a thread pool (one report), the renames run side by side: each waits on the file
@@ -316,6 +406,15 @@ fn io_fail(path: &Path, what: &str, e: &std::io::Error) -> Diagnostics {
 
 /// Writes `bytes` to a temporary file beside `path` and syncs it to disk (deleted if dropped).
 pub fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Diagnostics> {
+    stage_synced(path, bytes, true)
+}
+
+/// [`stage`], syncing the file only with `sync` (a batch flushes its file system at once).
+fn stage_synced(
+    path: &Path,
+    bytes: &[u8],
+    sync: bool,
+) -> Result<tempfile::NamedTempFile, Diagnostics> {
     let fail = |what: &str, e: std::io::Error| io_fail(path, what, &e);
     if path.is_dir() {
         return Err(vec![Diagnostic::error("io", "输出路径是一个文件夹")
@@ -326,20 +425,22 @@ pub fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Diagn
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| fail("在输出文件夹中创建文件", e))?;
-    tmp.write_all(bytes).map_err(|e| fail("写入文件", e))?;
-    tmp.as_file().sync_all().map_err(|e| fail("写入文件", e))?;
-    // Temporary files are private (0600); the report is an ordinary document others may read.
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Temporary files are private (0600) by default; the report is an ordinary document others
+    // may read: made as any new file is (0666 less the umask), with no call to change it after.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .map_err(|e| fail("在输出文件夹中创建文件", e))?;
+    tmp.write_all(bytes).map_err(|e| fail("写入文件", e))?;
+    if sync {
+        tmp.as_file().sync_all().map_err(|e| fail("写入文件", e))?;
     }
     Ok(tmp)
 }

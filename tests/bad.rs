@@ -197,3 +197,40 @@ fn paths_that_are_wrong() {
         std::fs::remove_dir(dir.path().join(target)).unwrap();
     }
 }
+
+#[test]
+fn in_a_batch_a_report_that_cannot_be_written_fails_alone() {
+    // a batch's writer writes the reports finished so far together, with one flush: one
+    // report's blocked target must not take the others down, nor leave temporary files
+    let input = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c"] {
+        std::fs::copy(
+            root().join("samples/qinghe-2021.yaml"),
+            input.path().join(format!("{name}.yaml")),
+        )
+        .unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    std::fs::create_dir(out.path().join("b.docx")).unwrap();
+    let o = gongkai(&[
+        "render",
+        input.path().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--bundled-fonts",
+        "-j",
+        "2",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_ne!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("输出路径是一个文件夹"), "{err}");
+    let names: Vec<String> = files_in(out.path())
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["a.docx", "a.pdf", "b.docx", "c.docx", "c.pdf"],
+        "{err}"
+    );
+}

@@ -260,8 +260,10 @@ fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// Threads writing a batch's files (see `render_cmd`).
-const WRITERS: usize = 4;
+/// Threads writing a batch's files (see `render_batch`). One: it takes every report finished
+/// while it was flushing and writes them with one flush (`render::write_group`), so the groups
+/// grow as the renderers outpace the disk; four writers flushed 92 times for 100 reports.
+const WRITERS: usize = 1;
 
 fn render_cmd(
     inputs: &[PathBuf],
@@ -408,9 +410,8 @@ fn render_batch<'f>(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    // The pool's threads render; a few writer threads write the files (temporary file, fsync,
-    // rename), so the renderers do not wait for the disk: several fsyncs at once also share the
-    // file system's journal commits.
+    // The pool's threads render; a few writer threads write the files (temporary files, one
+    // flush, renames: see `render::write_group`), so the renderers do not wait for the disk.
     let slots: Vec<std::sync::Mutex<Option<Result<render::Rendered, render::RenderError>>>> =
         files.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let (tx, rx) = std::sync::mpsc::channel::<(usize, render::Prepared)>();
@@ -429,13 +430,20 @@ fn render_batch<'f>(
     };
     std::thread::scope(|scope| {
         for _ in 0..files.len().min(WRITERS) {
+            // each takes every report finished so far and writes them with one flush
             scope.spawn(|| loop {
-                let next = match rx.lock() {
-                    Ok(rx) => rx.recv(),
+                let group: Vec<(usize, render::Prepared)> = match rx.lock() {
+                    Ok(rx) => match rx.recv() {
+                        Ok(first) => std::iter::once(first).chain(rx.try_iter()).collect(),
+                        Err(_) => return,
+                    },
                     Err(_) => return,
                 };
-                let Ok((i, prepared)) = next else { return };
-                done(i, render::write_prepared(prepared));
+                let (ids, prepared): (Vec<usize>, Vec<render::Prepared>) =
+                    group.into_iter().unzip();
+                for (i, r) in ids.into_iter().zip(render::write_group(prepared)) {
+                    done(i, r);
+                }
             });
         }
         pool.install(|| {
