@@ -309,9 +309,20 @@ pub fn layout(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Layout, 
 /// before the pages are: the PDF's font subsets can be made while the pages are laid out.
 pub fn glyphs_needed(doc: &Document, style: &Style, fonts: &FontSet) -> BTreeMap<FaceId, Vec<u16>> {
     use crate::doc::{Block, GridEntry};
-    let mut chars: Vec<(Role, char)> = Vec::with_capacity(8192);
+    // each (role, character) once: a report repeats its few hundred characters many times
+    let mut seen = vec![0u64; Role::ALL.len() << 10];
+    let mut chars: Vec<(Role, char)> = Vec::with_capacity(1024);
     let mut add = |role: Role, text: &str| {
-        chars.extend(text.chars().filter(|c| !c.is_control()).map(|c| (role, c)));
+        for c in text.chars().filter(|c| !c.is_control()) {
+            let (word, bit) = (
+                (role as usize) << 10 | (c as usize & 0xffff) >> 6,
+                c as u32 & 63,
+            );
+            if c as u32 > 0xffff || seen[word] & 1 << bit == 0 {
+                seen[word] |= 1 << bit;
+                chars.push((role, c));
+            }
+        }
     };
     for b in &doc.blocks {
         match b {
@@ -346,9 +357,6 @@ pub fn glyphs_needed(doc: &Document, style: &Style, fonts: &FontSet) -> BTreeMap
         .replace("{page}", digits)
         .replace("{pages}", digits);
     add(Role::PageNumber, &footer);
-    // each character once (a report repeats its few hundred characters many times)
-    chars.sort_unstable();
-    chars.dedup();
     let mut out: BTreeMap<FaceId, Vec<u16>> = BTreeMap::new();
     for (role, ch) in chars {
         if let Some(hit) = fonts.glyph(role, ch) {
