@@ -91,6 +91,15 @@ pub struct HeaderDef {
     pub size_pt: f64,
 }
 
+impl HeaderDef {
+    /// The header's text for a report of this title and organ.
+    pub fn text_for(&self, title: &str, organ: &str) -> String {
+        self.text
+            .replace("{title}", title)
+            .replace("{organ}", organ)
+    }
+}
+
 /// The page-number footer.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +112,13 @@ pub struct FooterDef {
     pub align: FooterAlign,
     /// Inset from the type area's edge, in characters of the page-number size.
     pub inset_chars: f64,
+}
+
+impl FooterDef {
+    /// The footer's text on page `page` of `pages`.
+    pub fn text_for(&self, page: &str, pages: &str) -> String {
+        self.text.replace("{page}", page).replace("{pages}", pages)
+    }
 }
 
 /// Where the page number stands.

@@ -173,21 +173,8 @@ fn embed_face(
     glyphs: &[(u16, char)],
     e: &Embedded,
 ) -> Result<PackedFont, Diagnostics> {
-    let f = fonts.face(face);
-    let fail = || {
-        vec![
-            Diagnostic::error("pdf", format!("无法嵌入字体“{}”（{}）", f.family, f.source))
-                .with_hint("请用 --bundled-fonts 改用内置字体"),
-        ]
-    };
-    let program = subsetter::subset(f.data(), f.index, &e.remap).map_err(|_| fail())?;
-    let to_unicode: Vec<(u16, char)> = glyphs
-        .iter()
-        .filter_map(|(g, c)| Some((e.remap.get(*g)?, *c)))
-        .collect();
-    let font =
-        SubsetFont::new(&e.tag, &postscript_name(f), program, to_unicode).ok_or_else(fail)?;
-    Ok(font.pack())
+    let made = SubsetFace::make(fonts, face, e).ok_or_else(|| embed_failed(fonts.face(face)))?;
+    Ok(made.complete(glyphs, e))
 }
 
 /// The message when a face cannot be embedded.
@@ -204,19 +191,17 @@ fn embed_failed(f: &crate::fonts::Face) -> Diagnostics {
 pub struct FontsAhead<'scope> {
     /// Each face's glyphs (sorted) and embedding, sent as soon as they are known.
     plan: std::sync::mpsc::Receiver<Plan>,
-    job: std::thread::ScopedJoinHandle<'scope, Vec<(FaceId, Option<AheadFace>)>>,
+    job: std::thread::ScopedJoinHandle<'scope, Vec<(FaceId, Option<SubsetFace>)>>,
 }
 
 /// Each face's glyphs (sorted) and embedding.
 type Plan = BTreeMap<FaceId, (Vec<u16>, Embedded)>;
 
-/// A face subset and its program compressed, before the pages exist.
-struct AheadFace {
-    /// Metrics; no text mapping and no widths yet.
+/// A face subset, its metrics read and its program compressed; what is left is the text mapping
+/// of the glyphs the pages use ([`SubsetFace::complete`]).
+struct SubsetFace {
     font: SubsetFont,
     program: lopdf::Stream,
-    /// Advance of every subset glyph, 1/1000 em.
-    advances: Vec<i64>,
 }
 
 impl<'scope> FontsAhead<'scope> {
@@ -243,12 +228,13 @@ impl<'scope> FontsAhead<'scope> {
             let _ = tx.send(plan);
             order.sort_by_key(|(_, n, _)| std::cmp::Reverse(*n));
             let rest = order.split_off(order.len().min(1));
-            let make = |group: Vec<(FaceId, usize, Embedded)>| -> Vec<(FaceId, Option<AheadFace>)> {
-                group
-                    .into_iter()
-                    .map(|(face, _, e)| (face, AheadFace::make(fonts, face, &e)))
-                    .collect()
-            };
+            let make =
+                |group: Vec<(FaceId, usize, Embedded)>| -> Vec<(FaceId, Option<SubsetFace>)> {
+                    group
+                        .into_iter()
+                        .map(|(face, _, e)| (face, SubsetFace::make(fonts, face, &e)))
+                        .collect()
+                };
             let others = (!rest.is_empty()).then(|| s.spawn(move || make(rest)));
             let mut made = make(order);
             if let Some(h) = others {
@@ -278,55 +264,42 @@ impl<'scope> FontsAhead<'scope> {
         used: &BTreeMap<FaceId, Vec<(u16, char)>>,
         embedded: &BTreeMap<FaceId, Embedded>,
     ) -> Result<Vec<(FaceId, PackedFont)>, Diagnostics> {
-        let mut made: BTreeMap<FaceId, Option<AheadFace>> =
+        let mut made: BTreeMap<FaceId, Option<SubsetFace>> =
             self.job.join().unwrap_or_default().into_iter().collect();
         used.iter()
             .map(|(face, glyphs)| {
-                let failed = || embed_failed(fonts.face(*face));
-                let a = made.remove(face).flatten().ok_or_else(failed)?;
-                let e = &embedded[face];
-                let to_unicode: Vec<(u16, char)> = glyphs
-                    .iter()
-                    .filter_map(|(g, c)| Some((e.remap.get(*g)?, *c)))
-                    .collect();
-                let mut font = a.font;
-                font.widths = to_unicode
-                    .iter()
-                    .map(|(code, _)| {
-                        (
-                            *code,
-                            a.advances.get(usize::from(*code)).copied().unwrap_or(0),
-                        )
-                    })
-                    .collect();
-                font.to_unicode = to_unicode;
-                let cmap = font.pack_cmap();
-                Ok((
-                    *face,
-                    PackedFont {
-                        tag: font.tag.clone(),
-                        font,
-                        program: a.program,
-                        cmap,
-                    },
-                ))
+                let made = made.remove(face).flatten();
+                let made = made.ok_or_else(|| embed_failed(fonts.face(*face)))?;
+                Ok((*face, made.complete(glyphs, &embedded[face])))
             })
             .collect()
     }
 }
 
-impl AheadFace {
-    fn make(fonts: &FontSet, face: FaceId, e: &Embedded) -> Option<AheadFace> {
+impl SubsetFace {
+    /// Subsets a face to the glyphs of its embedding `e`; `None` if it cannot be.
+    fn make(fonts: &FontSet, face: FaceId, e: &Embedded) -> Option<SubsetFace> {
         let f = fonts.face(face);
         let program = subsetter::subset(f.data(), f.index, &e.remap).ok()?;
-        let advances = SubsetFont::advances(&program)?;
-        let mut font = SubsetFont::new(&e.tag, &postscript_name(f), program, Vec::new())?;
+        let mut font = SubsetFont::new(&e.tag, &postscript_name(f), program)?;
         let program = font.pack_program();
-        Some(AheadFace {
+        Some(SubsetFace { font, program })
+    }
+
+    /// The font with the text of `glyphs` (glyph id → text, sorted), as the pages use them.
+    fn complete(self, glyphs: &[(u16, char)], e: &Embedded) -> PackedFont {
+        let mut font = self.font;
+        font.to_unicode = glyphs
+            .iter()
+            .filter_map(|(g, c)| Some((e.remap.get(*g)?, *c)))
+            .collect();
+        let cmap = font.pack_cmap();
+        PackedFont {
+            tag: font.tag.clone(),
             font,
-            program,
-            advances,
-        })
+            program: self.program,
+            cmap,
+        }
     }
 }
 
@@ -629,10 +602,11 @@ struct SubsetFont {
     /// table (`/FontFile3` `/CIDFontType0C`).
     program: Vec<u8>,
     cff: bool,
-    /// (code, text) in code order.
+    /// (code, text) in code order: the glyphs the pages use (none until
+    /// [`SubsetFace::complete`]).
     to_unicode: Vec<(u16, char)>,
-    /// `/W` in 1/1000 em, in code order.
-    widths: Vec<(u16, i64)>,
+    /// Advance of every subset glyph in 1/1000 em, by code.
+    advances: Vec<i64>,
     ascent: i64,
     descent: i64,
     italic_angle: i64,
@@ -643,12 +617,7 @@ struct SubsetFont {
 impl SubsetFont {
     /// Reads the metrics from the subset `program` (head, hhea, OS/2, hmtx); `None` if it is not a
     /// well-formed sfnt.
-    fn new(
-        tag: &str,
-        ps_name: &str,
-        program: Vec<u8>,
-        to_unicode: Vec<(u16, char)>,
-    ) -> Option<Self> {
+    fn new(tag: &str, ps_name: &str, program: Vec<u8>) -> Option<Self> {
         let head = sfnt_table(&program, b"head")?;
         let hhea = sfnt_table(&program, b"hhea")?;
         let i16_at = |t: &[u8], at: usize| -> Option<i16> {
@@ -685,9 +654,8 @@ impl SubsetFont {
             50 + (f32::from(weight) / 65.0).powi(2).round() as i64
         };
         let parsed = ttf_parser::Face::parse(&program, 0).ok()?;
-        let widths = to_unicode
-            .iter()
-            .map(|(code, _)| (*code, advance_milli(&parsed, *code, upm)))
+        let advances = (0..parsed.number_of_glyphs())
+            .map(|g| advance_milli(&parsed, g, upm))
             .collect();
         let cff = program.starts_with(b"OTTO");
         let program = if cff {
@@ -702,8 +670,8 @@ impl SubsetFont {
             tag: tag.to_string(),
             program,
             cff,
-            to_unicode,
-            widths,
+            to_unicode: Vec::new(),
+            advances,
             ascent,
             descent,
             italic_angle,
@@ -712,27 +680,15 @@ impl SubsetFont {
         })
     }
 
-    /// The advance of every glyph of a subset `program` in 1/1000 em, by glyph id.
-    fn advances(program: &[u8]) -> Option<Vec<i64>> {
-        let parsed = ttf_parser::Face::parse(program, 0).ok()?;
-        let upm = parsed.units_per_em();
-        Some(
-            (0..parsed.number_of_glyphs())
-                .map(|g| advance_milli(&parsed, g, upm))
-                .collect(),
-        )
-    }
-
-    /// The font program and ToUnicode CMap as compressed streams, with the dictionaries' data.
-    fn pack(mut self) -> PackedFont {
-        let program = self.pack_program();
-        let cmap = self.pack_cmap();
-        PackedFont {
-            tag: self.tag.clone(),
-            font: self,
-            program,
-            cmap,
-        }
+    /// `/W`: the advance of each code the pages use, in code order.
+    fn widths(&self) -> Vec<(u16, i64)> {
+        self.to_unicode
+            .iter()
+            .map(|(code, _)| {
+                let w = self.advances.get(usize::from(*code)).copied();
+                (*code, w.unwrap_or(0))
+            })
+            .collect()
     }
 
     /// The font program as a compressed stream (taken out of `self`).
@@ -825,7 +781,7 @@ impl PackedFont {
                     ("Supplement", Object::Integer(0)),
                 ])),
             ),
-            ("W", Object::Array(widths_array(&font.widths))),
+            ("W", Object::Array(widths_array(&font.widths()))),
             ("DW", Object::Integer(1000)),
             ("FontDescriptor", Object::Reference(descriptor)),
         ]);

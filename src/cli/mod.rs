@@ -260,11 +260,6 @@ fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// Threads writing a batch's files (see `render_batch`). One: it takes every report finished
-/// while it was flushing and writes them with one flush (`render::write_group`), so the groups
-/// grow as the renderers outpace the disk; four writers flushed 92 times for 100 reports.
-const WRITERS: usize = 1;
-
 fn render_cmd(
     inputs: &[PathBuf],
     style: &str,
@@ -389,7 +384,7 @@ fn render_cmd(
     worst
 }
 
-/// Renders several reports on the pool's threads; writer threads write the files.
+/// Renders several reports on the pool's threads; a writer thread writes the files.
 fn render_batch<'f>(
     files: &'f [PathBuf],
     style: &gongkai::style::Style,
@@ -410,12 +405,13 @@ fn render_batch<'f>(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    // The pool's threads render; a few writer threads write the files (temporary files, one
-    // flush, renames: see `render::write_group`), so the renderers do not wait for the disk.
+    // The pool's threads render; one writer thread writes the files, so the renderers do not
+    // wait for the disk. It takes every report finished while it was flushing and writes them
+    // with one flush (`render::write_group`): the groups grow as the renderers outpace the disk
+    // (four writers had flushed 92 times for 100 reports).
     let slots: Vec<std::sync::Mutex<Option<Result<render::Rendered, render::RenderError>>>> =
         files.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let (tx, rx) = std::sync::mpsc::channel::<(usize, render::Prepared)>();
-    let rx = std::sync::Mutex::new(rx);
     let done = |i: usize, r: Result<render::Rendered, render::RenderError>| {
         if let Ok(mut slot) = slots[i].lock() {
             *slot = Some(r);
@@ -429,23 +425,16 @@ fn render_batch<'f>(
         bar.inc(1);
     };
     std::thread::scope(|scope| {
-        for _ in 0..files.len().min(WRITERS) {
-            // each takes every report finished so far and writes them with one flush
-            scope.spawn(|| loop {
-                let group: Vec<(usize, render::Prepared)> = match rx.lock() {
-                    Ok(rx) => match rx.recv() {
-                        Ok(first) => std::iter::once(first).chain(rx.try_iter()).collect(),
-                        Err(_) => return,
-                    },
-                    Err(_) => return,
-                };
+        let done = &done;
+        scope.spawn(move || {
+            while let Ok(first) = rx.recv() {
                 let (ids, prepared): (Vec<usize>, Vec<render::Prepared>) =
-                    group.into_iter().unzip();
+                    std::iter::once(first).chain(rx.try_iter()).unzip();
                 for (i, r) in ids.into_iter().zip(render::write_group(prepared)) {
                     done(i, r);
                 }
-            });
-        }
+            }
+        });
         pool.install(|| {
             files.par_iter().enumerate().for_each_with(
                 tx,
@@ -593,8 +582,9 @@ fn cpus() -> usize {
         // glibc: int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask)
         fn sched_getaffinity(pid: i32, size: usize, mask: *mut u64) -> i32;
     }
-    let mut mask = [0u64; 16]; // cpu_set_t: 1024 bits
-                               // SAFETY: `mask` is a writable cpu_set_t of the size passed.
+    // cpu_set_t: 1024 bits
+    let mut mask = [0u64; 16];
+    // SAFETY: `mask` is a writable cpu_set_t of the size passed.
     let ok = unsafe { sched_getaffinity(0, std::mem::size_of_val(&mask), mask.as_mut_ptr()) } == 0;
     let n: u32 = mask.iter().map(|w| w.count_ones()).sum();
     if ok && n > 0 {

@@ -453,7 +453,7 @@ pub fn guess(text: &[u8]) -> Option<usize> {
     let mut year = None;
     for line in text.lines() {
         if let Some(id) = value(line, "format") {
-            return BUILTIN.iter().position(|(i, _)| *i == id);
+            return index_of(&id);
         }
         if let Some(y) = value(line, "year") {
             year = y.parse::<i32>().ok();
@@ -469,6 +469,11 @@ pub fn guess(text: &[u8]) -> Option<usize> {
         .map(|(_, at)| at)
 }
 
+/// The index into [`BUILTIN`] of the format with this id.
+fn index_of(id: &str) -> Option<usize> {
+    BUILTIN.iter().position(|(i, _)| *i == id)
+}
+
 /// The format id a report's `format:` value names: "2021", "2021年", "2021版" all name "2021".
 pub fn id_of(value: &str) -> &str {
     value.trim_end_matches('年').trim_end_matches('版').trim()
@@ -476,7 +481,7 @@ pub fn id_of(value: &str) -> &str {
 
 /// The built-in format with this id.
 pub fn by_id(id: &str) -> Option<Arc<Format>> {
-    let at = BUILTIN.iter().position(|(i, _)| *i == id)?;
+    let at = index_of(id)?;
     parsed(at).as_ref().ok().cloned()
 }
 
@@ -499,7 +504,7 @@ mod tests {
 
     #[test]
     fn the_guess_names_the_format_a_report_takes() {
-        let at = |id: &str| BUILTIN.iter().position(|(i, _)| *i == id);
+        let at = index_of;
         assert_eq!(guess(b"organ: x\nyear: 2020\n"), at("2019"));
         assert_eq!(guess(b"organ: x\nyear: 2021 # 2021\n"), at("2021"));
         assert_eq!(guess(b"year: 2026\n"), at("2021"));

@@ -658,10 +658,7 @@ impl Flow<'_> {
             let number = i + 1;
             let mut runs = Vec::new();
             if let Some(h) = &cfg.header {
-                let text = h
-                    .text
-                    .replace("{title}", &doc.title)
-                    .replace("{organ}", &doc.author);
+                let text = h.text_for(&doc.title, &doc.author);
                 let metric = |_: Role| (h.size_pt, h.size_pt);
                 let sh = inline::shape(&[(Role::Body, &text)], fonts, &metric, "页眉", diags);
                 let line = inline::set_line(
@@ -692,10 +689,7 @@ impl Flow<'_> {
             // page number: the dash line `below_type_area_mm` under the type area
             let ft = &cfg.footer;
             let size = cfg.size(Role::PageNumber);
-            let text = ft
-                .text
-                .replace("{page}", &number.to_string())
-                .replace("{pages}", &total.to_string());
+            let text = ft.text_for(&number.to_string(), &total.to_string());
             let metric = |_: Role| (size, size);
             let sh = inline::shape(&[(Role::PageNumber, &text)], fonts, &metric, "页码", diags);
             let line = inline::set_line(

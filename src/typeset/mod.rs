@@ -344,19 +344,10 @@ pub fn glyphs_needed(doc: &Document, style: &Style, fonts: &FontSet) -> BTreeMap
     }
     // the furniture, as `flow` sets it on every page
     if let Some(h) = &style.header {
-        let text = h
-            .text
-            .replace("{title}", &doc.title)
-            .replace("{organ}", &doc.author);
-        add(Role::Body, &text);
+        add(Role::Body, &h.text_for(&doc.title, &doc.author));
     }
     let digits = "0123456789";
-    let footer = style
-        .footer
-        .text
-        .replace("{page}", digits)
-        .replace("{pages}", digits);
-    add(Role::PageNumber, &footer);
+    add(Role::PageNumber, &style.footer.text_for(digits, digits));
     let mut out: BTreeMap<FaceId, Vec<u16>> = BTreeMap::new();
     for (role, ch) in chars {
         if let Some(hit) = fonts.glyph(role, ch) {

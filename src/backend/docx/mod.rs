@@ -215,23 +215,16 @@ impl<'a> Writer<'a> {
             .after(0)
     }
 
-    /// One docx run of text in a role in a paragraph of style `para`: font properties only where
-    /// they differ from the paragraph style's (all of them without one).
-    fn run(&self, para: Option<Role>, role: Role, text: &str, spacing: Option<i32>) -> Run {
-        let mut r = Run::new().add_text(text);
-        if !self.as_styled(para, role) {
-            let (f, size) = &self.faces[role as usize];
-            r = r.fonts(f.run_fonts()).size(*size);
-            if f.bold {
-                r = r.bold();
-            }
+    /// One docx run of a header or footer in a role, with all its font properties and no
+    /// character spacing (the body's runs are written by `body`).
+    fn run(&self, role: Role, text: &str) -> Run {
+        let (f, size) = &self.faces[role as usize];
+        let r = Run::new().add_text(text).fonts(f.run_fonts()).size(*size);
+        if f.bold {
+            r.bold()
+        } else {
+            r
         }
-        if let Some(s) = spacing.or_else(|| on_grid(role).then_some(self.grid_spacing)) {
-            if s != 0 {
-                r = r.character_spacing(s);
-            }
-        }
-        r
     }
 
     /// The spacing a role's characters have before any line is fitted: the grid tracking.
@@ -282,7 +275,7 @@ impl<'a> Writer<'a> {
                 p = p.add_run(r);
             }
             if let Some((k, f)) = field {
-                let base = || self.run(None, role, "", Some(0)).size(size_hp);
+                let base = || self.run(role, "").size(size_hp);
                 p = p
                     .add_run(
                         Run::new()
@@ -299,7 +292,7 @@ impl<'a> Writer<'a> {
                             .add_field_char(FieldCharType::Separate, false)
                             .fonts_from(&base()),
                     )
-                    .add_run(self.run(None, role, "1", Some(0)).size(size_hp))
+                    .add_run(self.run(role, "1").size(size_hp))
                     .add_run(
                         Run::new()
                             .add_field_char(FieldCharType::End, false)
@@ -316,7 +309,7 @@ impl<'a> Writer<'a> {
     fn runs_plain(&self, role: Role, text: &str, size_hp: usize) -> Vec<Run> {
         split_latin(text)
             .into_iter()
-            .map(|seg| self.run(None, role, seg, Some(0)).size(size_hp))
+            .map(|seg| self.run(role, seg).size(size_hp))
             .collect()
     }
 
@@ -341,10 +334,7 @@ impl<'a> Writer<'a> {
 
     fn header(&self, doc: &Document) -> Option<Header> {
         let h = self.style.header.as_ref()?;
-        let text = h
-            .text
-            .replace("{title}", &doc.title)
-            .replace("{organ}", &doc.author);
+        let text = h.text_for(&doc.title, &doc.author);
         Some(Header::new().add_paragraph(self.field_paragraph(
             Role::Body,
             &text,
