@@ -1,27 +1,26 @@
 //! The `gongkai` command: parse arguments, call the library, print diagnostics, exit.
 
+mod bump;
 mod cli;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc instead of the system allocator: a report makes ~60 000 small allocations (docx-rs,
-/// serde, lopdf), ~15 % of its instructions in glibc's malloc and free, and glibc's per-thread
-/// arenas grow by one `mprotect` call per page (~700 per report on a rayon thread).
+/// One report's blocks bumped through one region in huge pages, mimalloc's after [`bump::stop`]
+/// (a batch) and off Linux: see [`bump`].
 ///
-/// mimalloc asks for transparent huge pages on its arena (`madvise(MADV_HUGEPAGE)`; the crate's
-/// `no_thp` feature would forbid them): on this project's VM a first-touched 4 KiB page costs
-/// ~3.6 µs and a 2 MiB one ~0.3 ms, so one report's heap takes ~370 page faults instead of ~1 550,
-/// for ~11 MB more peak RSS (24 → 35 MB).
+/// mimalloc rather than the system allocator: a report makes ~30 000 small allocations (serde,
+/// lopdf, subsetter), ~15 % of its instructions in glibc's malloc and free, and glibc's per-thread
+/// arenas grow by one `mprotect` call per page (~700 per report on a rayon thread).
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: bump::Alloc = bump::Alloc;
 
 fn main() -> ExitCode {
     // A closed pipe (`gongkai check … | head`) ends quietly instead of panicking.
     reset_sigpipe();
     keep_freed_memory();
-    deflate_on_mimalloc();
+    deflate_on_our_allocator();
     let args = cli::Cli::parse();
     let code = cli::dispatch(args);
     ExitCode::from(code.clamp(0, 2) as u8)
@@ -67,20 +66,17 @@ fn keep_freed_memory() {
 
 /// libdeflate (the PDF's streams, the DOCX's parts) allocates its compressors (~200 KB each, one
 /// per task) with the C library's malloc, which maps them afresh in 4 KiB pages: ~40 page faults
-/// for each. Through mimalloc they come from its arena (huge pages, reused when freed).
-fn deflate_on_mimalloc() {
+/// for each. Through [`ALLOC`] they come from its huge pages, as the Rust blocks do.
+fn deflate_on_our_allocator() {
     use std::os::raw::c_void;
     extern "C" {
         // libdeflate.h: void libdeflate_set_memory_allocator(void *(*)(size_t), void (*)(void *))
         fn libdeflate_set_memory_allocator(
-            malloc_func: unsafe extern "C" fn(usize) -> *mut c_void,
-            free_func: unsafe extern "C" fn(*mut c_void),
+            malloc_func: extern "C" fn(usize) -> *mut c_void,
+            free_func: extern "C" fn(*mut c_void),
         );
-        // mimalloc.h: void* mi_malloc(size_t size); void mi_free(void* p)
-        fn mi_malloc(size: usize) -> *mut c_void;
-        fn mi_free(p: *mut c_void);
     }
     // SAFETY: called before any compressor exists (none is freed with another allocator's free);
-    // mi_malloc and mi_free behave like malloc and free, as libdeflate requires.
-    unsafe { libdeflate_set_memory_allocator(mi_malloc, mi_free) }
+    // the two behave like malloc and free, as libdeflate requires.
+    unsafe { libdeflate_set_memory_allocator(bump::c_malloc, bump::c_free) }
 }

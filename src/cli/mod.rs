@@ -202,6 +202,10 @@ fn print_diags(diags: &[Diagnostic]) {
 }
 
 fn check(files: &[PathBuf], previous: Option<&Path>, format: CheckFormat) -> i32 {
+    if files.len() > 1 {
+        // each file's memory is reused for the next
+        crate::bump::stop();
+    }
     let mut worst = 0;
     let mut all = Vec::new();
     for f in files {
@@ -336,7 +340,9 @@ fn render_cmd(
             });
             vec![(file, r)]
         } else {
-            // Fonts are loaded once for the whole run and shared by every report.
+            // Fonts are loaded once for the whole run and shared by every report, and the
+            // reports' memory is reused from one to the next.
+            crate::bump::stop();
             let Ok(fonts) = load_fonts() else { return 2 };
             render_batch(&files, &style, &fonts, opts, &pool)
         };
