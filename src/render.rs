@@ -259,21 +259,26 @@ pub fn write_prepared(p: Prepared) -> Result<Rendered, RenderError> {
     commit_staged(staged, diagnostics)
 }
 
-/// Writes the files of several rendered reports (a batch's writer thread takes what the renderers
-/// have finished): every temporary file first, then one flush of each file system they are on
-/// (`syncfs`; a file's `fsync` each costs a journal commit, and a batch's 200 fsyncs kept two
-/// rendering threads waiting on the disk), then the renames. A report whose file cannot be
-/// written fails alone.
-pub fn write_group(group: Vec<Prepared>) -> Vec<Result<Rendered, RenderError>> {
-    let sync_each = !cfg!(target_os = "linux");
-    let staged: Vec<_> = group
-        .into_iter()
-        .map(|p| stage_prepared(p, sync_each))
-        .collect();
+/// A report's files written to their temporary copies, not yet flushed to disk nor renamed into
+/// place ([`commit_group`] does both for several reports at once).
+#[derive(Debug)]
+pub struct StagedReport(Result<Staged, RenderError>);
+
+/// Writes a rendered report's files to their temporary copies (flushed later, by
+/// [`commit_group`]; off Linux each is synced now). A report whose file cannot be written fails
+/// alone.
+pub fn stage_report(p: Prepared) -> StagedReport {
+    StagedReport(stage_prepared(p, !cfg!(target_os = "linux")))
+}
+
+/// Flushes the staged reports' files to disk and renames them into place: one flush of each file
+/// system they are on (`syncfs`; a file's `fsync` each costs a journal commit, and a batch's 200
+/// fsyncs kept two rendering threads waiting on the disk), then the renames.
+pub fn commit_group(group: Vec<StagedReport>) -> Vec<Result<Rendered, RenderError>> {
     let mut flushed = Vec::new();
     let mut failed: Option<Diagnostics> = None;
-    for (files, _) in staged.iter().flatten() {
-        for (path, tmp) in files {
+    for StagedReport(r) in &group {
+        for (path, tmp) in r.iter().flat_map(|(files, _)| files) {
             let dev = file_system(tmp.as_file());
             if !flushed.contains(&dev) {
                 flushed.push(dev);
@@ -283,9 +288,9 @@ pub fn write_group(group: Vec<Prepared>) -> Vec<Result<Rendered, RenderError>> {
             }
         }
     }
-    staged
+    group
         .into_iter()
-        .map(|r| {
+        .map(|StagedReport(r)| {
             let (files, diagnostics) = r?;
             match &failed {
                 Some(d) => Err(d.clone().into()),

@@ -1,6 +1,7 @@
 //! Command-line arguments (clap) and one handler per subcommand; all work is done by the library.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -390,7 +391,10 @@ fn render_cmd(
     worst
 }
 
-/// Renders several reports on the pool's threads; a writer thread writes the files.
+/// How many reports a batch writes before it flushes them to disk and renames them into place.
+const FLUSH_EVERY: usize = 16;
+
+/// Renders and writes several reports on the pool's threads.
 fn render_batch<'f>(
     files: &'f [PathBuf],
     style: &gongkai::style::Style,
@@ -411,50 +415,48 @@ fn render_batch<'f>(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    // The pool's threads render; one writer thread writes the files, so the renderers do not
-    // wait for the disk. It takes every report finished while it was flushing and writes them
-    // with one flush (`render::write_group`): the groups grow as the renderers outpace the disk
-    // (four writers had flushed 92 times for 100 reports).
-    let slots: Vec<std::sync::Mutex<Option<Result<render::Rendered, render::RenderError>>>> =
-        files.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, render::Prepared)>();
+    // `-j N` is N threads in all: each renders a report and writes it to its temporary files;
+    // the thread that finds FLUSH_EVERY reports written flushes them to disk together (one
+    // `syncfs`: a file's `fsync` each costs a journal commit) and renames them into place, and the
+    // last ones are flushed at the end.
+    let slots: Vec<Mutex<Option<Result<render::Rendered, render::RenderError>>>> =
+        files.iter().map(|_| Mutex::new(None)).collect();
     let done = |i: usize, r: Result<render::Rendered, render::RenderError>| {
         if let Ok(mut slot) = slots[i].lock() {
             *slot = Some(r);
         }
-        bar.set_message(
-            files[i]
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        );
-        bar.inc(1);
     };
-    std::thread::scope(|scope| {
-        let done = &done;
-        scope.spawn(move || {
-            while let Ok(first) = rx.recv() {
-                let (ids, prepared): (Vec<usize>, Vec<render::Prepared>) =
-                    std::iter::once(first).chain(rx.try_iter()).unzip();
-                for (i, r) in ids.into_iter().zip(render::write_group(prepared)) {
-                    done(i, r);
-                }
-            }
-        });
-        pool.install(|| {
-            files.par_iter().enumerate().for_each_with(
-                tx,
-                |tx, (i, f)| match render::prepare_file(f, style, fonts, opts) {
-                    Ok(p) => {
-                        if let Err(std::sync::mpsc::SendError((i, p))) = tx.send((i, p)) {
-                            done(i, render::write_prepared(p));
-                        }
+    let commit = |group: Vec<(usize, render::StagedReport)>| {
+        let (ids, staged): (Vec<usize>, Vec<_>) = group.into_iter().unzip();
+        for (i, r) in ids.into_iter().zip(render::commit_group(staged)) {
+            done(i, r);
+        }
+    };
+    let written: Mutex<Vec<(usize, render::StagedReport)>> = Mutex::new(Vec::new());
+    pool.install(|| {
+        files.par_iter().enumerate().for_each(|(i, f)| {
+            match render::prepare_file(f, style, fonts, opts) {
+                Ok(p) => {
+                    let staged = render::stage_report(p);
+                    let mut w = written.lock().unwrap_or_else(PoisonError::into_inner);
+                    w.push((i, staged));
+                    let full = (w.len() >= FLUSH_EVERY).then(|| std::mem::take(&mut *w));
+                    drop(w);
+                    if let Some(group) = full {
+                        commit(group);
                     }
-                    Err(e) => done(i, Err(e)),
-                },
+                }
+                Err(e) => done(i, Err(e)),
+            }
+            bar.set_message(
+                f.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
             );
+            bar.inc(1);
         });
     });
+    commit(written.into_inner().unwrap_or_else(PoisonError::into_inner));
     let results = files
         .iter()
         .zip(slots)
