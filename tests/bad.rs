@@ -200,8 +200,8 @@ fn paths_that_are_wrong() {
 
 #[test]
 fn in_a_batch_a_report_that_cannot_be_written_fails_alone() {
-    // a batch's writer writes the reports finished so far together, with one flush: one
-    // report's blocked target must not take the others down, nor leave temporary files
+    // a batch flushes and renames the reports written so far together: one report's blocked
+    // target must not take the others down, nor leave temporary files
     let input = tempfile::tempdir().unwrap();
     for name in ["a", "b", "c"] {
         std::fs::copy(
