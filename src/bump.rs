@@ -16,9 +16,9 @@
 //! Each block is freed by the allocator it came from.
 
 use std::alloc::{GlobalAlloc, Layout};
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
 use std::sync::atomic::{
-    AtomicU8, AtomicUsize,
+    AtomicBool, AtomicU8, AtomicUsize,
     Ordering::{AcqRel, Acquire, Relaxed, Release},
 };
 
@@ -172,7 +172,7 @@ fn take(size: usize, align: usize) -> Option<usize> {
 fn bump(l: Layout) -> Option<usize> {
     let (size, align) = (l.size(), l.align());
     if size > SMALL || align > SMALL {
-        return take(size, align);
+        return SPARE.take(size, align).or_else(|| take(size, align));
     }
     LOCAL
         .try_with(|c| {
@@ -213,6 +213,87 @@ fn resize_last(a: usize, old: usize, new: usize) -> bool {
                 .is_ok())
 }
 
+/// How many freed large blocks are kept for reuse.
+const SPARE_SLOTS: usize = 64;
+
+/// Large blocks freed where they cannot be given back to the region (a buffer that moved when it
+/// grew, a stream's raw bytes once compressed), kept for later large blocks: memory touched
+/// already, where a new huge page costs 0.22 ms (and, right after a big program exits, a few ms
+/// when the host must back it again).
+struct Spare {
+    /// Held while `slots` is read or changed.
+    lock: AtomicBool,
+    /// (start, length) of each kept block; length 0 for an empty slot.
+    slots: UnsafeCell<[(usize, usize); SPARE_SLOTS]>,
+}
+
+// SAFETY: `slots` is only reached through `Spare::with`, which holds `lock`.
+unsafe impl Sync for Spare {}
+
+/// The kept large blocks.
+static SPARE: Spare = Spare {
+    lock: AtomicBool::new(false),
+    slots: UnsafeCell::new([(0, 0); SPARE_SLOTS]),
+};
+
+impl Spare {
+    /// Runs `f` on the slots, the lock held.
+    fn with<R>(&self, f: impl FnOnce(&mut [(usize, usize); SPARE_SLOTS]) -> R) -> R {
+        let mut spins = 0u32;
+        while self
+            .lock
+            .compare_exchange_weak(false, true, Acquire, Relaxed)
+            .is_err()
+        {
+            spins += 1;
+            if spins.is_multiple_of(64) {
+                // the holder may be off its CPU: let it run
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+        // SAFETY: the lock is held until the store below, so no other reference exists.
+        let r = f(unsafe { &mut *self.slots.get() });
+        self.lock.store(false, Release);
+        r
+    }
+
+    /// Keeps the free block at `start` of `len` bytes (forgotten if every slot is taken).
+    fn put(&self, start: usize, len: usize) {
+        self.with(|slots| {
+            if let Some(slot) = slots.iter_mut().find(|x| x.1 == 0) {
+                *slot = (start, len);
+            }
+        });
+    }
+
+    /// The smallest kept block that holds `size` bytes aligned to `align`; what is left after it
+    /// is kept again if it is large.
+    fn take(&self, size: usize, align: usize) -> Option<usize> {
+        self.with(|slots| {
+            let (i, at) = slots
+                .iter()
+                .enumerate()
+                .filter(|(_, &(_, len))| len != 0)
+                .filter_map(|(i, &(start, len))| {
+                    let at = start.checked_next_multiple_of(align)?;
+                    (at.checked_add(size)? <= start + len).then_some((i, at, len))
+                })
+                .min_by_key(|&(_, _, len)| len)
+                .map(|(i, at, _)| (i, at))?;
+            let (start, len) = slots[i];
+            let rest = start + len - (at + size);
+            slots[i] = if rest > SMALL {
+                (at + size, rest)
+            } else {
+                (0, 0)
+            };
+            Some(at)
+        })
+    }
+}
+
 // SAFETY: every block handed out is `layout.size()` bytes of the region aligned to
 // `layout.align()` and given to no one else until freed (a chunk or a region range is taken once
 // by an atomic bump; a thread's chunk is bumped by that thread alone), or comes from mimalloc.
@@ -241,7 +322,9 @@ unsafe impl GlobalAlloc for Alloc {
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         let a = p as usize;
         if in_region(a) {
-            resize_last(a, l.size(), 0);
+            if !resize_last(a, l.size(), 0) && l.size() > SMALL {
+                SPARE.put(a, l.size());
+            }
         } else {
             MiMalloc.dealloc(p, l)
         }
@@ -267,24 +350,40 @@ unsafe impl GlobalAlloc for Alloc {
     }
 }
 
-/// `malloc` for C code (libdeflate): 16-byte aligned blocks from [`Alloc`].
+/// Bytes before each block of [`c_malloc`]: its whole size, for [`c_free`].
+const C_HEADER: usize = 16;
+
+/// `malloc` for C code (libdeflate): 16-byte aligned blocks from [`Alloc`], each after a header
+/// with its size.
 pub extern "C" fn c_malloc(size: usize) -> *mut std::os::raw::c_void {
-    match Layout::from_size_align(size.max(1), 16) {
-        // SAFETY: a non-zero size
-        Ok(l) => unsafe { Alloc.alloc(l).cast() },
-        Err(_) => std::ptr::null_mut(),
+    let Some(l) = size
+        .checked_add(C_HEADER)
+        .and_then(|total| Layout::from_size_align(total, C_HEADER).ok())
+    else {
+        return std::ptr::null_mut();
+    };
+    // SAFETY: a non-zero size; the header is inside the block and aligned for a `usize`.
+    unsafe {
+        let p = Alloc.alloc(l);
+        if p.is_null() {
+            return p.cast();
+        }
+        p.cast::<usize>().write(l.size());
+        p.add(C_HEADER).cast()
     }
 }
 
-/// `free` for blocks of [`c_malloc`]: a block in the region is left (its size is not known here).
-pub extern "C" fn c_free(p: *mut std::os::raw::c_void) {
-    extern "C" {
-        // mimalloc.h: void mi_free(void* p)
-        fn mi_free(p: *mut std::os::raw::c_void);
+/// `free` for blocks of [`c_malloc`].
+pub extern "C" fn c_free(q: *mut std::os::raw::c_void) {
+    if q.is_null() {
+        return;
     }
-    if !p.is_null() && !in_region(p as usize) {
-        // SAFETY: `p` came from mimalloc through `c_malloc`
-        unsafe { mi_free(p) }
+    // SAFETY: `q` came from `c_malloc`: its header, `C_HEADER` bytes before it, holds the size
+    // the block was allocated with, with alignment `C_HEADER`.
+    unsafe {
+        let p = q.cast::<u8>().sub(C_HEADER);
+        let total = p.cast::<usize>().read();
+        Alloc.dealloc(p, Layout::from_size_align_unchecked(total, C_HEADER));
     }
 }
 
@@ -356,6 +455,33 @@ mod tests {
             "the thread's last block is given back"
         );
         assert!(b.iter().all(|&x| x == 4));
+    }
+
+    #[test]
+    fn kept_large_blocks_are_reused_smallest_first() {
+        // a `Spare` of its own, with made-up addresses: only the bookkeeping is tested
+        let spare = Spare {
+            lock: AtomicBool::new(false),
+            slots: UnsafeCell::new([(0, 0); SPARE_SLOTS]),
+        };
+        spare.put(1_000_000, 50_000);
+        spare.put(2_000_000, 30_000);
+        assert_eq!(
+            spare.take(60_000, 16),
+            None,
+            "no kept block is large enough"
+        );
+        assert_eq!(
+            spare.take(20_000, 16),
+            Some(2_000_000),
+            "the smallest that fits"
+        );
+        // what is left of it (10 000 bytes) is kept, aligned blocks start on their alignment
+        assert_eq!(spare.take(8_000, 16), Some(2_020_000));
+        assert_eq!(spare.take(8_000, 4096), Some(1_003_520));
+        // a rest of at most 4 KiB is dropped
+        assert_eq!(spare.take(38_400, 16), Some(1_011_520));
+        assert_eq!(spare.take(100, 16), None);
     }
 
     #[test]

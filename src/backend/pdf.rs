@@ -155,7 +155,13 @@ pub fn write_ahead(
             "PDF 生成失败（页面没有字体资源）",
         )]);
     }
-    let mut bytes = Vec::with_capacity(256 * 1024);
+    // the streams' bytes and ~100 bytes of dictionary, header and cross-reference per object
+    let estimate: usize = lo
+        .objects
+        .values()
+        .map(|o| 100 + o.as_stream().map_or(0, |s| s.content.len()))
+        .sum();
+    let mut bytes = Vec::with_capacity(estimate + 4096);
     if lo.save_to(&mut bytes).is_err() || bytes.is_empty() {
         return Err(vec![Diagnostic::error(
             "pdf",
@@ -530,18 +536,7 @@ fn compress_streams(doc: &mut lopdf::Document) {
 
 /// `raw` zlib-compressed, if that saves more than the `/Filter` entry costs (as lopdf decides).
 fn deflate(raw: &[u8]) -> Option<Vec<u8>> {
-    thread_local! {
-        // one compressor per thread (libdeflate allocates and sets up its state per compressor)
-        static COMPRESSOR: std::cell::RefCell<Option<libdeflater::Compressor>> =
-            const { std::cell::RefCell::new(None) };
-    }
-    COMPRESSOR.with_borrow_mut(|z| {
-        if z.is_none() {
-            *z = Some(libdeflater::Compressor::new(
-                libdeflater::CompressionLvl::new(PDF_DEFLATE_LEVEL).ok()?,
-            ));
-        }
-        let z = z.as_mut()?;
+    crate::backend::with_compressor(PDF_DEFLATE_LEVEL, |z| {
         let mut out = vec![0; z.zlib_compress_bound(raw.len())];
         let n = z.zlib_compress(raw, &mut out).ok()?;
         (n + 19 < raw.len()).then(|| {
@@ -549,6 +544,7 @@ fn deflate(raw: &[u8]) -> Option<Vec<u8>> {
             out
         })
     })
+    .flatten()
 }
 
 /// A stream as it goes into the file: `Length`, then `Filter` if compressed, after the entries of

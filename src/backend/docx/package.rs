@@ -6,7 +6,6 @@
 //! DOCX grows from ~17 to ~19 KB; its size is no target).
 
 use chrono::{DateTime, Datelike, Timelike};
-use libdeflater::{CompressionLvl, Compressor};
 
 /// The date used when no epoch is given (the earliest a zip can record).
 pub const FIXED_DATE: &str = "1980-01-01T00:00:00Z";
@@ -39,9 +38,16 @@ fn dos_date_time(epoch: Option<i64>) -> (u16, u16) {
 
 /// Zips the parts in the given order, each deflated, as regular files with mode 0644.
 pub fn zip(parts: &[(String, Vec<u8>)], epoch: Option<i64>) -> Result<Vec<u8>, String> {
+    crate::backend::with_compressor(LEVEL, |c| zip_with(c, parts, epoch)).ok_or("deflate level")?
+}
+
+/// [`zip`] with compressor `c`.
+fn zip_with(
+    c: &mut libdeflater::Compressor,
+    parts: &[(String, Vec<u8>)],
+    epoch: Option<i64>,
+) -> Result<Vec<u8>, String> {
     let (time, date) = dos_date_time(epoch);
-    let lvl = CompressionLvl::new(LEVEL).map_err(|_| "deflate level")?;
-    let mut c = Compressor::new(lvl);
     let total: usize = parts.iter().map(|(n, d)| n.len() + d.len()).sum();
     let mut out = Vec::with_capacity(total / 4 + 4096);
     let mut central = Vec::with_capacity(parts.len() * 96);
