@@ -5,15 +5,16 @@
 //! thread its own segment and each size class its own 64 KiB page, so the run touched ~5 MB in
 //! ~1 200 pages scattered over 13 huge pages: with transparent huge pages the kernel zeroed 26 MB
 //! (a quarter of the run's CPU time), without them each 4 KiB page cost a page fault (~3 µs on
-//! the project's VM). Bumped through one region the same blocks fill 3 huge pages: system time
-//! 12.3 → 6.0 ms, the whole run ~1.9 ms shorter, peak RSS 41 → 21 MB (BENCHMARKS.md).
+//! the project's VM). Bumped through one region the same blocks fill 2 huge pages (3.5–3.8 MB):
+//! system time 12.3 → ~4 ms, the whole run ~2.5 ms shorter, peak RSS 41 → 20 MB (BENCHMARKS.md).
 //!
 //! Each thread takes 64 KiB chunks of the region and bumps through its chunk; a larger block
-//! comes from the region directly. A freed block is given back only when it is its thread's last
-//! one (a temporary), and a block grows in place when it is the last one (a buffer that grows).
-//! Nothing else is reused, so the region suits a short run only: a run that goes on turns it off
-//! with [`stop`], every block past [`LIMIT`] comes from mimalloc, and so do all of them off Linux.
-//! Each block is freed by the allocator it came from.
+//! comes from the region directly, or from the larger blocks freed before it ([`Spare`]). A small
+//! block is given back only when it is its thread's last one (a temporary), and a block grows in
+//! place when it is the last one (a buffer that grows). Small blocks are not reused otherwise, so
+//! the region suits a short run only: a run that goes on turns it off with [`stop`], every block
+//! past [`LIMIT`] comes from mimalloc, and so do all of them off Linux. Each block is freed by the
+//! allocator it came from.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::{Cell, UnsafeCell};
