@@ -98,40 +98,21 @@ pub fn stop() {
 /// Maps `len` bytes of address space, backed by memory only as touched, in huge pages.
 #[cfg(target_os = "linux")]
 fn reserve(len: usize) -> Option<usize> {
-    use std::os::raw::{c_int, c_long, c_void};
-    extern "C" {
-        fn mmap(
-            addr: *mut c_void,
-            len: usize,
-            prot: c_int,
-            flags: c_int,
-            fd: c_int,
-            off: c_long,
-        ) -> *mut c_void;
-        fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
-    }
-    // <sys/mman.h> on Linux (every architecture Rust supports there)
-    const PROT_READ: c_int = 1;
-    const PROT_WRITE: c_int = 2;
-    const MAP_PRIVATE: c_int = 2;
-    const MAP_ANONYMOUS: c_int = 0x20;
-    const MAP_NORESERVE: c_int = 0x4000;
-    const MADV_HUGEPAGE: c_int = 14;
     // SAFETY: a fresh anonymous mapping at an address the kernel picks; nothing else refers to it.
     unsafe {
-        let p = mmap(
+        let p = libc::mmap(
             std::ptr::null_mut(),
             len,
-            PROT_READ | PROT_WRITE,
-            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
             -1,
             0,
         );
-        if p as isize == -1 {
+        if p == libc::MAP_FAILED {
             return None;
         }
         // advice only: without huge pages the region works in small ones
-        madvise(p, len, MADV_HUGEPAGE);
+        libc::madvise(p, len, libc::MADV_HUGEPAGE);
         Some(p as usize)
     }
 }
