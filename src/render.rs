@@ -42,7 +42,7 @@ pub struct RenderOptions {
     /// The report has the machine to itself (one report): each output's temporary file is
     /// written as soon as it is made, and the PDF's font subsets are made while the pages are
     /// laid out, each on threads of their own. A batch keeps to its pool, where every thread has
-    /// a report, and leaves the writing to its writer threads.
+    /// a report and writes it once it is made (`stage_report`).
     pub alone: bool,
 }
 
@@ -330,12 +330,8 @@ fn sync_file_system(f: &std::fs::File) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
-        extern "C" {
-            // glibc: int syncfs(int fd)
-            fn syncfs(fd: i32) -> i32;
-        }
         // SAFETY: `f` is an open file for the duration of the call.
-        if unsafe { syncfs(f.as_raw_fd()) } == 0 {
+        if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
             Ok(())
         } else {
             Err(std::io::Error::last_os_error())
@@ -393,8 +389,8 @@ fn commit_staged(
 ) -> Result<Rendered, RenderError> {
     let written = staged.iter().map(|(p, _)| p.clone()).collect();
     let commit_one = |(path, tmp): (PathBuf, tempfile::NamedTempFile)| commit(&path, tmp);
-    // Inside a thread pool (one report), the renames run side by side: each waits on the file
-    // system (~0.5 ms here when it replaces an older file).
+    // Inside a thread pool, the two renames run side by side: each waits on the file system
+    // (~0.5 ms here when it replaces an older file).
     match <[_; 2]>::try_from(staged) {
         Ok([a, b]) if rayon::current_thread_index().is_some() => {
             let (ra, rb) = rayon::join(|| commit_one(a), || commit_one(b));

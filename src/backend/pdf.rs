@@ -227,20 +227,18 @@ impl<'scope> FontsAhead<'scope> {
                     (face, (gids, e))
                 })
                 .collect();
-            let mut order: Vec<(FaceId, usize, Embedded)> = plan
-                .iter()
-                .map(|(f, (g, e))| (*f, g.len(), e.clone()))
-                .collect();
+            // the biggest face first, on this thread
+            let mut order: Vec<(FaceId, Embedded)> =
+                plan.iter().map(|(f, (_, e))| (*f, e.clone())).collect();
+            order.sort_by_key(|(f, _)| std::cmp::Reverse(plan[f].0.len()));
             let _ = tx.send(plan);
-            order.sort_by_key(|(_, n, _)| std::cmp::Reverse(*n));
             let rest = order.split_off(order.len().min(1));
-            let make =
-                |group: Vec<(FaceId, usize, Embedded)>| -> Vec<(FaceId, Option<SubsetFace>)> {
-                    group
-                        .into_iter()
-                        .map(|(face, _, e)| (face, SubsetFace::make(fonts, face, &e)))
-                        .collect()
-                };
+            let make = |group: Vec<(FaceId, Embedded)>| -> Vec<(FaceId, Option<SubsetFace>)> {
+                group
+                    .into_iter()
+                    .map(|(face, e)| (face, SubsetFace::make(fonts, face, &e)))
+                    .collect()
+            };
             let others = (!rest.is_empty()).then(|| s.spawn(move || make(rest)));
             let mut made = make(order);
             if let Some(h) = others {

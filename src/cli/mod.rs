@@ -586,19 +586,18 @@ fn new_cmd(
 /// twentieth of a report; a CPU quota on an office PC is rare, and `-j` sets the count anyway.
 #[cfg(target_os = "linux")]
 fn cpus() -> usize {
-    extern "C" {
-        // glibc: int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask)
-        fn sched_getaffinity(pid: i32, size: usize, mask: *mut u64) -> i32;
-    }
-    // cpu_set_t: 1024 bits
-    let mut mask = [0u64; 16];
-    // SAFETY: `mask` is a writable cpu_set_t of the size passed.
-    let ok = unsafe { sched_getaffinity(0, std::mem::size_of_val(&mask), mask.as_mut_ptr()) } == 0;
-    let n: u32 = mask.iter().map(|w| w.count_ones()).sum();
-    if ok && n > 0 {
-        n as usize
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+    // SAFETY: `set` is a zeroed cpu_set_t, written by the call and read only if it succeeded.
+    let n = unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) == 0 {
+            libc::CPU_COUNT(&set)
+        } else {
+            0
+        }
+    };
+    match usize::try_from(n) {
+        Ok(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
     }
 }
 
