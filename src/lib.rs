@@ -38,9 +38,9 @@ pub fn load(path: &Path) -> Result<check::Resolved, Diagnostics> {
     // parsed while its YAML is
     let bytes = report::read_file(path)?;
     let hint = format::guess(&bytes);
-    let ((), report) = rayon::join(
-        || format::preload(hint),
+    let (report, ()) = rayon::join(
         || report::load_bytes(&bytes, Some(path)),
+        || format::preload(hint),
     );
     check::resolve(report?)
 }

@@ -331,8 +331,8 @@ fn render_cmd(
                 alone: true,
                 ..opts.clone()
             };
-            let (fonts, composed) =
-                pool.install(|| rayon::join(load_fonts, || render::compose_file(file, &opts)));
+            let (composed, fonts) =
+                pool.install(|| rayon::join(|| render::compose_file(file, &opts), load_fonts));
             let Ok(fonts) = fonts else { return 2 };
             let r = composed.and_then(|c| {
                 pool.install(|| {
