@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::Role;
@@ -77,7 +78,16 @@ pub struct Face {
     pub index: u32,
     data: &'static [u8],
     parsed: ttf_parser::Face<'static>,
+    /// Characters looked up before, each in the slot its code point picks ([`Face::glyph`]).
+    looked_up: Box<[AtomicU64]>,
 }
+
+/// Slots of [`Face`]'s lookup cache: a report uses a few hundred different characters, each
+/// looked up several times, and a lookup in a CJK font's character map costs ~300 instructions.
+const LOOKUP_SLOTS: usize = 1024;
+/// A filled slot: this bit, the character (bits 32–52), the glyph id (bits 16–31, 0 if the face
+/// lacks it) and its advance in font units (bits 0–15).
+const LOOKED_UP: u64 = 1 << 63;
 
 impl std::fmt::Debug for Face {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -98,6 +108,7 @@ impl Face {
             index,
             data,
             parsed,
+            looked_up: (0..LOOKUP_SLOTS).map(|_| AtomicU64::new(0)).collect(),
         })
     }
 
@@ -127,13 +138,29 @@ impl Face {
 
     /// Glyph id and advance (in em) of a character, if the face has it.
     pub fn glyph(&self, ch: char) -> Option<(u16, f64)> {
-        let gid = self.parsed.glyph_index(ch)?;
-        if gid.0 == 0 {
+        let slot = &self.looked_up[ch as usize % LOOKUP_SLOTS];
+        let seen = slot.load(Relaxed);
+        let found = if seen & LOOKED_UP != 0 && (seen >> 32) as u32 & 0x1f_ffff == ch as u32 {
+            seen
+        } else {
+            let gid = self.parsed.glyph_index(ch).map_or(0, |g| g.0);
+            let units = match gid {
+                0 => 0,
+                g => self
+                    .parsed
+                    .glyph_hor_advance(ttf_parser::GlyphId(g))
+                    .unwrap_or(0),
+            };
+            let found = LOOKED_UP | u64::from(ch) << 32 | u64::from(gid) << 16 | u64::from(units);
+            slot.store(found, Relaxed);
+            found
+        };
+        let gid = (found >> 16) as u16;
+        if gid == 0 {
             return None;
         }
         let upem = f64::from(self.parsed.units_per_em().max(1));
-        let adv = f64::from(self.parsed.glyph_hor_advance(gid).unwrap_or(0)) / upem;
-        Some((gid.0, adv))
+        Some((gid, f64::from(found as u16) / upem))
     }
 }
 
@@ -414,6 +441,34 @@ mod tests {
 
     fn bundled() -> FontSet {
         FontSet::load(&Style::builtin("gbt9704").unwrap(), &FontOptions::bundled()).unwrap()
+    }
+
+    #[test]
+    fn cached_lookups_match_the_character_map() {
+        let fs = bundled();
+        let face = fs.face(fs.primary(Role::Body));
+        let direct = |ch: char| {
+            let g = face.parsed.glyph_index(ch).filter(|g| g.0 != 0)?;
+            Some((g.0, face.advance(g.0)))
+        };
+        // 一 U+4E00 and 刀 U+5200 share a slot, as do A and U+0441; each asked twice, in turns, so
+        // every answer after the first comes from the slot or replaces the other character there
+        let chars = [
+            '一',
+            '刀',
+            'A',
+            '\u{441}',
+            '\u{10FFFF}',
+            '。',
+            '一',
+            '刀',
+            'A',
+            '\u{441}',
+        ];
+        for ch in chars.into_iter().chain(chars) {
+            assert_eq!(face.glyph(ch), direct(ch), "{ch:?}");
+        }
+        assert!(face.glyph('一').is_some() && face.glyph('\u{10FFFF}').is_none());
     }
 
     #[test]
