@@ -195,16 +195,11 @@ fn table(res: &Resolved, t: &format::Table) -> Table {
                         col: *col,
                     },
                     Entry::Cell(c) => {
-                        let (text, place) = match &c.content {
-                            CellContent::Text(s) => {
-                                (s.clone(), format!("{}表头“{}”", t.def.name, s))
-                            }
-                            CellContent::Value(r, col) => (
-                                values
-                                    .and_then(|v| v.get(&(r.clone(), col.clone())))
-                                    .map_or_else(String::new, |v| v.number.display()),
-                                t.cell_name(r, col),
-                            ),
+                        let text = match &c.content {
+                            CellContent::Text(s) => s.clone(),
+                            CellContent::Value(r, col) => values
+                                .and_then(|v| v.get(&(r.clone(), col.clone())))
+                                .map_or_else(String::new, |v| v.number.display()),
                         };
                         let kind = match c.role {
                             CellRole::Caption => CellKind::Caption,
@@ -217,7 +212,10 @@ fn table(res: &Resolved, t: &format::Table) -> Table {
                             colspan: c.colspan,
                             rowspan: c.rowspan,
                             kind,
-                            origin: Origin { place, line: 0 },
+                            origin: Origin {
+                                place: c.place.clone(),
+                                line: 0,
+                            },
                         })
                     }
                 })

@@ -84,6 +84,9 @@ pub struct ResolvedCell {
     pub rowspan: usize,
     /// Its role (header, caption, label, value).
     pub role: CellRole,
+    /// How it is named in messages (`表三“（七）总计”行“自然人”列`, `表一表头“信息内容”`), made
+    /// with the format: every report's cells carry it.
+    pub place: String,
 }
 
 /// What a resolved cell holds.
@@ -246,18 +249,7 @@ impl Table {
 
     /// How a cell is named in messages: `表三“（七）总计”行“自然人”列`.
     pub fn cell_name(&self, row: &str, column: &str) -> String {
-        let r = self.row(row).map_or(row, |r| r.name.as_str());
-        let c = self.column(column).map_or(column, |c| c.name.as_str());
-        let pattern = self
-            .def
-            .cell_name
-            .as_deref()
-            .unwrap_or("“{row}”行“{column}”列");
-        format!(
-            "{}{}",
-            self.def.name,
-            pattern.replace("{row}", r).replace("{column}", c)
-        )
+        cell_name(&self.def, row, column)
     }
 
     fn resolve(def: TableDef) -> Result<Table, String> {
@@ -357,6 +349,26 @@ impl Table {
 }
 
 /// Expands `{values: row}` shorthands into one cell per column.
+/// How a value cell is named in messages (see [`Table::cell_name`]).
+fn cell_name(def: &TableDef, row: &str, column: &str) -> String {
+    let r = def
+        .rows
+        .iter()
+        .find(|r| r.id == row)
+        .map_or(row, |r| &r.name);
+    let c = def
+        .columns
+        .iter()
+        .find(|c| c.id == column)
+        .map_or(column, |c| &c.name);
+    let pattern = def.cell_name.as_deref().unwrap_or("“{row}”行“{column}”列");
+    format!(
+        "{}{}",
+        def.name,
+        pattern.replace("{row}", r).replace("{column}", c)
+    )
+}
+
 fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String> {
     let mut out = Vec::new();
     for cell in row {
@@ -367,6 +379,7 @@ fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String>
                 colspan: span(cell.colspan),
                 rowspan: span(cell.rowspan),
                 role: cell.role.unwrap_or(CellRole::Label),
+                place: format!("{}表头“{t}”", def.name),
             }),
             (None, Some(v), None) => {
                 let (r, c) = v
@@ -377,6 +390,7 @@ fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String>
                     colspan: span(cell.colspan),
                     rowspan: span(cell.rowspan),
                     role: CellRole::Value,
+                    place: cell_name(def, r, c),
                 });
             }
             (None, None, Some(r)) => {
@@ -386,6 +400,7 @@ fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String>
                 };
                 for c in cols {
                     out.push(ResolvedCell {
+                        place: cell_name(def, r, &c),
                         content: CellContent::Value(r.clone(), c),
                         colspan: 1,
                         rowspan: 1,

@@ -116,6 +116,13 @@ pub fn blank_side(c: char) -> Blank {
 /// Whether `c` is set on the character grid (one full-width slot): Han, kana, full-width forms and
 /// CJK punctuation; Latin letters and digits keep their own proportional widths.
 pub fn is_fullwidth(c: char) -> bool {
+    // the common cases first: Latin (only the middle dot is full width below U+2000), then the
+    // CJK Unified Ideographs; line breaking asks ~13 000 times per report
+    match c as u32 {
+        ..0x2000 => return c == '·',
+        0x4E00..=0x9FFF => return true,
+        _ => {}
+    }
     matches!(c as u32,
         0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x3200..=0x33FF
         | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF01..=0xFF60
@@ -150,6 +157,18 @@ pub fn is_han(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width() {
+        for c in [
+            '国', '一', '龥', '㐀', '。', '，', '“', '’', '—', '…', '·', '①', '（', '％',
+        ] {
+            assert!(is_fullwidth(c), "{c}");
+        }
+        for c in ['a', 'Z', '1', '%', '(', ' ', '\u{1FFF}', '\u{2013}', 'é'] {
+            assert!(!is_fullwidth(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn classes() {
