@@ -348,7 +348,6 @@ impl Table {
     }
 }
 
-/// Expands `{values: row}` shorthands into one cell per column.
 /// How a value cell is named in messages (see [`Table::cell_name`]).
 fn cell_name(def: &TableDef, row: &str, column: &str) -> String {
     let r = def
@@ -369,6 +368,7 @@ fn cell_name(def: &TableDef, row: &str, column: &str) -> String {
     )
 }
 
+/// Expands `{values: row}` shorthands into one cell per column.
 fn expand(def: &TableDef, row: &[GridCell]) -> Result<Vec<ResolvedCell>, String> {
     let mut out = Vec::new();
     for cell in row {
