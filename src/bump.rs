@@ -10,11 +10,13 @@
 //!
 //! Each thread takes 64 KiB chunks of the region and bumps through its chunk; a larger block
 //! comes from the region directly, or from the larger blocks freed before it ([`Spare`]). A small
-//! block is given back only when it is its thread's last one (a temporary), and a block grows in
-//! place when it is the last one (a buffer that grows). Small blocks are not reused otherwise, so
-//! the region suits a short run only: a run that goes on turns it off with [`stop`], every block
-//! past [`LIMIT`] comes from mimalloc, and so do all of them off Linux. Each block is freed by the
-//! allocator it came from.
+//! block is given back when it is its thread's last one (a temporary), and a block grows in place
+//! when it is the last one (a buffer that grows); any other small block freed is kept on the
+//! freeing thread's list for its size class (16-byte steps) and serves that thread's next block of
+//! the class (a report's region 3.5–3.8 → 2.6–2.9 MB: 2 huge pages instead of 2.8 on average).
+//! Memory is still not given back to the system, so the region suits a short run only: a run that
+//! goes on turns it off with [`stop`], every block past [`LIMIT`] comes from mimalloc, and so do
+//! all of them off Linux. Each block is freed by the allocator it came from.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::{Cell, UnsafeCell};
@@ -53,6 +55,57 @@ const OFF: u8 = 3;
 thread_local! {
     /// This thread's chunk: its first free byte and its end.
     static LOCAL: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+    /// Small blocks this thread freed, by size class ([`class`]): each list's first block, whose
+    /// first word holds the next one's address (0 ends a list).
+    static FREED: UnsafeCell<[usize; CLASSES]> = const { UnsafeCell::new([0; CLASSES]) };
+}
+
+/// The granule of small blocks: each takes a multiple of it, aligned to it.
+const GRAIN: usize = 16;
+/// Size classes of the small blocks kept for reuse, one per multiple of [`GRAIN`].
+const CLASSES: usize = SMALL / GRAIN;
+
+/// What a block of `size` bytes takes in the region: small blocks a multiple of [`GRAIN`], so a
+/// freed one serves any later block of its class.
+fn footprint(size: usize) -> usize {
+    if size <= SMALL {
+        size.next_multiple_of(GRAIN)
+    } else {
+        size
+    }
+}
+
+/// The size class of a small block of `size` (1..=[`SMALL`]) bytes.
+fn class(size: usize) -> usize {
+    (size - 1) / GRAIN
+}
+
+/// A small block freed on this thread earlier, of `size`'s class.
+fn reuse(size: usize) -> Option<usize> {
+    FREED
+        .try_with(|f| {
+            // SAFETY: this thread's own lists, reached by nothing else and by no call within.
+            let lists = unsafe { &mut *f.get() };
+            let head = lists[class(size)];
+            if head != 0 {
+                // SAFETY: a freed block of this class; its first word links the next one.
+                lists[class(size)] = unsafe { (head as *const usize).read() };
+            }
+            (head != 0).then_some(head)
+        })
+        .ok()
+        .flatten()
+}
+
+/// Keeps the freed small block at `a` of `size` bytes for this thread's later blocks.
+fn keep(a: usize, size: usize) {
+    let _ = FREED.try_with(|f| {
+        // SAFETY: as in `reuse`; the block is free, at least `GRAIN` bytes and `GRAIN`-aligned, so
+        // its first word can hold the link.
+        let lists = unsafe { &mut *f.get() };
+        unsafe { (a as *mut usize).write(lists[class(size)]) };
+        lists[class(size)] = a;
+    });
 }
 
 /// Reserves the region (at the process's first allocation); false if it cannot be (off Linux,
@@ -150,16 +203,24 @@ fn take(size: usize, align: usize) -> Option<usize> {
     }
 }
 
-/// A block from the region: from this thread's chunk if small, else from the region itself.
+/// A block from the region: a small one freed before on this thread, or from this thread's
+/// chunk; a large one from those freed before, or from the region itself.
 fn bump(l: Layout) -> Option<usize> {
     let (size, align) = (l.size(), l.align());
     if size > SMALL || align > SMALL {
         return SPARE.take(size, align).or_else(|| take(size, align));
     }
+    if align <= GRAIN {
+        if let Some(a) = reuse(size) {
+            return Some(a);
+        }
+    }
+    let (size, align) = (footprint(size), align.max(GRAIN));
     LOCAL
         .try_with(|c| {
             let (next, end) = c.get();
-            let start = next.next_multiple_of(align);
+            // a power of two
+            let start = (next + align - 1) & !(align - 1);
             if next != 0 && start + size <= end {
                 c.set((start + size, end));
                 return Some(start);
@@ -173,8 +234,9 @@ fn bump(l: Layout) -> Option<usize> {
 }
 
 /// Grows or shrinks in place the block at `a` of `old` bytes to `new` bytes, if it is the last
-/// block of this thread's chunk or of the region.
+/// block of this thread's chunk or (a large block) of the region.
 fn resize_last(a: usize, old: usize, new: usize) -> bool {
+    let (old, new) = (footprint(old), if new == 0 { 0 } else { footprint(new) });
     let (Some(old_end), Some(new_end)) = (a.checked_add(old), a.checked_add(new)) else {
         return false;
     };
@@ -188,8 +250,10 @@ fn resize_last(a: usize, old: usize, new: usize) -> bool {
             fits
         })
         .unwrap_or(false);
+    // a small block is in a chunk: the region's end is a chunk's end, not its block's
     local
-        || (new_end <= BASE.load(Relaxed) + LIMIT
+        || (old > SMALL
+            && new_end <= BASE.load(Relaxed) + LIMIT
             && NEXT
                 .compare_exchange(old_end, new_end, Relaxed, Relaxed)
                 .is_ok())
@@ -304,8 +368,12 @@ unsafe impl GlobalAlloc for Alloc {
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         let a = p as usize;
         if in_region(a) {
-            if !resize_last(a, l.size(), 0) && l.size() > SMALL {
+            if resize_last(a, l.size(), 0) {
+            } else if l.size() > SMALL {
                 SPARE.put(a, l.size());
+            } else if l.align() <= GRAIN && a.is_multiple_of(GRAIN) {
+                // (a large block shrunk to a small one may start anywhere)
+                keep(a, l.size());
             }
         } else {
             MiMalloc.dealloc(p, l)
@@ -410,6 +478,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_freed_small_block_serves_the_next_of_its_size_class() {
+        if !region_on() {
+            return; // off Linux: mimalloc's blocks
+        }
+        let first = Box::new([1u8; 40]);
+        let after = Box::new([2u8; 40]); // keeps `first` from being this thread's last block
+        let at = first.as_ptr() as usize;
+        assert_eq!(at % GRAIN, 0);
+        drop(first);
+        // 33..=48 bytes share a class: the freed block comes back, and is written over whole
+        let again = Box::new([3u8; 48]);
+        assert_eq!(again.as_ptr() as usize, at, "the freed block is reused");
+        let other = Box::new([4u8; 64]); // another class: not that block
+        assert_ne!(other.as_ptr() as usize, at);
+        assert!(again.iter().all(|&b| b == 3) && after.iter().all(|&b| b == 2));
+        assert!(other.iter().all(|&b| b == 4));
     }
 
     #[test]
