@@ -1148,4 +1148,63 @@ mod tests {
         }
         assert_eq!(s, b"12 110.95613 0.5 12 548.9837 110.95613 ");
     }
+
+    /// The big-endian 32-bit word sum of `data`, the last word padded with zeros.
+    fn word_sum(data: &[u8]) -> u32 {
+        data.chunks(4).fold(0u32, |sum, w| {
+            let mut b = [0; 4];
+            b[..w.len()].copy_from_slice(w);
+            sum.wrapping_add(u32::from_be_bytes(b))
+        })
+    }
+
+    #[test]
+    fn subset_fonts_carry_right_checksums() {
+        // subsetter is patched (vendor/subsetter: its checksum); a wrong sum makes strict readers
+        // refuse the embedded font
+        let fonts = FontSet::load(
+            &crate::style::Style::builtin("gbt9704").unwrap(),
+            &crate::fonts::FontOptions::bundled(),
+        )
+        .unwrap();
+        for role in [crate::doc::Role::Body, crate::doc::Role::Title] {
+            let face = fonts.face(fonts.primary(role));
+            // glyphs for a few characters: tables of lengths that are not multiples of four
+            let mut gids: Vec<u16> = "政府信息公开年度报告，。1a"
+                .chars()
+                .filter_map(|c| face.glyph(c).map(|(g, _)| g))
+                .collect();
+            gids.insert(0, 0);
+            gids.sort_unstable();
+            gids.dedup();
+            let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
+            let font = subsetter::subset(face.data(), face.index, &remap).unwrap();
+            // the whole font sums to the magic number once head.checkSumAdjustment is in
+            assert_eq!(word_sum(&font), 0xB1B0_AFBA, "{role:?}");
+            // and each table record holds its table's sum (head's taken without the adjustment)
+            let count = usize::from(u16::from_be_bytes([font[4], font[5]]));
+            let mut odd_length = false;
+            for r in 0..count {
+                let rec = &font[12 + 16 * r..28 + 16 * r];
+                let field =
+                    |i: usize| u32::from_be_bytes([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]]);
+                let (sum, at, len) = (field(4), field(8) as usize, field(12) as usize);
+                let mut table = font[at..at + len].to_vec();
+                if &rec[..4] == b"head" {
+                    table[8..12].fill(0);
+                }
+                odd_length |= len % 4 != 0;
+                assert_eq!(
+                    word_sum(&table),
+                    sum,
+                    "{role:?} {}",
+                    String::from_utf8_lossy(&rec[..4])
+                );
+            }
+            assert!(
+                odd_length,
+                "a table whose length is not a multiple of four is summed too"
+            );
+        }
+    }
 }
