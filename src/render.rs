@@ -40,8 +40,8 @@ pub struct RenderOptions {
     /// SOURCE_DATE_EPOCH, when set.
     pub epoch: Option<i64>,
     /// The report has the machine to itself (one report): each output's temporary file is
-    /// written as soon as it is made, and the PDF's font subsets are made while the pages are
-    /// laid out, each on threads of their own. A batch keeps to its pool, where every thread has
+    /// written as soon as it is made, and the PDF's biggest font subset is made on a thread of
+    /// its own while the pages are laid out. A batch keeps to its pool, where every thread has
     /// a report and writes it once it is made (`stage_report`).
     pub alone: bool,
 }
@@ -172,8 +172,9 @@ pub fn prepare_composed(
     // DOCX are made at the same time when the pool has a thread free (one report on two cores); a
     // PDF error is still the one reported when both fail.
     std::thread::scope(|s| {
-        // One report: the PDF's font subsets are made on threads of their own meanwhile, from the
-        // glyphs its pages can use (see `pdf::FontsAhead`); the scope waits for them on every path.
+        // One report: the PDF's biggest font subset is made on a thread of its own meanwhile, from
+        // the glyphs its pages can use (see `pdf::FontsAhead`); the scope waits for it on every
+        // path.
         let ahead = (opts.alone && opts.outputs != Outputs::Docx).then(|| {
             pdf::FontsAhead::start(
                 s,

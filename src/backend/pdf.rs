@@ -136,7 +136,7 @@ pub fn write_ahead(
         lo
     };
     let (packed, mut lo) = match ahead {
-        // the subsets are being made on their own threads: the pages meanwhile
+        // the biggest face is being subset on its own thread: the pages meanwhile
         Some((_, a)) => {
             let lo = make_doc();
             (a.finish(fonts, &used, &embedded), lo)
@@ -191,13 +191,17 @@ fn embed_failed(f: &crate::fonts::Face) -> Diagnostics {
     ]
 }
 
-/// The PDF's font subsets, made on threads of their own while the pages are laid out, from the
-/// glyphs the pages can use (`crate::typeset::glyphs_needed`): the biggest face on one thread,
-/// the others on a second. The pages then only add each face's text mapping and widths.
+/// The PDF's font subsets, made from the glyphs the pages can use (`crate::typeset::glyphs_needed`):
+/// the biggest face's on a thread of its own while the pages are laid out, the others' by the
+/// thread that writes the pages, once it has ([`FontsAhead::finish`]). The pages then only add
+/// each face's text mapping and widths.
 pub struct FontsAhead<'scope> {
-    /// Each face's glyphs (sorted) and embedding, sent as soon as they are known.
-    plan: std::sync::mpsc::Receiver<Plan>,
-    job: std::thread::ScopedJoinHandle<'scope, Vec<(FaceId, Option<SubsetFace>)>>,
+    /// Each face's glyphs (sorted) and embedding, and the face the thread subsets, sent as soon
+    /// as they are known.
+    plan: std::sync::mpsc::Receiver<(Plan, Option<FaceId>)>,
+    /// The face the thread subsets (once the plan is in).
+    biggest: std::cell::Cell<Option<FaceId>>,
+    job: std::thread::ScopedJoinHandle<'scope, Option<(FaceId, Option<SubsetFace>)>>,
 }
 
 /// Each face's glyphs (sorted) and embedding.
@@ -211,8 +215,8 @@ struct SubsetFace {
 }
 
 impl<'scope> FontsAhead<'scope> {
-    /// Starts subsetting, on threads of scope `s`, the glyphs `needed` returns (glyph ids by
-    /// face, sorted).
+    /// Starts subsetting, on a thread of scope `s`, the biggest face of the glyphs `needed`
+    /// returns (glyph ids by face, sorted).
     pub fn start<'env>(
         s: &'scope std::thread::Scope<'scope, 'env>,
         needed: impl FnOnce() -> BTreeMap<FaceId, Vec<u16>> + Send + 'scope,
@@ -227,31 +231,26 @@ impl<'scope> FontsAhead<'scope> {
                     (face, (gids, e))
                 })
                 .collect();
-            // the biggest face first, on this thread
-            let mut order: Vec<(FaceId, Embedded)> =
-                plan.iter().map(|(f, (_, e))| (*f, e.clone())).collect();
-            order.sort_by_key(|(f, _)| std::cmp::Reverse(plan[f].0.len()));
-            let _ = tx.send(plan);
-            let rest = order.split_off(order.len().min(1));
-            let make = |group: Vec<(FaceId, Embedded)>| -> Vec<(FaceId, Option<SubsetFace>)> {
-                group
-                    .into_iter()
-                    .map(|(face, e)| (face, SubsetFace::make(fonts, face, &e)))
-                    .collect()
-            };
-            let others = (!rest.is_empty()).then(|| s.spawn(move || make(rest)));
-            let mut made = make(order);
-            if let Some(h) = others {
-                made.extend(h.join().unwrap_or_default());
-            }
-            made
+            // the biggest face on this thread; the others later on the thread that writes the
+            // pages (a third thread started here waited 1-4 ms for a CPU in half the runs)
+            let biggest = plan
+                .iter()
+                .max_by_key(|(f, (gids, _))| (gids.len(), std::cmp::Reverse(**f)))
+                .map(|(f, (_, e))| (*f, e.clone()));
+            let _ = tx.send((plan, biggest.as_ref().map(|(f, _)| *f)));
+            biggest.map(|(face, e)| (face, SubsetFace::make(fonts, face, &e)))
         });
-        FontsAhead { plan, job }
+        FontsAhead {
+            plan,
+            biggest: std::cell::Cell::new(None),
+            job,
+        }
     }
 
     /// The plan, if it covers every glyph the pages use.
     fn plan_for(&self, used: &BTreeMap<FaceId, Vec<(u16, char)>>) -> Option<Plan> {
-        let plan = self.plan.recv().ok()?;
+        let (plan, biggest) = self.plan.recv().ok()?;
+        self.biggest.set(biggest);
         used.iter()
             .all(|(face, glyphs)| {
                 plan.get(face).is_some_and(|(gids, _)| {
@@ -261,15 +260,20 @@ impl<'scope> FontsAhead<'scope> {
             .then_some(plan)
     }
 
-    /// Waits for the subsets and completes those of the faces the pages use.
+    /// Subsets the other faces the pages use, waits for the biggest, and completes them all.
     fn finish(
         self,
         fonts: &FontSet,
         used: &BTreeMap<FaceId, Vec<(u16, char)>>,
         embedded: &BTreeMap<FaceId, Embedded>,
     ) -> Result<Vec<(FaceId, PackedFont)>, Diagnostics> {
-        let mut made: BTreeMap<FaceId, Option<SubsetFace>> =
-            self.job.join().unwrap_or_default().into_iter().collect();
+        let biggest = self.biggest.get();
+        let mut made: BTreeMap<FaceId, Option<SubsetFace>> = used
+            .keys()
+            .filter(|f| Some(**f) != biggest)
+            .map(|f| (*f, SubsetFace::make(fonts, *f, &embedded[f])))
+            .collect();
+        made.extend(self.job.join().ok().flatten());
         used.iter()
             .map(|(face, glyphs)| {
                 let made = made.remove(face).flatten();
