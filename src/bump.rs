@@ -85,11 +85,11 @@ fn reuse(size: usize) -> Option<usize> {
     FREED
         .try_with(|f| {
             // SAFETY: this thread's own lists, reached by nothing else and by no call within.
-            let lists = unsafe { &mut *f.get() };
-            let head = lists[class(size)];
+            let list = unsafe { &mut (*f.get())[class(size)] };
+            let head = *list;
             if head != 0 {
                 // SAFETY: a freed block of this class; its first word links the next one.
-                lists[class(size)] = unsafe { (head as *const usize).read() };
+                *list = unsafe { (head as *const usize).read() };
             }
             (head != 0).then_some(head)
         })
@@ -102,9 +102,9 @@ fn keep(a: usize, size: usize) {
     let _ = FREED.try_with(|f| {
         // SAFETY: as in `reuse`; the block is free, at least `GRAIN` bytes and `GRAIN`-aligned, so
         // its first word can hold the link.
-        let lists = unsafe { &mut *f.get() };
-        unsafe { (a as *mut usize).write(lists[class(size)]) };
-        lists[class(size)] = a;
+        let list = unsafe { &mut (*f.get())[class(size)] };
+        unsafe { (a as *mut usize).write(*list) };
+        *list = a;
     });
 }
 
@@ -368,11 +368,14 @@ unsafe impl GlobalAlloc for Alloc {
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         let a = p as usize;
         if in_region(a) {
+            // given back if last; else kept for reuse (a large block shrunk to a small one may
+            // start anywhere, and is not)
             if resize_last(a, l.size(), 0) {
-            } else if l.size() > SMALL {
+                return;
+            }
+            if l.size() > SMALL {
                 SPARE.put(a, l.size());
             } else if l.align() <= GRAIN && a.is_multiple_of(GRAIN) {
-                // (a large block shrunk to a small one may start anywhere)
                 keep(a, l.size());
             }
         } else {

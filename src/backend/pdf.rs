@@ -137,9 +137,9 @@ pub fn write_ahead(
     };
     let (packed, mut lo) = match ahead {
         // the biggest face is being subset on its own thread: the pages meanwhile
-        Some((_, a)) => {
+        Some((plan, a)) => {
             let lo = make_doc();
-            (a.finish(fonts, &used, &embedded), lo)
+            (a.finish(fonts, &plan, &used, &embedded), lo)
         }
         None => rayon::join(make_fonts, make_doc),
     };
@@ -196,16 +196,22 @@ fn embed_failed(f: &crate::fonts::Face) -> Diagnostics {
 /// thread that writes the pages, once it has ([`FontsAhead::finish`]). The pages then only add
 /// each face's text mapping and widths.
 pub struct FontsAhead<'scope> {
-    /// Each face's glyphs (sorted) and embedding, and the face the thread subsets, sent as soon
-    /// as they are known.
-    plan: std::sync::mpsc::Receiver<(Plan, Option<FaceId>)>,
-    /// The face the thread subsets (once the plan is in).
-    biggest: std::cell::Cell<Option<FaceId>>,
+    /// Each face's glyphs (sorted) and embedding, sent as soon as they are known.
+    plan: std::sync::mpsc::Receiver<Plan>,
+    /// The subset of the plan's [`biggest`] face.
     job: std::thread::ScopedJoinHandle<'scope, Option<(FaceId, Option<SubsetFace>)>>,
 }
 
 /// Each face's glyphs (sorted) and embedding.
 type Plan = BTreeMap<FaceId, (Vec<u16>, Embedded)>;
+
+/// The face with the most glyphs in `plan` (the first of those, if several), which
+/// [`FontsAhead`]'s thread subsets.
+fn biggest(plan: &Plan) -> Option<FaceId> {
+    plan.iter()
+        .max_by_key(|(f, (gids, _))| (gids.len(), std::cmp::Reverse(**f)))
+        .map(|(f, _)| *f)
+}
 
 /// A face subset, its metrics read and its program compressed; what is left is the text mapping
 /// of the glyphs the pages use ([`SubsetFace::complete`]).
@@ -233,24 +239,16 @@ impl<'scope> FontsAhead<'scope> {
                 .collect();
             // the biggest face on this thread; the others later on the thread that writes the
             // pages (a third thread started here waited 1-4 ms for a CPU in half the runs)
-            let biggest = plan
-                .iter()
-                .max_by_key(|(f, (gids, _))| (gids.len(), std::cmp::Reverse(**f)))
-                .map(|(f, (_, e))| (*f, e.clone()));
-            let _ = tx.send((plan, biggest.as_ref().map(|(f, _)| *f)));
+            let biggest = biggest(&plan).map(|f| (f, plan[&f].1.clone()));
+            let _ = tx.send(plan);
             biggest.map(|(face, e)| (face, SubsetFace::make(fonts, face, &e)))
         });
-        FontsAhead {
-            plan,
-            biggest: std::cell::Cell::new(None),
-            job,
-        }
+        FontsAhead { plan, job }
     }
 
     /// The plan, if it covers every glyph the pages use.
     fn plan_for(&self, used: &BTreeMap<FaceId, Vec<(u16, char)>>) -> Option<Plan> {
-        let (plan, biggest) = self.plan.recv().ok()?;
-        self.biggest.set(biggest);
+        let plan = self.plan.recv().ok()?;
         used.iter()
             .all(|(face, glyphs)| {
                 plan.get(face).is_some_and(|(gids, _)| {
@@ -260,14 +258,16 @@ impl<'scope> FontsAhead<'scope> {
             .then_some(plan)
     }
 
-    /// Subsets the other faces the pages use, waits for the biggest, and completes them all.
+    /// Subsets the other faces the pages use, waits for the biggest of `plan` (the one
+    /// [`FontsAhead::plan_for`] gave), and completes them all.
     fn finish(
         self,
         fonts: &FontSet,
+        plan: &Plan,
         used: &BTreeMap<FaceId, Vec<(u16, char)>>,
         embedded: &BTreeMap<FaceId, Embedded>,
     ) -> Result<Vec<(FaceId, PackedFont)>, Diagnostics> {
-        let biggest = self.biggest.get();
+        let biggest = biggest(plan);
         let mut made: BTreeMap<FaceId, Option<SubsetFace>> = used
             .keys()
             .filter(|f| Some(**f) != biggest)

@@ -70,6 +70,18 @@ pub struct TableDef {
     pub grid: Vec<Vec<GridCell>>,
 }
 
+impl TableDef {
+    /// The logical row with this id.
+    pub fn row(&self, id: &str) -> Option<&RowDef> {
+        self.rows.iter().find(|r| r.id == id)
+    }
+
+    /// The logical column with this id.
+    pub fn column(&self, id: &str) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.id == id)
+    }
+}
+
 /// A logical value column.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

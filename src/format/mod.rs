@@ -230,12 +230,12 @@ impl Table {
 
     /// The logical row with this id.
     pub fn row(&self, id: &str) -> Option<&RowDef> {
-        self.def.rows.iter().find(|r| r.id == id)
+        self.def.row(id)
     }
 
     /// The logical column with this id.
     pub fn column(&self, id: &str) -> Option<&ColumnDef> {
-        self.def.columns.iter().find(|c| c.id == id)
+        self.def.column(id)
     }
 
     /// The value columns of a row, in grid order.
@@ -350,16 +350,8 @@ impl Table {
 
 /// How a value cell is named in messages (see [`Table::cell_name`]).
 fn cell_name(def: &TableDef, row: &str, column: &str) -> String {
-    let r = def
-        .rows
-        .iter()
-        .find(|r| r.id == row)
-        .map_or(row, |r| &r.name);
-    let c = def
-        .columns
-        .iter()
-        .find(|c| c.id == column)
-        .map_or(column, |c| &c.name);
+    let r = def.row(row).map_or(row, |r| &r.name);
+    let c = def.column(column).map_or(column, |c| &c.name);
     let pattern = def.cell_name.as_deref().unwrap_or("“{row}”行“{column}”列");
     format!(
         "{}{}",
