@@ -1,5 +1,6 @@
 //! The format files reproduce the national tables exactly: every label, header and span of
-//! `../shared/spec/tables.json` (the spec's machine-readable copy) is checked against the resolved grids.
+//! `tests/fixtures/national-tables.json` (a copy of the spec's machine-readable tables: the labels of
+//! the national formats, verbatim, with their merges) is checked against the resolved grids.
 
 use gongkai::format::{self, CellContent, CellRole, Entry, Format};
 use serde_json::Value;
@@ -25,10 +26,11 @@ fn row_cells(f: &Format, table: &str, r: usize) -> Vec<(String, usize, usize, Ce
 }
 
 fn spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/tables.json");
-    serde_json::from_str(
-        &std::fs::read_to_string(path).expect("shared/spec/tables.json beside the checkout"),
-    )
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/national-tables.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("the national tables fixture"))
     .unwrap()
 }
 
