@@ -33,6 +33,8 @@ fi
 export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUSTFLAGS="-C target-feature=+crt-static"
+# No symbols in the shipped .exe (60 MB with them, most of it std's debug info).
+export CARGO_PROFILE_RELEASE_STRIP=symbols
 export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
 out=target/windows
 start=$(date +%s)
