@@ -180,7 +180,10 @@ pub fn plan(
 /// Refuses to write `target` if it is one of `inputs` (see [`plan`]).
 pub fn plan_over(target: &Path, inputs: &[PathBuf]) -> Result<(), Diagnostics> {
     let out = FileId::of_target(target);
-    match inputs.iter().find(|i| out.is_some() && FileId::of(i) == out) {
+    match inputs
+        .iter()
+        .find(|i| out.is_some() && FileId::of(i) == out)
+    {
         Some(input) => Err(vec![overwrite_input(target, input)]),
         None => Ok(()),
     }
@@ -214,8 +217,8 @@ pub fn file_name_component(text: &str) -> String {
         .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
         .trim_end_matches(|c: char| c == '.' || c.is_whitespace());
     const DEVICES: &[&str] = &[
-        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7",
-        "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
     ];
     if name.is_empty() {
         "报告".to_string()

@@ -54,8 +54,15 @@ fn s(p: &Path) -> &str {
 /// `b/` for another, and what each renders to on its own (the output is deterministic).
 struct Sources {
     dirs: [PathBuf; 2],
-    /// (source, name) → (PDF, DOCX) bytes.
-    refs: BTreeMap<(usize, String), (Vec<u8>, Vec<u8>)>,
+    /// (source, name) → [PDF, DOCX] bytes.
+    refs: BTreeMap<(usize, String), [Vec<u8>; 2]>,
+}
+
+impl Sources {
+    /// Which source `bytes` is the whole `ext` file (0 PDF, 1 DOCX) of `name` from, if any.
+    fn source_of(&self, name: &str, ext: usize, bytes: &[u8]) -> Option<usize> {
+        (0..2).find(|k| self.refs[&(*k, name.to_string())][ext] == bytes)
+    }
 }
 
 fn sources(dir: &Path, n: usize) -> Sources {
@@ -81,7 +88,8 @@ fn sources(dir: &Path, n: usize) -> Sources {
         for i in 0..n {
             let name = format!("r{i}");
             let read = |ext: &str| std::fs::read(out.join(format!("{name}.{ext}"))).unwrap();
-            refs.insert((k, name), (read("pdf"), read("docx")));
+            let pair = [read("pdf"), read("docx")];
+            refs.insert((k, name), pair);
         }
     }
     Sources { dirs, refs }
@@ -97,11 +105,8 @@ fn assert_pairs_whole(src: &Sources, out: &Path, n: usize) -> usize {
         let (Some(pdf), Some(docx)) = (pdf, docx) else {
             continue;
         };
-        let from = |b: &[u8], pick: fn(&(Vec<u8>, Vec<u8>)) -> &Vec<u8>| {
-            (0..2).find(|k| pick(&src.refs[&(*k, name.clone())]) == b)
-        };
-        let p = from(&pdf, |r| &r.0);
-        let d = from(&docx, |r| &r.1);
+        let p = src.source_of(&name, 0, &pdf);
+        let d = src.source_of(&name, 1, &docx);
         assert!(p.is_some(), "{name}.pdf is whole and one source's");
         assert!(d.is_some(), "{name}.docx is whole and one source's");
         assert_eq!(p, d, "{name}.pdf and {name}.docx come from one input");
@@ -181,7 +186,11 @@ fn a_live_temporary_file_is_kept_whatever_its_name_and_age_a_dead_old_one_goes()
     left.sort();
     assert_eq!(
         left,
-        [".gongkai-1-b.tmp", ".gongkai-999999-a.tmp", ".gongkai-d.tmp"],
+        [
+            ".gongkai-1-b.tmp",
+            ".gongkai-999999-a.tmp",
+            ".gongkai-d.tmp"
+        ],
         "only the dead old one is removed"
     );
 }
@@ -197,9 +206,14 @@ fn runs_killed_at_any_moment_leave_only_whole_files() {
         let victim = gongkai(&["render", s(&src.dirs[(round % 2) as usize]), "-o", s(&out)])
             .spawn()
             .unwrap();
-        let other = gongkai(&["render", s(&src.dirs[1 - (round % 2) as usize]), "-o", s(&out)])
-            .spawn()
-            .unwrap();
+        let other = gongkai(&[
+            "render",
+            s(&src.dirs[1 - (round % 2) as usize]),
+            "-o",
+            s(&out),
+        ])
+        .spawn()
+        .unwrap();
         std::thread::sleep(Duration::from_millis(40 * round));
         let mut victim = victim;
         victim.kill().ok();
@@ -208,14 +222,11 @@ fn runs_killed_at_any_moment_leave_only_whole_files() {
         assert_eq!(code, 0, "{err}");
         // every file with a final name is one source's whole file
         for i in 0..N {
-            for (ext, pick) in [
-                ("pdf", (|r: &(Vec<u8>, Vec<u8>)| r.0.clone()) as fn(&_) -> Vec<u8>),
-                ("docx", |r: &(Vec<u8>, Vec<u8>)| r.1.clone()),
-            ] {
+            for (e, ext) in ["pdf", "docx"].into_iter().enumerate() {
                 let name = format!("r{i}");
                 if let Ok(b) = std::fs::read(out.join(format!("{name}.{ext}"))) {
                     assert!(
-                        (0..2).any(|k| pick(&src.refs[&(k, name.clone())]) == b),
+                        src.source_of(&name, e, &b).is_some(),
                         "{name}.{ext} is partial or mixed"
                     );
                 }

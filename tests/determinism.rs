@@ -125,7 +125,8 @@ fn sigkill_mid_render_leaves_nothing_partial() {
                 .unwrap_or_else(|e| panic!("{name} is partial: {e}"));
         } else {
             assert!(
-                (name.starts_with(".gongkai-") && name.ends_with(".tmp")) || name == ".gongkai.lock",
+                (name.starts_with(".gongkai-") && name.ends_with(".tmp"))
+                    || name == ".gongkai.lock",
                 "unexpected file {name}"
             );
             // what the killed run left, made old: no process holds it any more

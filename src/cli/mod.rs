@@ -211,8 +211,10 @@ pub fn dispatch(cli: Cli) -> i32 {
         } => new_cmd(organ, year, from.as_deref(), out, force),
         Command::Schema => {
             let formats = gongkai::format::builtin().unwrap_or_default();
-            out(serde_json::to_string_pretty(&gongkai::schema::schema(&formats))
-                .unwrap_or_default());
+            out(
+                serde_json::to_string_pretty(&gongkai::schema::schema(&formats))
+                    .unwrap_or_default(),
+            );
             0
         }
         Command::Fonts {

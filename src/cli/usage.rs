@@ -54,6 +54,21 @@ fn context(e: &clap::Error, kind: ContextKind) -> Vec<String> {
     }
 }
 
+/// The usage line of the subcommand the command line names (else of `gongkai`), without clap's
+/// English "Usage:".
+fn usage_line() -> String {
+    let mut cmd = <super::Cli as clap::CommandFactory>::command();
+    cmd.build();
+    let named = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let usage = match named.and_then(|n| cmd.find_subcommand_mut(&n)) {
+        Some(sub) => sub.render_usage(),
+        None => cmd.render_usage(),
+    }
+    .to_string();
+    let usage = usage.trim();
+    usage.strip_prefix("Usage:").unwrap_or(usage).trim().to_string()
+}
+
 /// A usage error as the clerk reads it: what is wrong, a hint, the usage line.
 fn chinese(e: &clap::Error) -> String {
     let one = |kind| context(e, kind).into_iter().next().unwrap_or_default();
@@ -71,7 +86,7 @@ fn chinese(e: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("不认识的参数“{arg}”"),
         ErrorKind::InvalidSubcommand => {
             hints.push("可用的命令：check、render、new、schema、fonts".to_string());
-            format!("没有“{arg}”这个命令")
+            format!("没有“{}”这个命令", one(ContextKind::InvalidSubcommand))
         }
         ErrorKind::InvalidValue if value.is_empty() => format!("参数“{arg}”后面缺少值"),
         ErrorKind::InvalidValue => {
@@ -93,14 +108,11 @@ fn chinese(e: &clap::Error) -> String {
             format!("缺少必需的参数：{}", list(ContextKind::InvalidArg))
         }
         ErrorKind::ArgumentConflict => {
-            format!(
-                "参数“{arg}”不能与{}同时使用",
-                list(ContextKind::PriorArg)
-            )
+            format!("参数“{arg}”不能与{}同时使用", list(ContextKind::PriorArg))
         }
-        ErrorKind::TooManyValues
-        | ErrorKind::TooFewValues
-        | ErrorKind::WrongNumberOfValues => format!("参数“{arg}”的值的个数不对"),
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("参数“{arg}”的值的个数不对")
+        }
         ErrorKind::NoEquals => format!("参数“{arg}”的值要用“=”连着写，例如 {arg}=值"),
         ErrorKind::InvalidUtf8 => "命令行中有无法识别的文字（不是有效的 UTF-8）".to_string(),
         _ => "命令行参数有误".to_string(),
@@ -115,16 +127,11 @@ fn chinese(e: &clap::Error) -> String {
             hints.push(format!("是不是要用 {s}？"));
         }
     }
-    if let Some(usage) = context(e, ContextKind::Usage).first() {
-        let usage = usage.trim();
-        let usage = usage.strip_prefix("Usage:").unwrap_or(usage).trim();
-        hints.push(format!("用法：{usage}"));
-        let command = usage.split(" [").next().unwrap_or(usage).trim();
-        let command = command.split(" <").next().unwrap_or(command).trim();
-        hints.push(format!("运行 {command} --help 查看全部说明"));
-    } else {
-        hints.push("运行 gongkai --help 查看全部说明".to_string());
-    }
+    let usage = usage_line();
+    hints.push(format!("用法：{usage}"));
+    let command = usage.split([' ', '[', '<']).take_while(|w| !w.is_empty());
+    let command = command.collect::<Vec<_>>().join(" ");
+    hints.push(format!("运行 {command} --help 查看全部说明"));
     let mut text = format!("错误：{message}");
     for h in hints {
         text.push_str("\n  提示：");

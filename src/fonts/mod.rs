@@ -215,7 +215,9 @@ impl FontSet {
                     diags.push(
                         Diagnostic::warning("font-dir", format!("字体文件夹不可用：{why}"))
                             .in_file(Some(d))
-                            .with_hint("请检查 --font-dir 指定的文件夹；本次改用系统字体和内置字体"),
+                            .with_hint(
+                                "请检查 --font-dir 指定的文件夹；本次改用系统字体和内置字体",
+                            ),
                     );
                 }
             }
@@ -620,6 +622,22 @@ mod tests {
                 .1,
             "Gongkai Serif"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_scan_visits_each_real_folder_and_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fonts = dir.path().join("fonts");
+        std::fs::create_dir_all(fonts.join("sub")).unwrap();
+        std::fs::write(fonts.join("sub/a.ttf"), b"x").unwrap();
+        for i in 0..8 {
+            std::os::unix::fs::symlink(&fonts, fonts.join(format!("loop{i}"))).unwrap();
+        }
+        std::os::unix::fs::symlink(fonts.join("sub/a.ttf"), fonts.join("b.ttf")).unwrap();
+        let mut files = Vec::new();
+        collect_files(&fonts, 0, &mut BTreeSet::new(), &mut files);
+        assert_eq!(files.len(), 1, "{files:?}");
     }
 
     #[test]

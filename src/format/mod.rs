@@ -450,7 +450,13 @@ mod tests {
             let f = by_id(id).unwrap_or_else(|| panic!("format {id} loads"));
             assert_eq!(f.id, *id);
         }
-        assert_eq!(for_year(2020).map(|f| f.id.clone()).as_deref(), Some("2019"));
-        assert_eq!(for_year(2023).map(|f| f.id.clone()).as_deref(), Some("2021"));
+        assert_eq!(
+            for_year(2020).map(|f| f.id.clone()).as_deref(),
+            Some("2019")
+        );
+        assert_eq!(
+            for_year(2023).map(|f| f.id.clone()).as_deref(),
+            Some("2021")
+        );
     }
 }
