@@ -66,7 +66,11 @@ fn usage_line() -> String {
     }
     .to_string();
     let usage = usage.trim();
-    usage.strip_prefix("Usage:").unwrap_or(usage).trim().to_string()
+    usage
+        .strip_prefix("Usage:")
+        .unwrap_or(usage)
+        .trim()
+        .to_string()
 }
 
 /// A usage error as the clerk reads it: what is wrong, a hint, the usage line.
