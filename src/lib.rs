@@ -2,17 +2,31 @@
 //!
 //! # Steps
 //!
-//! - **load** ([`report::load_file`]): YAML text → [`report::Report`], every value located.
+//! [`build`] runs them in this order for one report; a batch runs one `build` per report, reports
+//! side by side on a thread pool, each report on one thread.
+//!
+//! - **read** ([`render::read_input`]): a regular file, at most [`report::MAX_INPUT_BYTES`] of it
+//!   (a device, a pipe or a folder is refused before it is read).
+//! - **load** ([`report::load_bytes`]): YAML text → [`report::Report`], every value located.
 //! - **resolve** ([`check::resolve`]): report + national [`format::Format`] (data in
 //!   `layouts/formats/`) → [`check::Resolved`]: values read per column kind, 总计 computed.
 //! - **check** ([`check::run`]): the consistency rules (勾稽关系) → [`diag::Diagnostic`]s.
-//!
 //! - **compose** ([`compose::compose`]): resolved report → [`doc::Document`] (blocks, resolved table
 //!   grids, type roles), format-neutral.
-//! - **style** ([`style::Style`]): page geometry and type roles, data in `layouts/styles/`.
+//! - **typeset** ([`typeset::layout`]): document + [`style::Style`] (data in `layouts/styles/`) +
+//!   [`fonts::FontSet`] → [`typeset::Page`]s of placed glyphs and rules, and the line breaks the
+//!   DOCX follows.
+//! - **write the PDF** ([`backend::pdf::write`]): pages → PDF bytes.
+//! - **write the DOCX** ([`backend::docx::write_fitted`]): document + the typesetter's line breaks
+//!   → DOCX bytes.
+//! - **save** ([`render::write_outputs`], in the CLI): the bytes → files on disk, each through a
+//!   locked temporary file, `fsync` and a rename, the pair renamed under one lock.
 //!
-//! The PDF (typeset → pdf) and DOCX backends read the same `Document`.
-#![warn(missing_docs)]
+//! What the run writes is planned before any report is built ([`render::plan`]): two reports
+//! that would write the same file, or an output that would replace an input, stop the run.
+#![deny(missing_docs)]
+// The one exception, memory-mapped font files, is `fonts::map_file`, which says why.
+#![deny(unsafe_code)]
 
 pub mod backend;
 pub mod check;
@@ -30,19 +44,150 @@ pub mod typeset;
 
 use std::path::Path;
 
-use diag::{Diagnostics, Severity};
+use diag::{has_errors, Diagnostics, Severity};
 
-/// Loads a report file and resolves it against its format.
+/// Reads a report file and resolves it against its format (the steps read, load, resolve).
 pub fn load(path: &Path) -> Result<check::Resolved, Diagnostics> {
-    // the formats are parsed once per run: the first report's own (guessed from its text) is
-    // parsed while its YAML is
-    let bytes = report::read_file(path)?;
-    let hint = format::guess(&bytes);
-    let (report, ()) = rayon::join(
-        || report::load_bytes(&bytes, Some(path)),
-        || format::preload(hint),
-    );
-    check::resolve(report?)
+    let bytes = render::read_input(path)?;
+    check::resolve(report::load_bytes(&bytes, Some(path))?)
+}
+
+/// Which files [`build`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Formats {
+    /// PDF only.
+    Pdf,
+    /// DOCX only.
+    Docx,
+    /// Both (default).
+    #[default]
+    All,
+}
+
+impl Formats {
+    /// Whether the PDF is made.
+    pub fn pdf(self) -> bool {
+        self != Formats::Docx
+    }
+
+    /// Whether the DOCX is made.
+    pub fn docx(self) -> bool {
+        self != Formats::Pdf
+    }
+}
+
+/// What [`build`] needs besides the report: what a run loads once and every report shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// The page style (`--style`).
+    pub style: &'a style::Style,
+    /// The fonts for that style.
+    pub fonts: &'a fonts::FontSet,
+    /// Last year's report, for the cross-year rules (`--previous`).
+    pub previous: Option<&'a check::Resolved>,
+    /// Which files to make (`--to`).
+    pub formats: Formats,
+    /// Make them even when the checks find errors (`--force`); the PDF's pages are then marked
+    /// [`FORCED_MARK`].
+    pub force: bool,
+    /// DOCX settings.
+    pub docx: &'a backend::docx::DocxOptions,
+    /// Creation date for both files, seconds since the Unix epoch (SOURCE_DATE_EPOCH); none → no
+    /// date in the PDF.
+    pub epoch: Option<i64>,
+}
+
+/// The mark in the margin of every page of a PDF made with `--force` from a report that failed
+/// its checks, so that it is never filed by mistake.
+pub const FORCED_MARK: &str = "未通过检查";
+
+/// One report's files, in memory.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    /// The PDF, when asked for.
+    pub pdf: Option<Vec<u8>>,
+    /// The DOCX, when asked for.
+    pub docx: Option<Vec<u8>>,
+    /// Warnings, and with `--force` the errors made past.
+    pub diagnostics: Diagnostics,
+    /// The report failed its checks and was made anyway (`--force`): exit code 1.
+    pub forced: bool,
+}
+
+/// Why [`build`] made nothing.
+#[derive(Debug)]
+pub struct Failure {
+    /// What went wrong, each pointing at its file.
+    pub diagnostics: Diagnostics,
+    /// 1 when the report failed its checks, 2 when it could not be read or typeset.
+    pub exit_code: i32,
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(diagnostics: Diagnostics) -> Self {
+        Failure {
+            diagnostics,
+            exit_code: 2,
+        }
+    }
+}
+
+/// One report file → its PDF and DOCX bytes: the steps of this crate, in order.
+pub fn build(input: &Path, opts: &Options) -> Result<Outputs, Failure> {
+    // read, load and resolve the report
+    let report = load(input)?;
+    // check it, against last year's too
+    let diagnostics = check::run(&report, opts.previous);
+    let forced = has_errors(&diagnostics);
+    if forced && !opts.force {
+        return Err(Failure {
+            diagnostics,
+            exit_code: 1,
+        });
+    }
+    // compose the document
+    let doc = compose::compose(&report);
+    // typeset it, for either file: the DOCX follows the PDF's line breaks (and every character
+    // is checked against the fonts)
+    let in_input = |d: Diagnostics| -> Failure {
+        d.into_iter()
+            .map(|x| x.in_file(Some(input)))
+            .collect::<Diagnostics>()
+            .into()
+    };
+    let mut layout = typeset::layout(&doc, opts.style, opts.fonts).map_err(in_input)?;
+    if forced {
+        typeset::mark_pages(&mut layout.pages, FORCED_MARK, opts.style, opts.fonts)
+            .map_err(in_input)?;
+    }
+    // write the PDF
+    let meta = backend::pdf::PdfMeta {
+        title: doc.title.clone(),
+        author: doc.author.clone(),
+        epoch: opts.epoch,
+    };
+    let pdf = if opts.formats.pdf() {
+        Some(backend::pdf::write(&layout.pages, opts.fonts, &meta).map_err(in_input)?)
+    } else {
+        None
+    };
+    // write the DOCX
+    let docx_opts = backend::docx::DocxOptions {
+        epoch: opts.docx.epoch.or(opts.epoch),
+        ..opts.docx.clone()
+    };
+    let docx = if opts.formats.docx() {
+        let bytes = backend::docx::write_fitted(&doc, opts.style, &layout, &docx_opts);
+        Some(bytes.map_err(in_input)?)
+    } else {
+        None
+    };
+    Ok(Outputs {
+        pdf,
+        docx,
+        diagnostics,
+        forced,
+    })
 }
 
 /// The outcome of checking one file, as the CLI reports it.

@@ -16,12 +16,6 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// The built-in styles as JSON (converted from the YAML by build.rs), in the order of [`BUILTIN`].
-const BUILTIN_JSON: &[&str] = &[
-    include_str!(concat!(env!("OUT_DIR"), "/style-gbt9704.json")),
-    include_str!(concat!(env!("OUT_DIR"), "/style-notice-board.json")),
-];
-
 /// Millimetres → points.
 pub const PT_PER_MM: f64 = 72.0 / 25.4;
 
@@ -172,11 +166,6 @@ impl Style {
         Style::validated(serde_saphyr::from_str(text).map_err(|e| e.to_string())?)
     }
 
-    /// Reads and checks a style from its JSON form (what build.rs makes of a built-in YAML).
-    pub fn from_json(text: &str) -> Result<Style, String> {
-        Style::validated(serde_json::from_str(text).map_err(|e| e.to_string())?)
-    }
-
     /// Checks what serde cannot: every role present, a non-empty grid.
     fn validated(s: Style) -> Result<Style, String> {
         for r in Role::ALL {
@@ -192,8 +181,8 @@ impl Style {
 
     /// The built-in style with this id.
     pub fn builtin(id: &str) -> Option<Style> {
-        let at = BUILTIN.iter().position(|(i, _)| *i == id)?;
-        Style::from_json(BUILTIN_JSON.get(at)?).ok()
+        let (_, yaml) = BUILTIN.iter().find(|(i, _)| *i == id)?;
+        Style::from_yaml(yaml).ok()
     }
 
     /// The style of a role.
@@ -231,17 +220,6 @@ pub fn ids() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_json_built_from_the_yaml_gives_the_same_styles() {
-        assert_eq!(BUILTIN.len(), BUILTIN_JSON.len());
-        for ((id, yaml), json) in BUILTIN.iter().zip(BUILTIN_JSON) {
-            let a = Style::from_yaml(yaml).unwrap();
-            let b = Style::from_json(json).unwrap();
-            assert_eq!(a.id, *id);
-            assert_eq!(format!("{a:?}"), format!("{b:?}"), "style {id}");
-        }
-    }
 
     #[test]
     fn builtin_styles_load_with_the_gbt9704_geometry() {

@@ -33,6 +33,8 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .map(|r| r.map(|e| e.unwrap().path()).collect())
         .unwrap_or_default();
+    // the output folder's lock file is no output
+    v.retain(|p: &PathBuf| !p.ends_with(".gongkai.lock"));
     v.sort();
     v
 }

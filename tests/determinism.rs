@@ -1,6 +1,6 @@
 //! Same input, same bytes (issue 6): from two working directories, with 1 and 2 threads; dates only
 //! from SOURCE_DATE_EPOCH. And a render killed with SIGKILL leaves no partial output, and no stray
-//! temporary file after the next run.
+//! temporary file after the next run once it is old (see `render::STALE_AFTER`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -125,12 +125,19 @@ fn sigkill_mid_render_leaves_nothing_partial() {
                 .unwrap_or_else(|e| panic!("{name} is partial: {e}"));
         } else {
             assert!(
-                name.starts_with(".gongkai-") && name.ends_with(".tmp"),
+                (name.starts_with(".gongkai-") && name.ends_with(".tmp"))
+                    || name == ".gongkai.lock",
                 "unexpected file {name}"
             );
+            // what the killed run left, made old: no process holds it any more
+            if name.ends_with(".tmp") {
+                let f = std::fs::File::options().write(true).open(&p).unwrap();
+                f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+                    .unwrap();
+            }
         }
     }
-    // The next run completes and removes what the killed one left.
+    // The next run completes and removes what the killed one left (unlocked, and old).
     let one = dir.path().join("one");
     std::fs::create_dir(&one).unwrap();
     std::fs::copy(inputs.join("r00.yaml"), one.join("r00.yaml")).unwrap();

@@ -148,7 +148,8 @@ fn render(sample: &str, dir: &Path) -> std::path::PathBuf {
         "{sample}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let pdf = dir.join(format!("{sample}.pdf"));
+    // named apart from the official copy (issue 16 item 13)
+    let pdf = dir.join(format!("{sample}-公开栏.pdf"));
     assert!(pdf.exists(), "{} written", pdf.display());
     pdf
 }

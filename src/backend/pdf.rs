@@ -58,7 +58,7 @@ pub fn write_ahead(
     // subsetting parsed and copied the whole 3–4 MB face (~80 ms per report).
     let mut used: BTreeMap<FaceId, Vec<(u16, char)>> = BTreeMap::new();
     for p in pages {
-        for r in &p.runs {
+        for r in p.runs.iter().chain(&p.marks) {
             used.entry(r.face)
                 .or_default()
                 .extend(r.glyphs.iter().map(|g| (g.gid, g.ch)));
@@ -350,7 +350,12 @@ fn content_stream(
     let mut s: Vec<u8> =
         Vec::with_capacity(64 + glyphs * 14 + p.runs.len() * 48 + p.rules.len() * 48);
     s.extend_from_slice(b"0 0 0 rg\nBT");
-    for r in &p.runs {
+    // the marks last, in light grey (`0.6 g`: 60 % white)
+    let marks = p.marks.iter().enumerate().map(|(i, r)| (r, i == 0));
+    for (r, grey) in p.runs.iter().map(|r| (r, false)).chain(marks) {
+        if grey {
+            s.extend_from_slice(b"\n0.6 g");
+        }
         let Some(first) = r.glyphs.first() else {
             continue;
         };

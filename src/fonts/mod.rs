@@ -4,7 +4,7 @@
 //! Only this module parses font files (ttf-parser). It does not lay anything out; the typesetter asks
 //! it for glyph ids and advances, the PDF writer for the raw bytes of each face.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -83,7 +83,7 @@ pub struct Face {
 }
 
 /// Slots of [`Face`]'s lookup cache: a report uses a few hundred different characters, each
-/// looked up several times, and a lookup in a CJK font's character map costs ~300 instructions.
+/// looked up many times, and a lookup in a CJK font's character map walks its segments each time.
 const LOOKUP_SLOTS: usize = 1024;
 /// A filled slot: this bit, the character (bits 32–52), the glyph id (bits 16–31, 0 if the face
 /// lacks it) and its advance in font units (bits 0–15).
@@ -175,6 +175,9 @@ struct RoleFaces {
 pub struct FontSet {
     faces: Vec<Face>,
     roles: BTreeMap<Role, RoleFaces>,
+    /// What went wrong on the way without stopping the run (a `--font-dir` that is missing, a
+    /// file, or holds no readable font; an installed face that would not load): one each.
+    warnings: Diagnostics,
 }
 
 /// A glyph found for a character: which face, its id, its advance in em.
@@ -198,16 +201,36 @@ struct Candidate {
 impl FontSet {
     /// Finds and loads the faces for every role of `style`.
     pub fn load(style: &Style, opts: &FontOptions) -> Result<FontSet, Diagnostics> {
+        let mut diags = Vec::new();
         let candidates = if opts.bundled_only {
             Vec::new()
         } else {
-            scan(&search_dirs(&opts.font_dirs))
+            let mut found = Vec::new();
+            let mut seen = BTreeSet::new();
+            for d in &opts.font_dirs {
+                let before = found.len();
+                let mut problem = None;
+                scan(d, &mut seen, &mut found, &mut problem);
+                if let Some(why) = problem.filter(|_| found.len() == before) {
+                    diags.push(
+                        Diagnostic::warning("font-dir", format!("字体文件夹不可用：{why}"))
+                            .in_file(Some(d))
+                            .with_hint(
+                                "请检查 --font-dir 指定的文件夹；本次改用系统字体和内置字体",
+                            ),
+                    );
+                }
+            }
+            for d in system_dirs() {
+                scan(&d, &mut seen, &mut found, &mut None);
+            }
+            found
         };
         let mut set = FontSet {
             faces: Vec::new(),
             roles: BTreeMap::new(),
+            warnings: Vec::new(),
         };
-        let mut diags = Vec::new();
         for role in Role::ALL {
             let rs = style.role(role);
             let mut chain = Vec::new();
@@ -221,10 +244,13 @@ impl FontSet {
             if let Some((fam, c)) = found {
                 match set.installed(fam, c) {
                     Some(id) => chain.push(id),
-                    None => diags.push(Diagnostic::warning(
-                        "fonts",
-                        format!("无法读取字体文件 {}，改用内置字体", c.path.display()),
-                    )),
+                    None => {
+                        let w = Diagnostic::warning("fonts", "无法读取字体文件，改用内置字体")
+                            .in_file(Some(&c.path));
+                        if !diags.iter().any(|d| d.file == w.file) {
+                            diags.push(w);
+                        }
+                    }
                 }
             }
             match set.bundled(&rs.bundled) {
@@ -256,6 +282,7 @@ impl FontSet {
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
         }
+        set.warnings = diags;
         Ok(set)
     }
 
@@ -269,10 +296,7 @@ impl FontSet {
         {
             return Some(FaceId(i));
         }
-        let file = std::fs::File::open(&c.path).ok()?;
-        // SAFETY: the file is mapped read-only; a font file changing under a running render is
-        // outside what we guard against (as in every program that maps fonts).
-        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        let map = map_file(&c.path).ok()?;
         let data: &'static [u8] = Box::leak(Box::new(map));
         let face = Face::parse(family.to_string(), source, data, c.index)?;
         self.faces.push(face);
@@ -289,6 +313,11 @@ impl FontSet {
         let face = Face::parse((*family).to_string(), source, data, 0)?;
         self.faces.push(face);
         Some(FaceId(self.faces.len() - 1))
+    }
+
+    /// What went wrong while finding fonts without stopping the run, each said once: print them.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// Every loaded face, indexed by [`FaceId`].
@@ -342,18 +371,18 @@ fn same_family(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-/// `--font-dir` folders first, then the system font folders of Linux, Windows and macOS.
-fn search_dirs(user: &[PathBuf]) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = user.to_vec();
-    for d in [
+/// The system font folders of Linux, Windows and macOS, and the user's own.
+fn system_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = [
         "/usr/share/fonts",
         "/usr/local/share/fonts",
         "C:\\Windows\\Fonts",
         "/Library/Fonts",
         "/System/Library/Fonts",
-    ] {
-        dirs.push(PathBuf::from(d));
-    }
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .collect();
     if let Some(home) = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")) {
         let home = PathBuf::from(home);
         for d in [
@@ -368,19 +397,53 @@ fn search_dirs(user: &[PathBuf]) -> Vec<PathBuf> {
     dirs
 }
 
-/// Every face of every .ttf/.otf/.ttc under the folders, with its family names (all languages).
-fn scan(dirs: &[PathBuf]) -> Vec<Candidate> {
+/// Maps a font file read-only for as long as the map lives.
+///
+/// The one `unsafe` of the library: a map is unsound if the file is changed while mapped, and a
+/// font file changing under a running render is outside what we guard against (as in every
+/// program that maps fonts). Reading instead would copy office fonts of 10–20 MB (SimSun) into
+/// memory, and the scan would read every font of the system to learn its family names.
+#[allow(unsafe_code)]
+fn map_file(path: &Path) -> std::io::Result<memmap2::Mmap> {
+    let file = std::fs::File::open(path)?;
+    // SAFETY: read-only map of a file we do not write; see above.
+    unsafe { memmap2::Mmap::map(&file) }
+}
+
+/// Folders deeper than this below a font folder are not searched (font folders are shallow; a
+/// deep tree is a mistake, or a loop of links).
+const MAX_DEPTH: usize = 6;
+
+/// Adds every face of every .ttf/.otf/.ttc under `dir` (each real folder and file once, whatever
+/// links lead to it: `seen` holds their canonical paths) to `out`, with its family names (all
+/// languages). `problem` gets why `dir` gave no font, if it gave none.
+fn scan(
+    dir: &Path,
+    seen: &mut BTreeSet<PathBuf>,
+    out: &mut Vec<Candidate>,
+    problem: &mut Option<String>,
+) {
     let mut files = Vec::new();
-    for d in dirs {
-        collect_files(d, 0, &mut files);
+    match std::fs::metadata(dir) {
+        Err(e) => {
+            *problem = Some(format!("无法打开（{}）", crate::diag::io_reason(&e)));
+            return;
+        }
+        Ok(m) if !m.is_dir() => {
+            *problem = Some("这是一个文件，不是文件夹".into());
+            return;
+        }
+        // a folder named twice (or below another one) is searched once, and is no problem
+        Ok(_) if std::fs::canonicalize(dir).is_ok_and(|real| seen.contains(&real)) => return,
+        Ok(_) => collect_files(dir, 0, seen, &mut files),
     }
-    let mut out = Vec::new();
+    if files.is_empty() {
+        *problem = Some("其中没有字体文件（.ttf、.otf、.ttc）".into());
+        return;
+    }
+    let before = out.len();
     for path in files {
-        let Ok(file) = std::fs::File::open(&path) else {
-            continue;
-        };
-        // SAFETY: read-only map, dropped at the end of this iteration.
-        let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else {
+        let Ok(map) = map_file(&path) else {
             continue;
         };
         let n = ttf_parser::fonts_in_collection(&map).unwrap_or(1);
@@ -410,11 +473,20 @@ fn scan(dirs: &[PathBuf]) -> Vec<Candidate> {
             });
         }
     }
-    out
+    if out.len() == before {
+        *problem = Some("其中的字体文件都无法读取（已损坏或不是字体）".into());
+    }
 }
 
-fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    if depth > 6 {
+/// The font files under `dir`, sorted, visiting each real folder and file once (`seen`).
+fn collect_files(dir: &Path, depth: usize, seen: &mut BTreeSet<PathBuf>, out: &mut Vec<PathBuf>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !seen.insert(real) {
         return;
     }
     let Ok(rd) = std::fs::read_dir(dir) else {
@@ -424,13 +496,17 @@ fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            collect_files(&p, depth + 1, out);
+            collect_files(&p, depth + 1, seen, out);
         } else if p
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc"))
         {
-            out.push(p);
+            if let Ok(real) = std::fs::canonicalize(&p) {
+                if seen.insert(real) {
+                    out.push(p);
+                }
+            }
         }
     }
 }
@@ -546,6 +622,22 @@ mod tests {
                 .1,
             "Gongkai Serif"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_scan_visits_each_real_folder_and_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fonts = dir.path().join("fonts");
+        std::fs::create_dir_all(fonts.join("sub")).unwrap();
+        std::fs::write(fonts.join("sub/a.ttf"), b"x").unwrap();
+        for i in 0..8 {
+            std::os::unix::fs::symlink(&fonts, fonts.join(format!("loop{i}"))).unwrap();
+        }
+        std::os::unix::fs::symlink(fonts.join("sub/a.ttf"), fonts.join("b.ttf")).unwrap();
+        let mut files = Vec::new();
+        collect_files(&fonts, 0, &mut BTreeSet::new(), &mut files);
+        assert_eq!(files.len(), 1, "{files:?}");
     }
 
     #[test]

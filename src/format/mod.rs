@@ -20,13 +20,6 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("2021", include_str!("../../layouts/formats/2021.yaml")),
 ];
 
-/// The same files as JSON, converted by `build.rs` (parsing them is ~20 times cheaper), in the
-/// order of [`BUILTIN`].
-const BUILTIN_JSON: &[&str] = &[
-    include_str!(concat!(env!("OUT_DIR"), "/format-2019.json")),
-    include_str!(concat!(env!("OUT_DIR"), "/format-2021.json")),
-];
-
 /// A national format, validated: every table's grid resolved, every rule's cells known.
 #[derive(Debug, Clone)]
 pub struct Format {
@@ -136,15 +129,6 @@ impl Format {
             message,
         };
         let raw: def::FormatDef = serde_saphyr::from_str(text).map_err(|e| err(e.to_string()))?;
-        Format::from_def(name, raw)
-    }
-
-    /// Parses and validates a format file converted to JSON (see `build.rs`).
-    fn from_json(name: &str, text: &str) -> Result<Format, FormatError> {
-        let raw: def::FormatDef = serde_json::from_str(text).map_err(|e| FormatError {
-            format: name.to_string(),
-            message: e.to_string(),
-        })?;
         Format::from_def(name, raw)
     }
 
@@ -418,62 +402,13 @@ pub fn builtin() -> Result<Vec<Format>, FormatError> {
         .collect()
 }
 
-/// Built-in format `at` (index into [`BUILTIN`]), parsed once per run (from its JSON form) and
-/// shared by every report.
+/// Built-in format `at` (index into [`BUILTIN`]), parsed from its YAML at first use and shared by
+/// every report of the run.
 fn parsed(at: usize) -> &'static Result<Arc<Format>, FormatError> {
-    const N: usize = BUILTIN_JSON.len();
+    const N: usize = BUILTIN.len();
     static PARSED: [std::sync::OnceLock<Result<Arc<Format>, FormatError>>; N] =
         [const { std::sync::OnceLock::new() }; N];
-    PARSED[at].get_or_init(|| Format::from_json(BUILTIN[at].0, BUILTIN_JSON[at]).map(Arc::new))
-}
-
-/// Parses built-in formats now (on another thread while a report is read, say), so the first
-/// report does not wait for its format: the one `hint` names ([`guess`]), or every one, each on its
-/// own thread when one is free.
-pub fn preload(hint: Option<usize>) {
-    use rayon::prelude::*;
-    match hint {
-        Some(at) if at < BUILTIN.len() => {
-            let _ = parsed(at);
-        }
-        _ => (0..BUILTIN.len()).into_par_iter().for_each(|at| {
-            let _ = parsed(at);
-        }),
-    }
-}
-
-/// The built-in format (index into [`BUILTIN`]) a report's text most likely needs, from its
-/// top-level `format:` or `year:` line, without parsing the YAML: a hint for [`preload`], where a
-/// wrong guess costs only time. A format is named by the year it took effect, so a year takes the
-/// newest format named for it or before.
-pub fn guess(text: &[u8]) -> Option<usize> {
-    let text = std::str::from_utf8(text).ok()?;
-    let value = |line: &str, key: &str| -> Option<String> {
-        let v = line.strip_prefix(key)?.strip_prefix(':')?;
-        let v = v
-            .split('#')
-            .next()?
-            .trim()
-            .trim_matches(|c| c == '"' || c == '\'');
-        Some(id_of(v).to_string())
-    };
-    let mut year = None;
-    for line in text.lines() {
-        if let Some(id) = value(line, "format") {
-            return index_of(&id);
-        }
-        if let Some(y) = value(line, "year") {
-            year = y.parse::<i32>().ok();
-        }
-    }
-    let year = year?;
-    BUILTIN
-        .iter()
-        .enumerate()
-        .filter_map(|(at, (id, _))| Some((id.parse::<i32>().ok()?, at)))
-        .filter(|(y, _)| *y <= year)
-        .max()
-        .map(|(_, at)| at)
+    PARSED[at].get_or_init(|| Format::from_yaml(BUILTIN[at].0, BUILTIN[at].1).map(Arc::new))
 }
 
 /// The index into [`BUILTIN`] of the format with this id.
@@ -510,30 +445,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_guess_names_the_format_a_report_takes() {
-        let at = index_of;
-        assert_eq!(guess(b"organ: x\nyear: 2020\n"), at("2019"));
-        assert_eq!(guess(b"organ: x\nyear: 2021 # 2021\n"), at("2021"));
-        assert_eq!(guess(b"year: 2026\n"), at("2021"));
+    fn every_builtin_format_parses_and_carries_its_id() {
+        for (id, _) in BUILTIN {
+            let f = by_id(id).unwrap_or_else(|| panic!("format {id} loads"));
+            assert_eq!(f.id, *id);
+        }
         assert_eq!(
-            guess("year: 2021\nformat: \"2019版\"\n".as_bytes()),
-            at("2019")
+            for_year(2020).map(|f| f.id.clone()).as_deref(),
+            Some("2019")
         );
-        assert_eq!(guess(b"organ: x\n"), None);
-        // the guess agrees with the default format of every year
-        for y in 2019..2030 {
-            let f = for_year(y).unwrap();
-            assert_eq!(guess(format!("year: {y}\n").as_bytes()), at(&f.id), "{y}");
-        }
-    }
-
-    #[test]
-    fn the_json_built_from_the_yaml_gives_the_same_formats() {
-        assert_eq!(BUILTIN.len(), BUILTIN_JSON.len());
-        for ((id, yaml), json) in BUILTIN.iter().zip(BUILTIN_JSON) {
-            let a = Format::from_yaml(id, yaml).unwrap();
-            let b = Format::from_json(id, json).unwrap();
-            assert_eq!(format!("{a:?}"), format!("{b:?}"), "format {id}");
-        }
+        assert_eq!(
+            for_year(2023).map(|f| f.id.clone()).as_deref(),
+            Some("2021")
+        );
     }
 }

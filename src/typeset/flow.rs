@@ -716,6 +716,7 @@ impl Flow<'_> {
                 number,
                 runs,
                 rules: merge_rules(pb.rules),
+                marks: Vec::new(),
             });
         }
         out

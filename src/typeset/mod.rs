@@ -34,7 +34,8 @@ pub const DASH_LINE_EM: f64 = 0.3;
 ///   absolute x on its run's baseline, carrying the text it stands for (ToUnicode);
 /// - glyphs of a run share one face and size and are in reading order, runs in reading order;
 /// - every glyph lies inside the type area, except the running header and the page number;
-/// - rules are straight segments (table borders), no fills.
+/// - rules are straight segments (table borders), no fills;
+/// - `marks` lie in the margin, drawn in light grey (see [`mark_pages`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     /// Paper width, pt.
@@ -47,6 +48,8 @@ pub struct Page {
     pub runs: Vec<GlyphRun>,
     /// Ruled lines.
     pub rules: Vec<Rule>,
+    /// Light grey text in the margin, apart from the page's content (none on a normal page).
+    pub marks: Vec<GlyphRun>,
 }
 
 /// Glyphs of one face and size on one baseline.
@@ -301,6 +304,61 @@ pub fn layout(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Layout, 
         return Err(diags);
     }
     Ok(layout)
+}
+
+/// Size of a [`mark_pages`] mark, pt (五号, 10.5 pt: legible, smaller than any text of the page).
+const MARK_SIZE: f64 = 10.5;
+
+/// Sets `text` in the top margin of every page, right-aligned with the type area, halfway
+/// between the paper's edge and the type area, in the body's face: a mark such as "未通过检查"
+/// that the PDF draws in light grey. An error names a character no face can draw.
+pub fn mark_pages(
+    pages: &mut [Page],
+    text: &str,
+    style: &Style,
+    fonts: &FontSet,
+) -> Result<(), Diagnostics> {
+    let mut glyphs = Vec::new();
+    let mut x = 0.0;
+    for ch in text.chars() {
+        let hit = fonts.glyph(Role::Body, ch).ok_or_else(|| {
+            vec![Diagnostic::error(
+                "glyph",
+                format!("标记“{text}”中的字符 U+{:04X} 没有字体可以显示", ch as u32),
+            )]
+        })?;
+        glyphs.push(PlacedGlyph {
+            face: hit.face,
+            gid: hit.gid,
+            size: MARK_SIZE,
+            x,
+            ch,
+        });
+        x += hit.advance * MARK_SIZE;
+    }
+    let right = (style.page.width_mm - style.page.margin_right_mm) * PT_PER_MM;
+    let baseline = style.page.margin_top_mm * PT_PER_MM / 2.0 + MARK_SIZE / 2.0;
+    for p in pages {
+        // one run per face, left to right
+        let mut runs: Vec<GlyphRun> = Vec::new();
+        for g in &glyphs {
+            let placed = PlacedGlyph {
+                x: right - x + g.x,
+                ..*g
+            };
+            match runs.last_mut() {
+                Some(r) if r.face == g.face => r.glyphs.push(placed),
+                _ => runs.push(GlyphRun {
+                    face: g.face,
+                    size: MARK_SIZE,
+                    baseline,
+                    glyphs: vec![placed],
+                }),
+            }
+        }
+        p.marks.extend(runs);
+    }
+    Ok(())
 }
 
 /// The glyphs a document's pages can use, by face, sorted: every character of its blocks in its
