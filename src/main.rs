@@ -10,6 +10,12 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Started with nothing to do — on Windows most often a double-click in Explorer, whose console
+    // closes as soon as the program ends: say what to do, and on Windows wait for a key.
+    if std::env::args_os().len() == 1 {
+        cli::guide(cfg!(windows));
+        return ExitCode::SUCCESS;
+    }
     let code = match cli::parse() {
         Ok(args) => cli::dispatch(args),
         Err(code) => code,

@@ -31,7 +31,7 @@ fn spec() -> Value {
         "/tests/fixtures/national-tables.json"
     );
     serde_json::from_str(&std::fs::read_to_string(path).expect("the national tables fixture"))
-    .unwrap()
+        .unwrap()
 }
 
 fn header_matches(f: &Format, table: &str, spec_rows: &Value) {

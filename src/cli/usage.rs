@@ -143,3 +143,28 @@ fn chinese(e: &clap::Error) -> String {
     }
     text
 }
+
+/// What a clerk who started the program with no arguments (a double-click) needs to know.
+const GUIDE: &str = "\
+gongkai：政府信息公开工作年度报告的检查与排版（PDF 符合 GB/T 9704，另出可编辑的 Word 文档）
+
+本程序在“命令提示符”窗口中使用：在报告所在文件夹的地址栏输入 cmd 并回车，然后输入命令，例如：
+
+  gongkai new --organ 某县某局 --year 2025      生成待填写的报告模板（每一栏都有中文说明）
+  gongkai check 某县某局-2025.yaml              检查数字（勾稽关系）和结构
+  gongkai render 某县某局-2025.yaml             生成 PDF 和 Word 文档，放在报告旁边
+  gongkai fonts                                 查看各类文字使用的字体
+  gongkai --help                                全部命令和选项
+
+详细说明见同一文件夹中的“使用说明.txt”。";
+
+/// Prints [`GUIDE`]; with `wait`, then waits for Enter (or the end of input), so that a console
+/// window opened by a double-click stays until the clerk has read it.
+pub fn guide(wait: bool) {
+    out(format_args!("{GUIDE}"));
+    if wait {
+        out(format_args!("\n按回车键关闭本窗口……"));
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+    }
+}

@@ -372,25 +372,24 @@ fn same_family(a: &str, b: &str) -> bool {
 }
 
 /// The system font folders of Linux, Windows and macOS, and the user's own.
+///
+/// Windows: the system folder under `%WINDIR%` (where 仿宋 simfang.ttf, 楷体 simkai.ttf, 黑体
+/// simhei.ttf and 宋体 simsun.ttc are on every PC) and the per-user folder under `%LOCALAPPDATA%`
+/// (fonts installed "for this user only").
 fn system_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = [
-        "/usr/share/fonts",
-        "/usr/local/share/fonts",
-        "C:\\Windows\\Fonts",
-        "/Library/Fonts",
-        "/System/Library/Fonts",
-    ]
-    .into_iter()
-    .map(PathBuf::from)
-    .collect();
-    if let Some(home) = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")) {
-        let home = PathBuf::from(home);
-        for d in [
-            ".fonts",
-            ".local/share/fonts",
-            "Library/Fonts",
-            "AppData/Local/Microsoft/Windows/Fonts",
-        ] {
+    let env = |k: &str| std::env::var_os(k).map(PathBuf::from);
+    let mut dirs: Vec<PathBuf> = ["/usr/share/fonts", "/usr/local/share/fonts"]
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+    let windows = env("WINDIR").or_else(|| env("SystemRoot"));
+    dirs.push(windows.map_or_else(|| PathBuf::from("C:\\Windows\\Fonts"), |w| w.join("Fonts")));
+    if let Some(local) = env("LOCALAPPDATA") {
+        dirs.push(local.join("Microsoft").join("Windows").join("Fonts"));
+    }
+    dirs.extend(["/Library/Fonts", "/System/Library/Fonts"].map(PathBuf::from));
+    if let Some(home) = env("HOME").or_else(|| env("USERPROFILE")) {
+        for d in [".fonts", ".local/share/fonts", "Library/Fonts"] {
             dirs.push(home.join(d));
         }
     }
