@@ -171,17 +171,7 @@ pub fn prepare_composed(
     // output (and every character is checked against the fonts for both). Then the PDF and the
     // DOCX are made at the same time when the pool has a thread free (one report on two cores); a
     // PDF error is still the one reported when both fail.
-    std::thread::scope(|s| {
-        // One report: the PDF's biggest font subset is made on a thread of its own meanwhile, from
-        // the glyphs its pages can use (see `pdf::FontsAhead`); the scope waits for it on every
-        // path.
-        let ahead = (opts.alone && opts.outputs != Outputs::Docx).then(|| {
-            pdf::FontsAhead::start(
-                s,
-                || crate::typeset::glyphs_needed(&doc, style, fonts),
-                fonts,
-            )
-        });
+    std::thread::scope(|_| {
         let layout = crate::typeset::layout(&doc, style, fonts).map_err(in_input)?;
         // Written to its temporary file as soon as it is made: on a thread of its own while the
         // other output is still being made (`fsync` waits ~1 ms on the disk, which the pool's
@@ -209,10 +199,7 @@ pub fn prepare_composed(
                 author: doc.author.clone(),
                 epoch: opts.epoch,
             };
-            out(
-                &pdf_path,
-                pdf::write_ahead(&layout.pages, fonts, &meta, ahead)?,
-            )
+            out(&pdf_path, pdf::write(&layout.pages, fonts, &meta)?)
         };
         let make_docx = || -> Result<Output, RenderError> {
             let mut dopts = opts.docx.clone();
