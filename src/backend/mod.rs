@@ -4,8 +4,8 @@ pub mod docx;
 pub mod pdf;
 
 /// Runs `f` with a libdeflate compressor at `level`, one that an earlier caller gave back if there
-/// is one: each compressor is ~200 KB of memory to set up and touch, and a run's threads (the
-/// PDF's pages and font subsets, the DOCX's parts) share two or three instead of one each.
+/// is one: each compressor is ~200 KB of memory to set up and touch, and the DOCX's parts share
+/// them. (The PDF's streams are compressed by krilla.)
 pub(crate) fn with_compressor<R>(
     level: i32,
     f: impl FnOnce(&mut libdeflater::Compressor) -> R,

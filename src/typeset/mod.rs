@@ -1,7 +1,7 @@
 //! `typeset`: a [`Document`] + style + fonts → pages of positioned glyphs and rules (GB/T 9704 grid,
 //! clreq line breaking, tables with repeated headers, pagination).
 //!
-//! Knows nothing of YAML, report semantics or printpdf; every length comes from the [`Style`].
+//! Knows nothing of YAML, report semantics or the PDF writer; every length comes from the [`Style`].
 
 mod cjk;
 mod flow;
@@ -359,62 +359,4 @@ pub fn mark_pages(
         p.marks.extend(runs);
     }
     Ok(())
-}
-
-/// The glyphs a document's pages can use, by face, sorted: every character of its blocks in its
-/// role's face (or the fallback that draws it), the running header, and the page-number line with
-/// every digit. A superset of what [`layout`] places (it only trims spaces at line ends), known
-/// before the pages are: the PDF's font subsets can be made while the pages are laid out.
-pub fn glyphs_needed(doc: &Document, style: &Style, fonts: &FontSet) -> BTreeMap<FaceId, Vec<u16>> {
-    use crate::doc::{Block, GridEntry};
-    // each (role, character) once: a report repeats its few hundred characters many times
-    let mut seen = vec![0u64; Role::ALL.len() << 10];
-    let mut chars: Vec<(Role, char)> = Vec::with_capacity(1024);
-    let mut add = |role: Role, text: &str| {
-        for c in text.chars().filter(|c| !c.is_control()) {
-            let (word, bit) = (
-                (role as usize) << 10 | (c as usize & 0xffff) >> 6,
-                c as u32 & 63,
-            );
-            if c as u32 > 0xffff || seen[word] & 1 << bit == 0 {
-                seen[word] |= 1 << bit;
-                chars.push((role, c));
-            }
-        }
-    };
-    for b in &doc.blocks {
-        match b {
-            Block::Title { parts } => parts.iter().for_each(|p| add(Role::Title, p)),
-            Block::Heading { level, text, .. } => add(Role::heading(*level), text),
-            Block::Paragraph { runs, .. } => runs.iter().for_each(|r| add(r.role, &r.text)),
-            Block::Table(t) => {
-                for e in t.grid.iter().flatten() {
-                    if let GridEntry::Cell(c) = e {
-                        add(Role::Table, &c.text);
-                    }
-                }
-            }
-            Block::Signature { organ, date } => {
-                add(Role::Signature, organ);
-                add(Role::Signature, date);
-            }
-        }
-    }
-    // the furniture, as `flow` sets it on every page
-    if let Some(h) = &style.header {
-        add(Role::Body, &h.text_for(&doc.title, &doc.author));
-    }
-    let digits = "0123456789";
-    add(Role::PageNumber, &style.footer.text_for(digits, digits));
-    let mut out: BTreeMap<FaceId, Vec<u16>> = BTreeMap::new();
-    for (role, ch) in chars {
-        if let Some(hit) = fonts.glyph(role, ch) {
-            out.entry(hit.face).or_default().push(hit.gid);
-        }
-    }
-    for gids in out.values_mut() {
-        gids.sort_unstable();
-        gids.dedup();
-    }
-    out
 }
