@@ -219,7 +219,7 @@ pub fn prepare_composed(
             dopts.epoch = dopts.epoch.or(opts.epoch);
             out(
                 &docx_path,
-                docx::write_fitted(&doc, style, &layout, &dopts)?,
+                docx::write(&doc, style, &layout.docx_geometry(), &dopts)?,
             )
         };
         let (pdf_out, docx_out) = rayon::join(
