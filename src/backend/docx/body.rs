@@ -160,7 +160,7 @@ impl Writer<'_> {
         out
     }
 
-    /// The signature (GB/T 9704 7.3.5.2), after a blank line: the organ right-aligned two
+    /// The signature (GB/T 9704 7.3.5.2), a blank line below the text: the organ right-aligned two
     /// characters from the right edge, the date on the next line starting two characters right of
     /// the organ's first character (left-aligned there, so it stays put when the date is edited).
     /// A date longer than that is right-aligned two characters in, and the organ moves left.
@@ -174,13 +174,13 @@ impl Writer<'_> {
         let two = 2.0 * em;
         let sig = style_id(Role::Signature).0;
         let mut out = Vec::new();
-        if !first {
-            out.push(Paragraph::new().style(style_id(Role::Body).0).keep_next(true));
-        }
         let organ_right = if two + wd > wo { two + wd + two - wo } else { two };
+        // the blank line above as space before: dropped where the signature opens a page
+        let before = if first { 0 } else { self.page.line as u32 };
         let mut o = Paragraph::new()
             .style(sig)
             .keep_next(true)
+            .line_spacing(docx_rs::LineSpacing::new().before(before))
             .indent(Some(0), None, Some(measure::pt_tw(organ_right)), None);
         for r in self.runs(Role::Signature, Role::Signature, organ, None) {
             o = o.add_run(r);
@@ -235,13 +235,13 @@ impl Writer<'_> {
         };
         let span_w = |c: usize, n: usize| widths[c..c + n].iter().sum::<i32>();
         let min_h = measure::pt_tw(self.style.table.min_row_height_mm * PT_PER_MM);
-        let page_top = self.page_top_cell_pad().max(pad_v);
+        // any row may open a page (a clerk's edit moves the breaks): every row's text sits low
+        // enough for the page's top, in the row height the PDF has
+        let top = self.page_top_cell_pad().max(pad_v);
+        let bottom = (2 * pad_v - top).max(0);
         let restarts: &[usize] = geo.map_or(&[], |g| &g.page_start_rows);
         let mut rows = Vec::with_capacity(t.grid.len());
         for (r, row) in t.grid.iter().enumerate() {
-            // a row that may open a page keeps its text below the 天头 although LibreOffice puts
-            // the table's top at the (lowered) top margin
-            let opens = r == 0 || (t.header_rows == 0 && restarts.contains(&r));
             let restart = r >= t.header_rows && restarts.contains(&r);
             let h = geo
                 .and_then(|g| g.heights_pt.get(r))
@@ -260,7 +260,7 @@ impl Writer<'_> {
                             let tc = TableCell::new()
                                 .add_paragraph(Paragraph::new().style(style_id(Role::Table).0))
                                 .vertical_merge(VMergeType::Continue);
-                            cells.push(self.cell_props(tc, span_w(c, above.colspan), above.colspan, opens.then_some(page_top)));
+                            cells.push(cell_props(tc, span_w(c, above.colspan), above.colspan));
                             continue;
                         }
                     }
@@ -277,11 +277,11 @@ impl Writer<'_> {
                 if let Some(m) = merge {
                     tc = tc.vertical_merge(m);
                 }
-                cells.push(self.cell_props(tc, span_w(c, cell.colspan), cell.colspan, opens.then_some(page_top)));
+                cells.push(cell_props(tc, span_w(c, cell.colspan), cell.colspan));
             }
             let tr = TableRow::new(cells)
                 .cant_split()
-                .row_height(h as f32 + if opens { (page_top - pad_v) as f32 } else { 0.0 })
+                .row_height(h as f32)
                 .height_rule(docx_rs::HeightRule::AtLeast);
             rows.push(tr);
         }
@@ -303,8 +303,8 @@ impl Writer<'_> {
             );
         }
         let margins = TableCellMargins::new()
-            .margin_top(pad_v as usize, WidthType::Dxa)
-            .margin_bottom(pad_v as usize, WidthType::Dxa)
+            .margin_top(top as usize, WidthType::Dxa)
+            .margin_bottom(bottom as usize, WidthType::Dxa)
             .margin_left(pad_x as usize, WidthType::Dxa)
             .margin_right(pad_x as usize, WidthType::Dxa);
         Table::new(rows)
@@ -317,21 +317,6 @@ impl Writer<'_> {
             .margins(margins)
     }
 
-    /// A cell's width and span, centred vertically; a larger top margin in a row that may open a
-    /// page.
-    fn cell_props(&self, tc: TableCell, width: i32, span: usize, top: Option<i32>) -> TableCell {
-        let mut tc = tc
-            .width(width as usize, WidthType::Dxa)
-            .vertical_align(VAlignType::Center);
-        if span > 1 {
-            tc = tc.grid_span(span);
-        }
-        if let Some(top) = top {
-            tc.property = tc.property.margin_top(top as usize, WidthType::Dxa);
-        }
-        tc
-    }
-
     /// Top cell margin (twips) for a table row that may open a page: LibreOffice starts the page
     /// at the lowered top margin (see `measure::page`); the row's glyph tops must not sit above
     /// the 天头.
@@ -342,5 +327,17 @@ impl Writer<'_> {
             - measure::GLYPH_TOP_EM * size;
         // 0.7 mm inside the checker's 1 mm tolerance
         measure::pt_tw(lift_pt - 0.7 * PT_PER_MM - inner).max(TABLE_CELL_PAD_V)
+    }
+}
+
+/// A cell's width and span, centred vertically.
+fn cell_props(tc: TableCell, width: i32, span: usize) -> TableCell {
+    let tc = tc
+        .width(width as usize, WidthType::Dxa)
+        .vertical_align(VAlignType::Center);
+    if span > 1 {
+        tc.grid_span(span)
+    } else {
+        tc
     }
 }

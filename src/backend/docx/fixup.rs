@@ -3,7 +3,7 @@
 //! before `w:pPr` in styles, …; Word drops formatting it finds out of order).
 //!
 //! Added here, and nothing else:
-//! - styles: `w:default` on Normal; `w:kinsoku` and `w:firstLineChars` (docx-rs drops the latter)
+//! - styles: `w:default` on Normal; `w:kinsoku`, `w:overflowPunct` and `w:firstLineChars` (docx-rs drops the latter)
 //!   on Normal, `w:firstLineChars="0"` where a style clears the indent; `w:lang` zh-CN in the
 //!   document defaults;
 //! - document: `w:lang` en-US on runs of Latin text (LibreOffice keeps "2020" whole only then),
@@ -126,7 +126,10 @@ fn styles(root: &mut Elem, f: &Fixes) {
             continue;
         };
         if normal {
+            // overflowPunct="1": LibreOffice lets no mark hang past the margin (it reads the
+            // value inverted; absent, it hangs)
             ppr.put(val("w:kinsoku", "1"));
+            ppr.put(val("w:overflowPunct", "1"));
         }
         if let Some(ind) = ppr.elems_mut().find(|e| e.name == "w:ind") {
             // Word takes firstLineChars over firstLine, and inherits it from Normal

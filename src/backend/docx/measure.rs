@@ -167,6 +167,10 @@ fn auto_space(a: char, b: char) -> bool {
     (a.is_ascii_alphanumeric() && han(b)) || (han(a) && b.is_ascii_alphanumeric())
 }
 
+/// Room (pt) a predicted line keeps free, so that rounding in the word processor never makes a
+/// line fit that did not fit here.
+const SAFE_PT: f64 = 0.5;
+
 /// Would a word processor filling lines greedily (first line `first` pt wide, the rest `width`;
 /// characters `(char, size pt)` with `spacing` pt between them; breaks where UAX #14 allows)
 /// leave one character alone on the paragraph's last line — at most one Han character and three
@@ -205,7 +209,7 @@ pub fn ends_alone(chars: &[(char, f64)], first: f64, width: f64, spacing: f64) -
         let all: f64 = seg.clone().map(adv).sum();
         let avail = if lines.len() == 1 { first } else { width };
         let cur = lines.last_mut().expect("one line at least");
-        if used + ink <= avail + 0.01 || cur.start == cur.end {
+        if used + ink <= avail - SAFE_PT || cur.start == cur.end {
             cur.end = seg.end;
             used += all;
         } else {
