@@ -579,8 +579,12 @@ fn check(pdf: &Path) -> BTreeMap<String, (String, String)> {
         .arg("--json")
         .output()
         .expect("checker runs");
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    // the JSON, then the summary line
+    let rows: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("no JSON: {}", String::from_utf8_lossy(&out.stdout)));
     rows.iter()
         .map(|r| {
             let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();

@@ -243,9 +243,14 @@ impl Writer<'_> {
         let mut rows = Vec::with_capacity(t.grid.len());
         for (r, row) in t.grid.iter().enumerate() {
             let restart = r >= t.header_rows && restarts.contains(&r);
+            // a row the PDF puts at a page's top is as much taller as LibreOffice starts the
+            // page higher (see `measure::page`), so that the rest of the table breaks where the
+            // PDF's does
+            let lift = if t.header_rows == 0 && restart { self.page_lift() } else { 0 };
             let h = geo
                 .and_then(|g| g.heights_pt.get(r))
-                .map_or(min_h, |h| (h * TW_PER_PT).floor() as i32);
+                .map_or(min_h, |h| (h * TW_PER_PT).floor() as i32)
+                + lift;
             let mut cells = Vec::new();
             for (c, e) in row.iter().enumerate() {
                 let (cell, merge) = match e {
@@ -315,6 +320,11 @@ impl Writer<'_> {
             .layout(TableLayoutType::Fixed)
             .set_borders(borders)
             .margins(margins)
+    }
+
+    /// How far LibreOffice starts a page above the 天头, twips.
+    fn page_lift(&self) -> i32 {
+        measure::mm_tw(self.style.page.margin_top_mm) - self.page.top
     }
 
     /// Top cell margin (twips) for a table row that may open a page: LibreOffice starts the page
