@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
                         &Default::default(),
                         &Default::default(),
                     )
-                        .unwrap(),
+                    .unwrap(),
                 )
             })
         });

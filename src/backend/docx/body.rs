@@ -106,7 +106,8 @@ impl Writer<'_> {
             .collect();
         let width = f64::from(self.page.type_width) / TW_PER_PT;
         let indent = self.style.body_indent_chars * self.body_size();
-        let alone = |s: i32| measure::ends_alone(&chars, width - indent, width, f64::from(s) / TW_PER_PT);
+        let alone =
+            |s: i32| measure::ends_alone(&chars, width - indent, width, f64::from(s) / TW_PER_PT);
         let base = self.role_spacing(role);
         if !alone(base) {
             return None;
@@ -160,45 +161,41 @@ impl Writer<'_> {
         out
     }
 
-    /// The signature (GB/T 9704 7.3.5.2), a blank line below the text: the organ right-aligned two
-    /// characters from the right edge, the date on the next line starting two characters right of
-    /// the organ's first character (left-aligned there, so it stays put when the date is edited).
-    /// A date longer than that is right-aligned two characters in, and the organ moves left.
+    /// The signature (GB/T 9704 7.3.5.2), a blank line below the text: the organ two characters
+    /// from the right edge, the date on the next line starting two characters right of the
+    /// organ's first character; a date longer than that ends two characters from the edge and the
+    /// organ moves left. Both are set from the left, so that the date's first character is two
+    /// characters right of the organ's whatever the faces' digits measure (the right-hand gaps
+    /// follow `measure::lo_width`) and stays put when the date is edited.
     fn signature(&self, first: bool, organ: &str, date: &str) -> Vec<Paragraph> {
         let size = self.body_size();
         let sp = f64::from(self.role_spacing(Role::Signature)) / TW_PER_PT;
-        let em = size + sp;
+        let two = 2.0 * (size + sp);
         let width = f64::from(self.page.type_width) / TW_PER_PT;
         let wo = measure::lo_width(organ, size, sp);
         let wd = measure::lo_width(date, size, sp);
-        let two = 2.0 * em;
+        let organ_left = width - wo - two - (two + wd - wo).max(0.0);
         let sig = style_id(Role::Signature).0;
-        let mut out = Vec::new();
-        let organ_right = if two + wd > wo { two + wd + two - wo } else { two };
         // the blank line above as space before: dropped where the signature opens a page
         let before = if first { 0 } else { self.page.line as u32 };
         let mut o = Paragraph::new()
             .style(sig)
             .keep_next(true)
             .line_spacing(docx_rs::LineSpacing::new().before(before))
-            .indent(Some(0), None, Some(measure::pt_tw(organ_right)), None);
+            .indent(Some(measure::pt_tw(organ_left)), None, None, None);
         for r in self.runs(Role::Signature, Role::Signature, organ, None) {
             o = o.add_run(r);
         }
-        let mut d = Paragraph::new().style(sig);
-        d = if two + wd > wo {
-            d.indent(Some(0), None, Some(measure::pt_tw(two)), None)
-        } else {
-            let left = width - organ_right - wo + two;
-            d.align(AlignmentType::Left)
-                .indent(Some(measure::pt_tw(left)), None, Some(0), None)
-        };
+        let mut d = Paragraph::new().style(sig).indent(
+            Some(measure::pt_tw(organ_left + two)),
+            None,
+            None,
+            None,
+        );
         for r in self.runs(Role::Signature, Role::Signature, date, None) {
             d = d.add_run(r);
         }
-        out.push(o);
-        out.push(d);
-        out
+        vec![o, d]
     }
 
     /// A table with the PDF's columns (or its own, without them): rows that do not split, cells
@@ -246,7 +243,11 @@ impl Writer<'_> {
             // a row the PDF puts at a page's top is as much taller as LibreOffice starts the
             // page higher (see `measure::page`), so that the rest of the table breaks where the
             // PDF's does
-            let lift = if t.header_rows == 0 && restart { self.page_lift() } else { 0 };
+            let lift = if t.header_rows == 0 && restart {
+                self.page_lift()
+            } else {
+                0
+            };
             let h = geo
                 .and_then(|g| g.heights_pt.get(r))
                 .map_or(min_h, |h| (h * TW_PER_PT).floor() as i32)
@@ -254,7 +255,9 @@ impl Writer<'_> {
             let mut cells = Vec::new();
             for (c, e) in row.iter().enumerate() {
                 let (cell, merge) = match e {
-                    GridEntry::Cell(cell) => (cell, (cell.rowspan > 1).then_some(VMergeType::Restart)),
+                    GridEntry::Cell(cell) => {
+                        (cell, (cell.rowspan > 1).then_some(VMergeType::Restart))
+                    }
                     GridEntry::Merged { row: r0, col: c0 } if *r0 != r && *c0 == c => {
                         let GridEntry::Cell(above) = &t.grid[*r0][*c0] else {
                             continue;
@@ -331,7 +334,8 @@ impl Writer<'_> {
     /// at the lowered top margin (see `measure::page`); the row's glyph tops must not sit above
     /// the 天头.
     fn page_top_cell_pad(&self) -> i32 {
-        let lift_pt = self.style.page.margin_top_mm * PT_PER_MM - f64::from(self.page.top) / TW_PER_PT;
+        let lift_pt =
+            self.style.page.margin_top_mm * PT_PER_MM - f64::from(self.page.top) / TW_PER_PT;
         let size = self.style.role(Role::Table).size_pt;
         let inner = measure::LO_BASELINE_FRACTION * self.style.table.line_pitch_pt
             - measure::GLYPH_TOP_EM * size;

@@ -59,13 +59,25 @@ pub fn parts(x: XMLDocx, f: &Fixes) -> Result<Vec<(String, Vec<u8>)>, String> {
         ("[Content_Types].xml".into(), x.content_type),
         ("_rels/.rels".into(), x.rels),
         ("docProps/app.xml".into(), x.doc_props.app),
-        ("docProps/core.xml".into(), edit(&x.doc_props.core, &|r| core(r, f))?),
+        (
+            "docProps/core.xml".into(),
+            edit(&x.doc_props.core, &|r| core(r, f))?,
+        ),
         ("docProps/custom.xml".into(), x.doc_props.custom),
         ("word/_rels/document.xml.rels".into(), x.document_rels),
-        ("word/document.xml".into(), edit(&x.document, &|r| document(r, f))?),
-        ("word/styles.xml".into(), edit(&x.styles, &|r| styles(r, f))?),
+        (
+            "word/document.xml".into(),
+            edit(&x.document, &|r| document(r, f))?,
+        ),
+        (
+            "word/styles.xml".into(),
+            edit(&x.styles, &|r| styles(r, f))?,
+        ),
         ("word/settings.xml".into(), x.settings),
-        ("word/fontTable.xml".into(), xml::to_bytes(&font_table(&f.fonts))),
+        (
+            "word/fontTable.xml".into(),
+            xml::to_bytes(&font_table(&f.fonts)),
+        ),
         ("word/comments.xml".into(), x.comments),
         ("word/numbering.xml".into(), x.numberings),
         ("word/commentsExtended.xml".into(), x.comments_extended),
@@ -147,7 +159,11 @@ fn document(root: &mut Elem, f: &Fixes) {
         if e.name != "w:r" {
             return;
         }
-        let text: String = e.elems().filter(|t| t.name == "w:t").map(Elem::text).collect();
+        let text: String = e
+            .elems()
+            .filter(|t| t.name == "w:t")
+            .map(Elem::text)
+            .collect();
         if !text.is_empty() && text.chars().all(super::measure::is_latin) {
             e.find_or_add("w:rPr").put(
                 Elem::new("w:lang")

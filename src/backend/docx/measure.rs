@@ -197,7 +197,8 @@ pub fn ends_alone(chars: &[(char, f64)], first: f64, width: f64, spacing: f64) -
         }
         w
     };
-    let mut lines: Vec<std::ops::Range<usize>> = vec![0..0];
+    // each line as (first, end) character indices
+    let mut lines: Vec<(usize, usize)> = vec![(0, 0)];
     let mut used = 0.0;
     for seg in segs {
         // trailing spaces hang past the margin
@@ -209,16 +210,16 @@ pub fn ends_alone(chars: &[(char, f64)], first: f64, width: f64, spacing: f64) -
         let all: f64 = seg.clone().map(adv).sum();
         let avail = if lines.len() == 1 { first } else { width };
         let cur = lines.last_mut().expect("one line at least");
-        if used + ink <= avail - SAFE_PT || cur.start == cur.end {
-            cur.end = seg.end;
+        if used + ink <= avail - SAFE_PT || cur.0 == cur.1 {
+            cur.1 = seg.end;
             used += all;
         } else {
-            lines.push(seg.clone());
+            lines.push((seg.start, seg.end));
             used = all;
         }
     }
-    let last = lines.last().expect("one line at least");
-    let kept: Vec<char> = chars[last.clone()]
+    let &(from, to) = lines.last().expect("one line at least");
+    let kept: Vec<char> = chars[from..to]
         .iter()
         .map(|c| c.0)
         .filter(|c| !c.is_whitespace())
@@ -326,7 +327,8 @@ mod tests {
     #[test]
     fn a_last_character_alone_is_foreseen() {
         let w = 156.0 * crate::style::PT_PER_MM;
-        let han = |n: usize| -> Vec<(char, f64)> { "国".repeat(n).chars().map(|c| (c, 16.0)).collect() };
+        let han =
+            |n: usize| -> Vec<(char, f64)> { "国".repeat(n).chars().map(|c| (c, 16.0)).collect() };
         // 26 on the indented first line, 28 on the next: one more is alone
         assert!(!ends_alone(&han(54), w - 32.0, w, -0.25));
         assert!(ends_alone(&han(55), w - 32.0, w, -0.25));

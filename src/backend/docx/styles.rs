@@ -67,7 +67,12 @@ fn single() -> LineSpacing {
 
 /// No indent at all (overrides Normal's first-line indent).
 fn no_indent(s: docx_rs::Style) -> docx_rs::Style {
-    s.indent(Some(0), Some(SpecialIndentType::FirstLine(0)), Some(0), None)
+    s.indent(
+        Some(0),
+        Some(SpecialIndentType::FirstLine(0)),
+        Some(0),
+        None,
+    )
 }
 
 impl Writer<'_> {
@@ -118,8 +123,7 @@ impl Writer<'_> {
                     .snap_to_grid(false)
             }
             Role::Body => {
-                let indent =
-                    measure::pt_tw(self.style.body_indent_chars * self.body_size());
+                let indent = measure::pt_tw(self.style.body_indent_chars * self.body_size());
                 s = s
                     .align(AlignmentType::Both)
                     .line_spacing(exact(line))
@@ -154,7 +158,7 @@ impl Writer<'_> {
                     .line_spacing(exact(measure::pt_tw(self.style.table.line_pitch_pt)));
             }
             Role::PageNumber => s = no_indent(s).snap_to_grid(false).line_spacing(single()),
-            Role::Signature => s = no_indent(s).align(AlignmentType::Right),
+            Role::Signature => s = no_indent(s).align(AlignmentType::Left),
         }
         s
     }

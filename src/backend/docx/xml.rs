@@ -195,13 +195,17 @@ pub fn parse(src: &[u8]) -> Result<Elem, String> {
             let v = a
                 .decoded_and_normalized_value(quick_xml::XmlVersion::Explicit1_0, decoder)
                 .map_err(|e| err(&e))?;
-            e.attrs
-                .push((String::from_utf8_lossy(a.key.as_ref()).into_owned(), v.into()));
+            e.attrs.push((
+                String::from_utf8_lossy(a.key.as_ref()).into_owned(),
+                v.into(),
+            ));
         }
         Ok(e)
     };
     fn top(stack: &mut [Elem]) -> Result<&mut Elem, String> {
-        stack.last_mut().ok_or_else(|| "unbalanced end tag".to_string())
+        stack
+            .last_mut()
+            .ok_or_else(|| "unbalanced end tag".to_string())
     }
     let push_text = |stack: &mut Vec<Elem>, t: &str| -> Result<(), String> {
         let depth = stack.len();
@@ -386,7 +390,10 @@ mod tests {
             ),
             "{out}"
         );
-        assert!(out.contains("a &lt; b 中") && out.contains(r#"a="x&amp;y""#), "{out}");
+        assert!(
+            out.contains("a &lt; b 中") && out.contains(r#"a="x&amp;y""#),
+            "{out}"
+        );
         assert_eq!(parse(&to_bytes(&d)).unwrap(), d);
     }
 }
