@@ -151,6 +151,7 @@ fn property_elements_are_in_schema_order_where_word_reads_them() {
             "word/footer1.xml",
             "word/footer2.xml",
             "word/fontTable.xml",
+            "word/settings.xml",
         ] {
             xml::check_schema_order(&part(&d, p)).unwrap_or_else(|e| panic!("{s} {p}: {e}"));
         }
@@ -527,7 +528,13 @@ fn fonts_a_windows_pc_has_or_the_bundled_names() {
 #[test]
 fn footers_carry_formatted_page_fields_odd_right_even_left() {
     let d = docx("qinghe-2021", false);
-    assert!(part_text(&d, "word/settings.xml").contains("evenAndOddHeaders"));
+    let settings = part(&d, "word/settings.xml");
+    assert!(settings.find("w:evenAndOddHeaders").is_some());
+    // punctuation full-width in Word too (a child of w:settings, not of w:compat)
+    assert_eq!(
+        attr(&settings, "w:characterSpacingControl", "w:val"),
+        Some("doNotCompress")
+    );
     let mut seen = Vec::new();
     for i in 1..=2 {
         let f = part(&d, &format!("word/footer{i}.xml"));

@@ -10,6 +10,10 @@
 //!   `w:tblHeader` on each table's header rows (no setter in docx-rs);
 //! - the font table (docx-rs writes a fixed one): every face with `w:altName`, `w:panose1`,
 //!   charset 86 (GB2312), family and pitch;
+//! - settings: `characterSpacingControl` out of `w:compat` (where docx-rs puts it), Word's own
+//!   balance of Latin and Chinese widths (docx-rs sets `balanceSingleByteDoubleByteWidth`), and
+//!   schema order (docx-rs puts `zoom` after
+//!   `defaultTabStop`, `evenAndOddHeaders` after `compat`; Word rejects such a file);
 //! - core properties: title, author, language; no `dcterms:created`/`modified` without
 //!   SOURCE_DATE_EPOCH (docx-rs writes 1970 otherwise).
 
@@ -73,7 +77,7 @@ pub fn parts(x: XMLDocx, f: &Fixes) -> Result<Vec<(String, Vec<u8>)>, String> {
             "word/styles.xml".into(),
             edit(&x.styles, &|r| styles(r, f))?,
         ),
-        ("word/settings.xml".into(), x.settings),
+        ("word/settings.xml".into(), edit(&x.settings, &settings)?),
         (
             "word/fontTable.xml".into(),
             xml::to_bytes(&font_table(&f.fonts)),
@@ -190,6 +194,20 @@ fn collect_tables<'a>(e: &'a mut Elem, out: &mut Vec<&'a mut Elem>) {
         } else if c.name == "w:body" {
             collect_tables(c, out);
         }
+    }
+}
+
+/// Settings: `w:characterSpacingControl` where the schema has it (docx-rs writes it inside
+/// `w:compat`), and Word's default balance of Latin and Chinese widths (docx-rs turns it off).
+fn settings(root: &mut Elem) {
+    let mut moved = None;
+    if let Some(c) = root.elems_mut().find(|e| e.name == "w:compat") {
+        c.remove("w:balanceSingleByteDoubleByteWidth");
+        moved = c.find("w:characterSpacingControl").cloned();
+        c.remove("w:characterSpacingControl");
+    }
+    if let Some(m) = moved {
+        root.put(m);
     }
 }
 

@@ -213,6 +213,10 @@ impl<'a> Writer<'a> {
             .default_tab_stop(measure::pt_tw(self.body_size()) as usize * 2);
         // no document grid in effect: exact line spacing places the lines
         d.document = d.document.doc_grid(docx_rs::DocGrid::with_empty());
+        // punctuation full-width: Word compresses it otherwise (GB/T 9704's 28 characters a line)
+        d.settings = d
+            .settings
+            .character_spacing_control(docx_rs::CharacterSpacingValues::DoNotCompress);
         d = self.add_styles(d);
         d = d.footer(self.footer(true));
         if self.style.footer.align == FooterAlign::Outside {

@@ -322,6 +322,12 @@ pub fn schema_sequence(name: &str) -> Option<&'static [&'static str]> {
             "embedRegular", "embedBold", "embedItalic", "embedBoldItalic",
         ],
         "w:docDefaults" => &["rPrDefault", "pPrDefault"],
+        // the settings docx-rs and this writer use, in CT_Settings order
+        "w:settings" => &[
+            "writeProtection", "view", "zoom", "removePersonalInformation", "proofState",
+            "defaultTabStop", "autoHyphenation", "evenAndOddHeaders", "characterSpacingControl",
+            "compat", "docVars", "rsids", "themeFontLang", "decimalSymbol", "listSeparator",
+        ],
         _ => return None,
     })
 }
