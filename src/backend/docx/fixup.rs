@@ -14,6 +14,7 @@
 //!   balance of Latin and Chinese widths (docx-rs sets `balanceSingleByteDoubleByteWidth`), and
 //!   schema order (docx-rs puts `zoom` after
 //!   `defaultTabStop`, `evenAndOddHeaders` after `compat`; Word rejects such a file);
+//! - paragraphs: no `w14:paraId` (docx-rs counts them per thread, across documents);
 //! - core properties: title, author, language; no `dcterms:created`/`modified` without
 //!   SOURCE_DATE_EPOCH (docx-rs writes 1970 otherwise).
 
@@ -55,6 +56,13 @@ pub fn parts(x: XMLDocx, f: &Fixes) -> Result<Vec<(String, Vec<u8>)>, String> {
     let edit = |bytes: &[u8], fix: &dyn Fn(&mut Elem)| -> Result<Vec<u8>, String> {
         let mut root = xml::parse(bytes)?;
         fix(&mut root);
+        // docx-rs numbers paragraphs from a per-thread counter: same input, same bytes only
+        // without them (Word makes its own)
+        root.walk_mut(&mut |e| {
+            if e.name == "w:p" {
+                e.attrs.retain(|(k, _)| k != "w14:paraId");
+            }
+        });
         xml::sort_schema(&mut root);
         Ok(xml::to_bytes(&root))
     };
