@@ -61,8 +61,13 @@ fn bench(c: &mut Criterion) {
         g.bench_function("docx", |b| {
             b.iter(|| {
                 black_box(
-                    gongkai::backend::docx::write(black_box(&doc), &style, &Default::default())
-                        .unwrap(),
+                    gongkai::backend::docx::write(
+                        black_box(&doc),
+                        &style,
+                        &Default::default(),
+                        &Default::default(),
+                    )
+                    .unwrap(),
                 )
             })
         });

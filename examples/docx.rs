@@ -1,12 +1,13 @@
 //! Writes a report's DOCX: `cargo run --example docx -- REPORT.yaml OUT.docx [--bundled] [--style ID]`.
 //!
-//! Laid out like the PDF (`write_fitted`); `--bundled` uses the bundled fonts for that layout and
-//! writes their names into the DOCX.
+//! Tables take the PDF layout's columns and rows (`Layout::docx_geometry`); `--bundled` lays out
+//! with the bundled fonts and writes their names into the DOCX (what LibreOffice needs to render
+//! it on a machine with only the bundled fonts installed).
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use gongkai::backend::docx::{write_fitted, DocxOptions};
+use gongkai::backend::docx::{write, DocxOptions};
 use gongkai::fonts::{FontOptions, FontSet};
 
 fn main() -> ExitCode {
@@ -52,7 +53,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match write_fitted(&doc, &style, &layout, &opts) {
+    match write(&doc, &style, &layout.docx_geometry(), &opts) {
         Ok(bytes) => {
             if let Err(e) = std::fs::write(output, bytes) {
                 eprintln!("{output}: {e}");

@@ -14,11 +14,11 @@
 //! - **compose** ([`compose::compose`]): resolved report → [`doc::Document`] (blocks, resolved table
 //!   grids, type roles), format-neutral.
 //! - **typeset** ([`typeset::layout`]): document + [`style::Style`] (data in `layouts/styles/`) +
-//!   [`fonts::FontSet`] → [`typeset::Page`]s of placed glyphs and rules, and the line breaks the
-//!   DOCX follows.
+//!   [`fonts::FontSet`] → [`typeset::Page`]s of placed glyphs and rules, and the table geometry the
+//!   DOCX follows ([`typeset::Layout::docx_geometry`]).
 //! - **write the PDF** ([`backend::pdf::write`]): pages → PDF bytes.
-//! - **write the DOCX** ([`backend::docx::write_fitted`]): document + the typesetter's line breaks
-//!   → DOCX bytes.
+//! - **write the DOCX** ([`backend::docx::write`]): document + the table geometry → DOCX bytes;
+//!   Word or LibreOffice breaks the lines itself.
 //! - **save** ([`render::write_outputs`], in the CLI): the bytes → files on disk, each through a
 //!   locked temporary file, `fsync` and a rename, the pair renamed under one lock.
 //!
@@ -177,7 +177,8 @@ pub fn build(input: &Path, opts: &Options) -> Result<Outputs, Failure> {
         ..opts.docx.clone()
     };
     let docx = if opts.formats.docx() {
-        let bytes = backend::docx::write_fitted(&doc, opts.style, &layout, &docx_opts);
+        let geometry = layout.docx_geometry();
+        let bytes = backend::docx::write(&doc, opts.style, &geometry, &docx_opts);
         Some(bytes.map_err(in_input)?)
     } else {
         None

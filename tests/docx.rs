@@ -1,39 +1,48 @@
-//! DOCX backend: the package, the XML (schema order, fonts, tables, fields), python-docx reading
-//! every table cell, and LibreOffice's PDF of the DOCX measured by `gbt9704_check.py`.
+//! DOCX backend, read back as a user's Word would: the package, the built-in styles and their
+//! outline levels, one spacing per style (none per line), every table value in its cell, fonts a
+//! Windows PC has, the page-number fields, no date without SOURCE_DATE_EPOCH.
+//!
+//! External group (`--include-ignored`; LibreOffice, the checkers in `$GONGKAI_TOOLS`, their
+//! python in `$GONGKAI_PY`, the bundled fonts installed): LibreOffice's PDF of each sample's DOCX
+//! passes `gbt9704_check.py`, and so does a DOCX edited as a clerk would (paragraph, grid and
+//! overlap checks).
 
-use std::io::{Cursor, Read};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use gongkai::backend::docx::xml::{self, Elem};
-use gongkai::backend::docx::{write, write_fitted, DocxOptions};
-use gongkai::backend::pdf;
-use gongkai::doc::{Block, Document, GridEntry};
+use gongkai::backend::docx::geometry::Geometry;
+use gongkai::backend::docx::xml::{self, Elem, Node};
+use gongkai::backend::docx::{write, DocxOptions};
+use gongkai::doc::{Block, Document, GridEntry, Table};
 use gongkai::fonts::{FontOptions, FontSet};
 use gongkai::style::Style;
-use gongkai::typeset::Layout;
 
 const SAMPLES: [&str; 2] = ["liwang-2020", "qinghe-2021"];
+
+/// Reports rendered through LibreOffice: the samples, and mixed digits, web addresses, quotes and
+/// Latin words (`tests/suite/docx/mixed.yaml`), and random mixed text (`stress.yaml`).
+const CASES: [&str; 4] = [
+    "samples/liwang-2020",
+    "samples/qinghe-2021",
+    "tests/suite/docx/mixed",
+    "tests/suite/docx/stress",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Reports LibreOffice must break like the PDF: the samples, plus mixed digits, web addresses,
-/// quotes and Latin words (`tests/suite/docx/mixed.yaml`) and random mixed text (`stress.yaml`).
-const LINE_CASES: [&str; 4] = [
-    "liwang-2020",
-    "qinghe-2021",
-    "../tests/suite/docx/mixed",
-    "../tests/suite/docx/stress",
-];
-
-fn doc(sample: &str) -> Document {
-    let res = gongkai::load(&root().join(format!("samples/{sample}.yaml"))).expect("sample loads");
-    gongkai::compose::compose(&res)
+fn load(case: &str) -> Document {
+    let path = if case.contains('/') {
+        root().join(format!("{case}.yaml"))
+    } else {
+        root().join(format!("samples/{case}.yaml"))
+    };
+    gongkai::compose::compose(&gongkai::load(&path).expect("report loads"))
 }
 
-/// A file name for a case.
 fn stem(case: &str) -> &str {
     case.rsplit('/').next().unwrap_or(case)
 }
@@ -42,44 +51,20 @@ fn style() -> Style {
     Style::builtin("gbt9704").expect("built-in style")
 }
 
-/// The bundled fonts, which the tests lay out with.
-fn fonts() -> FontSet {
-    FontSet::load(&style(), &FontOptions::bundled()).expect("bundled fonts")
-}
-
-/// A sample's DOCX as `gongkai render` writes it: fitted to the PDF's layout.
-fn docx(sample: &str, bundled: bool) -> Vec<u8> {
-    let d = doc(sample);
-    let l = gongkai::typeset::layout(&d, &style(), &fonts()).expect("typeset");
-    docx_of(&d, &l, bundled)
-}
-
-fn docx_of(d: &Document, l: &Layout, bundled: bool) -> Vec<u8> {
-    write_fitted(
-        d,
-        &style(),
-        l,
-        &DocxOptions {
-            bundled_font_names: bundled,
-            epoch: None,
-        },
-    )
-    .expect("docx written")
-}
-
-/// A sample's PDF and DOCX as `gongkai render --bundled-fonts --docx-fonts bundled` writes them,
-/// from one layout.
-fn pdf_and_docx(sample: &str) -> (Vec<u8>, Vec<u8>) {
-    let d = doc(sample);
-    let fonts = fonts();
-    let l = gongkai::typeset::layout(&d, &style(), &fonts).expect("typeset");
-    let meta = pdf::PdfMeta {
-        title: d.title.clone(),
-        author: d.author.clone(),
-        epoch: None,
+/// The DOCX as `gongkai render` writes it (tables with the PDF's columns, laid out with the
+/// bundled fonts).
+fn docx_with(d: &Document, bundled: bool, epoch: Option<i64>) -> Vec<u8> {
+    let fonts = FontSet::load(&style(), &FontOptions::bundled()).expect("bundled fonts");
+    let l = gongkai::typeset::layout(d, &style(), &fonts).expect("typeset");
+    let opts = DocxOptions {
+        bundled_font_names: bundled,
+        epoch,
     };
-    let pdf = pdf::write(&l.pages, &fonts, &meta).expect("pdf written");
-    (pdf, docx_of(&d, &l, true))
+    write(d, &style(), &l.docx_geometry(), &opts).expect("docx written")
+}
+
+fn docx(case: &str, bundled: bool) -> Vec<u8> {
+    docx_with(&load(case), bundled, None)
 }
 
 fn entries(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
@@ -94,7 +79,6 @@ fn entries(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
         .collect()
 }
 
-/// A part of the package as text.
 fn part_text(bytes: &[u8], name: &str) -> String {
     let (_, _, v) = entries(bytes)
         .into_iter()
@@ -104,65 +88,63 @@ fn part_text(bytes: &[u8], name: &str) -> String {
 }
 
 fn part(bytes: &[u8], name: &str) -> Elem {
-    let e = entries(bytes);
-    let (_, _, v) = e
-        .iter()
-        .find(|(n, _, _)| n == name)
-        .unwrap_or_else(|| panic!("{name} missing"));
-    xml::parse(v).expect("well-formed XML")
+    xml::parse(part_text(bytes, name).as_bytes()).expect("well-formed XML")
 }
 
-fn all<'a>(e: &'a Elem, name: &str) -> Vec<&'a Elem> {
-    let mut v = Vec::new();
-    e.descendants(name, &mut v);
-    v
+fn attr<'a>(e: &'a Elem, child: &str, key: &str) -> Option<&'a str> {
+    e.find(child).and_then(|c| c.get_attr(key))
 }
 
-/// The python with python-docx and pdfplumber: $GONGKAI_PY, or the checkers' default venv.
-fn python() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("GONGKAI_PY") {
-        return Some(PathBuf::from(p));
-    }
-    let home = std::env::var("HOME").ok()?;
-    let p = Path::new(&home).join(".cache/gongkai-tools/venv/bin/python");
-    p.exists().then_some(p)
+/// The paragraph's style id.
+fn p_style(p: &Elem) -> Option<&str> {
+    p.find("w:pPr").and_then(|x| attr(x, "w:pStyle", "w:val"))
+}
+
+/// The style element with this id.
+fn style_el<'a>(styles: &'a Elem, id: &str) -> &'a Elem {
+    styles
+        .descendants("w:style")
+        .into_iter()
+        .find(|s| s.get_attr("w:styleId") == Some(id))
+        .unwrap_or_else(|| panic!("style {id} missing"))
 }
 
 #[test]
-fn package_is_deterministic_ordered_and_deflated() {
-    let a = docx("qinghe-2021", false);
-    assert_eq!(a, docx("qinghe-2021", false), "same input, same bytes");
+fn package_is_deterministic_deflated_and_dated_only_with_an_epoch() {
+    let d = load("qinghe-2021");
+    let a = docx_with(&d, false, None);
+    // another report written on the same thread in between changes nothing
+    docx("liwang-2020", true);
+    assert_eq!(a, docx_with(&d, false, None), "same input, same bytes");
     let names: Vec<String> = entries(&a).into_iter().map(|(n, _, _)| n).collect();
     assert_eq!(names[0], "[Content_Types].xml");
-    assert!(
-        names.contains(&"word/document.xml".to_string())
-            && names.contains(&"word/footer1.xml".to_string())
-    );
+    for n in ["word/document.xml", "word/styles.xml", "word/footer1.xml"] {
+        assert!(names.iter().any(|x| x == n), "{n} in {names:?}");
+    }
     for (n, m, _) in entries(&a) {
         assert_eq!(m, zip::CompressionMethod::Deflated, "{n} not deflated");
     }
-    let core = part_text(&a, "docProps/core.xml");
-    assert!(
-        core.contains("<dc:title>青禾县自然资源局2021年政府信息公开工作年度报告</dc:title>"),
-        "{core}"
+    let core = part(&a, "docProps/core.xml");
+    assert_eq!(core.find("dc:title").map(Elem::text), Some(d.title.clone()));
+    assert_eq!(
+        core.find("dc:creator").map(Elem::text),
+        Some(d.author.clone())
     );
-    assert!(core.contains("<dc:creator>青禾县自然资源局</dc:creator>"));
-    assert!(core.contains("1980-01-01T00:00:00Z"));
-    let dated = write(
-        &doc("qinghe-2021"),
-        &style(),
-        &DocxOptions {
-            bundled_font_names: false,
-            epoch: Some(1_650_000_000),
-        },
-    )
-    .unwrap();
-    let core = part_text(&dated, "docProps/core.xml");
-    assert!(core.contains("2022-04-15T05:20:00Z"), "{core}");
+    // no date is written without SOURCE_DATE_EPOCH (issue 16 item 13)
+    assert!(core.find("dcterms:created").is_none(), "{core:?}");
+    assert!(core.find("dcterms:modified").is_none());
+    let dated = part(
+        &docx_with(&d, false, Some(1_650_000_000)),
+        "docProps/core.xml",
+    );
+    assert_eq!(
+        dated.find("dcterms:created").map(Elem::text).as_deref(),
+        Some("2022-04-15T05:20:00Z")
+    );
 }
 
 #[test]
-fn properties_are_in_schema_order() {
+fn property_elements_are_in_schema_order_where_word_reads_them() {
     for s in SAMPLES {
         let d = docx(s, false);
         for p in [
@@ -170,243 +152,234 @@ fn properties_are_in_schema_order() {
             "word/styles.xml",
             "word/footer1.xml",
             "word/footer2.xml",
+            "word/fontTable.xml",
+            "word/settings.xml",
         ] {
             xml::check_schema_order(&part(&d, p)).unwrap_or_else(|e| panic!("{s} {p}: {e}"));
         }
-        // the orders docx-rs gets wrong, spelled out (runs say only what differs from their
-        // paragraph style: full run properties are in the styles and footers)
+        // the orders docx-rs gets wrong, spelled out
+        let styles = part(&d, "word/styles.xml");
+        let normal = style_el(&styles, "Normal");
+        let names: Vec<&str> = normal.elems().map(|e| e.name.as_str()).collect();
+        let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
+        assert!(
+            pos("w:name") < pos("w:pPr") && pos("w:pPr") < pos("w:rPr"),
+            "{names:?}"
+        );
+        let rpr: Vec<&str> = normal
+            .find("w:rPr")
+            .unwrap()
+            .elems()
+            .map(|e| e.name.as_str())
+            .collect();
+        let at = |n: &str| rpr.iter().position(|x| *x == n).unwrap();
+        assert!(
+            at("w:rFonts") < at("w:spacing") && at("w:spacing") < at("w:sz"),
+            "{rpr:?}"
+        );
         let body = part(&d, "word/document.xml");
-        for (p, first, second) in [
-            ("word/styles.xml", "w:rFonts", "w:sz"),
-            ("word/styles.xml", "w:sz", "w:lang"),
-            ("word/footer1.xml", "w:rFonts", "w:sz"),
-            ("word/document.xml", "w:spacing", "w:lang"),
-        ] {
-            let x = part(&d, p);
-            let rpr = all(&x, "w:rPr")
-                .into_iter()
-                .find(|r| r.find(first).is_some() && r.find(second).is_some())
-                .unwrap_or_else(|| panic!("{s} {p}: no w:rPr with {first} and {second}"));
-            let names: Vec<&str> = rpr.elems().map(|e| e.name.as_str()).collect();
-            let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
-            assert!(pos(first) < pos(second), "{p}: {names:?}");
-        }
-        let sect = all(&body, "w:sectPr")[0];
+        let sect = body.descendants("w:sectPr")[0];
         let names: Vec<&str> = sect.elems().map(|e| e.name.as_str()).collect();
         assert_eq!(names.first(), Some(&"w:footerReference"), "{names:?}");
         assert_eq!(names.last(), Some(&"w:docGrid"), "{names:?}");
     }
 }
 
+/// Word's built-in styles, so Word and WPS show their localised names and the navigation pane,
+/// outline view and table of contents find the headings.
 #[test]
-fn page_setup_fonts_and_paragraphs_follow_the_recipe() {
+fn built_in_styles_with_outline_levels_carry_the_recipe() {
     let d = docx("liwang-2020", false);
-    let body = part(&d, "word/document.xml");
-    let mar = all(&body, "w:pgMar")[0];
-    let at = |k: &str| mar.get_attr(k).unwrap().parse::<i32>().unwrap();
-    assert!(
-        (at("w:top") - 1916).abs() <= 2
-            && at("w:left") == 1587
-            && at("w:right") == 1474
-            && at("w:bottom") == 1984
+    let styles = part(&d, "word/styles.xml");
+    let normal = style_el(&styles, "Normal");
+    assert_eq!(normal.get_attr("w:default"), Some("1"));
+    assert_eq!(attr(normal, "w:name", "w:val"), Some("Normal"));
+    assert_eq!(
+        attr(style_el(&styles, "Title"), "w:name", "w:val"),
+        Some("Title")
     );
-    assert!((at("w:footer") - 1423).abs() <= 12);
-    let grid = all(&body, "w:docGrid")[0];
-    assert_eq!(grid.get_attr("w:type"), None, "no document grid in effect");
-    // every run: explicit fonts (no theme fonts), a size, a language, its own or its paragraph
-    // style's
-    let style_part = part(&d, "word/styles.xml");
-    let mut runs = 0;
-    for p in all(&body, "w:p") {
-        let id = p
-            .find("w:pPr")
-            .and_then(|x| x.find("w:pStyle"))
-            .and_then(|s| s.get_attr("w:val"))
-            .expect("every paragraph has a style");
-        let style_rpr = all(&style_part, "w:style")
-            .into_iter()
-            .find(|s| s.get_attr("w:styleId").as_deref() == Some(id.as_str()))
-            .and_then(|s| s.find("w:rPr"))
-            .expect("the style's run properties");
-        for r in p.elems().filter(|e| e.name == "w:r") {
-            runs += 1;
-            let rpr = r.find("w:rPr");
-            let get = |n: &str| {
-                rpr.and_then(|x| x.find(n))
-                    .or_else(|| style_rpr.find(n))
-                    .unwrap_or_else(|| panic!("{id}: {n} missing"))
-            };
-            let f = get("w:rFonts");
-            for k in ["w:ascii", "w:hAnsi", "w:eastAsia"] {
-                assert!(f.get_attr(k).is_some(), "{k} missing");
-            }
-            assert!(f.attrs.iter().all(|(k, _)| !k.contains("Theme")));
-            get("w:sz");
-            let text = r.find("w:t").map(Elem::text).unwrap_or_default();
-            let east_asia = get("w:lang").get_attr("w:eastAsia");
-            if text.chars().any(|c| c.is_ascii_digit()) {
-                assert!(text.is_ascii(), "digits in a run of their own: {text}");
-                assert_eq!(east_asia.as_deref(), Some("en-US"));
-            } else if !text.is_ascii() {
-                assert_eq!(east_asia.as_deref(), Some("zh-CN"), "{text}");
-            }
-        }
-    }
-    assert!(runs > 300, "{runs} runs");
-    // body text 16 pt on an exact 28.95 pt line, indented two characters, tracked −0.25 pt
-    let xml = part_text(&d, "word/document.xml");
-    let styles_xml = part_text(&d, "word/styles.xml");
-    // paragraphs say what differs from their style: the body style has the rest
-    let gk_body = styles_xml
-        .split("<w:style ")
-        .find(|s| s.contains(r#"w:styleId="GkBody""#))
-        .expect("GkBody");
-    assert!(gk_body.contains(r#"w:line="579" w:lineRule="exact""#));
-    assert!(
-        gk_body.contains(r#"w:firstLine="640""#) && gk_body.contains(r#"w:firstLineChars="200""#)
-    );
-    assert!(gk_body.contains(r#"<w:kinsoku w:val="1"/>"#));
-    assert!(gk_body.contains(r#"<w:widowControl w:val="0"/>"#));
-    assert!(xml.contains(r#"<w:spacing w:val="-5"/>"#));
-    assert!(
-        styles_xml.contains(r#"w:eastAsia="仿宋_GB2312""#)
-            && styles_xml.contains(r#"w:eastAsia="黑体""#)
-            && styles_xml.contains(r#"w:eastAsia="楷体_GB2312""#)
-    );
-    assert!(styles_xml.contains(r#"w:eastAsia="方正小标宋简体""#));
-    // headings kept with the next block
-    let heads: Vec<&Elem> = all(&body, "w:p")
-        .into_iter()
-        .filter(|p| {
-            p.find("w:pPr")
-                .and_then(|x| x.find("w:pStyle"))
-                .and_then(|s| s.get_attr("w:val"))
-                .is_some_and(|v| v.starts_with("GkHeading"))
-        })
-        .collect();
-    assert!(!heads.is_empty());
-    assert!(heads
-        .iter()
-        .all(|p| p.find("w:pPr").unwrap().find("w:keepNext").is_some()));
-    // styles with Chinese names
-    let styles = &styles_xml;
-    for n in [
-        "正文",
-        "标题",
-        "一级标题",
-        "二级标题",
-        "三级标题",
-        "四级标题",
-        "表格",
-        "页码",
-        "落款",
-    ] {
+    for level in 1..=3 {
+        let h = style_el(&styles, &format!("Heading{level}"));
+        assert_eq!(
+            attr(h, "w:name", "w:val"),
+            Some(format!("heading {level}").as_str())
+        );
+        let ppr = h.find("w:pPr").expect("heading pPr");
+        assert_eq!(
+            attr(ppr, "w:outlineLvl", "w:val"),
+            Some((level - 1).to_string().as_str())
+        );
         assert!(
-            styles.contains(&format!(r#"<w:name w:val="{n}"/>"#)),
-            "style {n}"
+            ppr.find("w:keepNext").is_some(),
+            "heading {level} kept with next"
         );
     }
-    assert!(!styles.contains("Theme"));
-    // bundled names
-    let b = part_text(&docx("liwang-2020", true), "word/styles.xml");
-    for f in ["Gongkai Serif", "Gongkai Sans", "Gongkai Kai"] {
-        assert!(b.contains(&format!(r#"w:eastAsia="{f}""#)), "{f}");
-    }
-    assert!(!b.contains("仿宋_GB2312"));
-}
-
-#[test]
-fn footers_carry_formatted_page_fields_odd_right_even_left() {
-    let d = docx("qinghe-2021", false);
-    let settings = part_text(&d, "word/settings.xml");
-    assert!(settings.contains("<w:evenAndOddHeaders/>"));
+    // only table text and the signature have styles of their own
+    let custom: Vec<&str> = styles
+        .descendants("w:style")
+        .iter()
+        .filter_map(|s| s.get_attr("w:styleId"))
+        .filter(|id| {
+            !["Normal", "Title", "Header", "Footer"].contains(id) && !id.starts_with("Heading")
+        })
+        .collect();
+    assert_eq!(custom, ["GkTableText", "GkSignature"]);
+    // the body's recipe (docx-in-libreoffice.md) lives in Normal
+    let ppr = normal.find("w:pPr").unwrap();
+    let sp = ppr.find("w:spacing").unwrap();
+    assert_eq!(
+        (sp.get_attr("w:line"), sp.get_attr("w:lineRule")),
+        (Some("579"), Some("exact"))
+    );
+    let ind = ppr.find("w:ind").unwrap();
+    assert_eq!(ind.get_attr("w:firstLine"), Some("640"));
+    assert_eq!(ind.get_attr("w:firstLineChars"), Some("200"));
+    assert_eq!(attr(ppr, "w:kinsoku", "w:val"), Some("1"));
+    assert_eq!(attr(ppr, "w:jc", "w:val"), Some("both"));
+    let rpr = normal.find("w:rPr").unwrap();
+    assert_eq!(attr(rpr, "w:spacing", "w:val"), Some("-5"));
+    assert_eq!(attr(rpr, "w:sz", "w:val"), Some("32"));
+    // styles that clear the indent clear the character indent too (Word prefers it)
+    let title_ind = style_el(&styles, "Title")
+        .find("w:pPr")
+        .unwrap()
+        .find("w:ind")
+        .unwrap();
+    assert_eq!(title_ind.get_attr("w:firstLineChars"), Some("0"));
+    // the headings and body paragraphs use them
     let body = part(&d, "word/document.xml");
-    let refs = all(&body, "w:footerReference");
-    assert_eq!(refs.len(), 2);
-    let mut seen = Vec::new();
-    for i in 1..=2 {
-        let f = part(&d, &format!("word/footer{i}.xml"));
-        let p = all(&f, "w:p")[0];
-        let jc = p
-            .find("w:pPr")
-            .unwrap()
-            .find("w:jc")
-            .unwrap()
-            .get_attr("w:val")
-            .unwrap();
-        let ind = p.find("w:pPr").unwrap().find("w:ind").unwrap();
-        assert!(all(&f, "w:instrText")
-            .iter()
-            .any(|t| t.text().trim() == "PAGE"));
-        assert_eq!(all(&f, "w:fldChar").len(), 3);
-        let shown: String = all(&f, "w:t").iter().map(|t| t.text()).collect();
-        assert_eq!(shown.replace('1', "N"), "— N —");
-        for r in all(&f, "w:r") {
-            let rpr = r.find("w:rPr").unwrap();
-            assert_eq!(
-                rpr.find("w:sz").unwrap().get_attr("w:val").as_deref(),
-                Some("28")
-            );
-            assert_eq!(
-                rpr.find("w:rFonts")
-                    .unwrap()
-                    .get_attr("w:eastAsia")
-                    .as_deref(),
-                Some("宋体")
-            );
-        }
-        let inset = if jc == "right" {
-            ind.get_attr("w:right")
-        } else {
-            ind.get_attr("w:left")
-        };
-        assert_eq!(inset.as_deref(), Some("280"), "one character in");
-        seen.push(jc);
+    let signed = part(&docx("qinghe-2021", false), "word/document.xml");
+    let used: Vec<&str> = [&body, &signed]
+        .iter()
+        .flat_map(|b| b.descendants("w:p"))
+        .filter_map(p_style)
+        .collect();
+    for id in [
+        "Title",
+        "Heading1",
+        "Heading2",
+        "Normal",
+        "GkTableText",
+        "GkSignature",
+    ] {
+        assert!(used.contains(&id), "{id} unused");
     }
-    seen.sort();
-    assert_eq!(seen, ["left", "right"]);
+    let defaults = styles.descendants("w:docDefaults")[0];
+    assert_eq!(
+        defaults.descendants("w:lang")[0].get_attr("w:eastAsia"),
+        Some("zh-CN")
+    );
 }
 
-/// The tables of a document and of its DOCX correspond: grid, widths, spans, merges, header rows.
+/// Spacing lives in the styles: runs say none of their own, except that one paragraph that would
+/// end with a character alone may carry one value on all its runs.
 #[test]
-fn tables_are_real_word_tables() {
-    for s in SAMPLES {
-        let document = doc(s);
-        let d = docx(s, false);
+fn no_per_line_character_spacing() {
+    for case in CASES {
+        let d = docx(case, false);
         let body = part(&d, "word/document.xml");
-        let tbls = all(&body, "w:tbl");
-        let tables: Vec<_> = document
-            .blocks
-            .iter()
-            .filter_map(|b| {
-                if let Block::Table(t) = b {
-                    Some(t)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        assert_eq!(tbls.len(), tables.len());
-        for (t, x) in tables.iter().zip(tbls) {
-            let pr = x.find("w:tblPr").unwrap();
-            assert_eq!(
-                pr.find("w:tblLayout")
-                    .unwrap()
-                    .get_attr("w:type")
-                    .as_deref(),
-                Some("fixed")
+        let mut condensed = 0;
+        let paragraphs = body.descendants("w:p");
+        for p in &paragraphs {
+            let values: Vec<Option<&str>> = p
+                .elems()
+                .filter(|r| r.name == "w:r" && !r.text().is_empty())
+                .map(|r| r.find("w:rPr").and_then(|x| attr(x, "w:spacing", "w:val")))
+                .collect();
+            let first = values.first().copied().flatten();
+            assert!(
+                values.iter().all(|v| *v == first),
+                "{case}: one spacing per paragraph, got {values:?} in {:?}",
+                p.text()
             );
-            let tw: i32 = pr
-                .find("w:tblW")
-                .unwrap()
-                .get_attr("w:w")
-                .unwrap()
-                .parse()
-                .unwrap();
-            assert_eq!(
-                pr.find("w:tblW").unwrap().get_attr("w:type").as_deref(),
-                Some("dxa")
-            );
+            if let Some(v) = first {
+                condensed += 1;
+                let v: i32 = v.parse().unwrap();
+                assert!((-24..-5).contains(&v), "{case}: condensed by {v}");
+            }
+        }
+        assert!(
+            condensed * 10 <= paragraphs.len(),
+            "{case}: {condensed} of {} paragraphs condensed",
+            paragraphs.len()
+        );
+    }
+}
+
+/// The text of every grid position of a Word table: a cell spanning columns covers them, a
+/// vertically merged cell covers the rows below it that continue the merge.
+fn word_grid(tbl: &Elem) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for tr in tbl.elems().filter(|e| e.name == "w:tr") {
+        let mut row = Vec::new();
+        for tc in tr.elems().filter(|e| e.name == "w:tc") {
+            let pr = tc.find("w:tcPr").expect("tcPr");
+            let span: usize = attr(pr, "w:gridSpan", "w:val").map_or(1, |v| v.parse().unwrap());
+            let merge = pr
+                .find("w:vMerge")
+                .map(|v| v.get_attr("w:val").unwrap_or("continue"));
+            let text = if merge == Some("continue") {
+                let above = out.last().expect("a row above a continued merge");
+                above[row.len()].clone()
+            } else {
+                tc.text()
+            };
+            for _ in 0..span {
+                row.push(text.clone());
+            }
+        }
+        out.push(row);
+    }
+    out
+}
+
+/// The text each grid position of a document table shows.
+fn doc_grid(t: &Table) -> Vec<Vec<String>> {
+    t.grid
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|e| {
+                    let (r, c) = match e {
+                        GridEntry::Cell(_) => return cell_text(e),
+                        GridEntry::Merged { row, col } => (*row, *col),
+                    };
+                    cell_text(&t.grid[r][c])
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn cell_text(e: &GridEntry) -> String {
+    match e {
+        GridEntry::Cell(c) => c.text.clone(),
+        GridEntry::Merged { .. } => panic!("merge into a merge"),
+    }
+}
+
+fn tables(d: &Document) -> Vec<&Table> {
+    d.blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_table_value_is_in_its_cell_with_header_rows_repeated() {
+    for case in CASES {
+        let document = load(case);
+        let d = docx_with(&document, false, None);
+        let body = part(&d, "word/document.xml");
+        let tbls = body.descendants("w:tbl");
+        let ts = tables(&document);
+        assert_eq!(tbls.len(), ts.len(), "{case}: tables");
+        for (t, x) in ts.iter().zip(&tbls) {
+            let grid = word_grid(x);
+            assert_eq!(grid, doc_grid(t), "{case} {}", t.name);
             let cols: Vec<i32> = x
                 .find("w:tblGrid")
                 .unwrap()
@@ -414,297 +387,236 @@ fn tables_are_real_word_tables() {
                 .map(|g| g.get_attr("w:w").unwrap().parse().unwrap())
                 .collect();
             assert_eq!(cols.len(), t.columns);
-            assert_eq!(
-                cols.iter().sum::<i32>(),
-                tw,
-                "{s} {}: columns sum to the table width",
-                t.name
+            assert!(
+                (cols.iter().sum::<i32>() - 8844).abs() <= 2,
+                "{case}: type width"
             );
-            assert!((tw - 8844).abs() <= 2, "type width");
-            let rows: Vec<&Elem> = x.elems().filter(|e| e.name == "w:tr").collect();
-            assert_eq!(rows.len(), t.grid.len());
-            for (r, (row, tr)) in t.grid.iter().zip(&rows).enumerate() {
+            let pr = x.find("w:tblPr").unwrap();
+            assert_eq!(attr(pr, "w:tblLayout", "w:type"), Some("fixed"));
+            for (r, tr) in x.elems().filter(|e| e.name == "w:tr").enumerate() {
                 let trpr = tr.find("w:trPr").unwrap();
                 assert!(trpr.find("w:cantSplit").is_some());
-                assert_eq!(
-                    trpr.find("w:tblHeader").is_some(),
-                    r < t.header_rows,
-                    "{s} {} row {r}",
-                    t.name
-                );
-                let mut col = 0;
-                for tc in tr.elems().filter(|e| e.name == "w:tc") {
-                    let tcpr = tc.find("w:tcPr").unwrap();
-                    let span: usize = tcpr
-                        .find("w:gridSpan")
-                        .map_or(1, |g| g.get_attr("w:val").unwrap().parse().unwrap());
-                    let w: i32 = tcpr
-                        .find("w:tcW")
-                        .unwrap()
-                        .get_attr("w:w")
-                        .unwrap()
-                        .parse()
-                        .unwrap();
-                    assert_eq!(
-                        w,
-                        cols[col..col + span].iter().sum::<i32>(),
-                        "tcW = spanned grid columns"
-                    );
-                    let vm = tcpr
-                        .find("w:vMerge")
-                        .map(|v| v.get_attr("w:val").unwrap_or_else(|| "continue".into()));
-                    match &row[col] {
-                        GridEntry::Cell(c) => {
-                            assert_eq!(span, c.colspan, "{s} {} ({r},{col})", t.name);
-                            assert_eq!(vm.as_deref(), (c.rowspan > 1).then_some("restart"));
-                            assert_eq!(tc.text(), c.text);
-                        }
-                        GridEntry::Merged { row: r0, .. } => {
-                            assert!(*r0 < r);
-                            assert_eq!(vm.as_deref(), Some("continue"));
-                        }
-                    }
-                    col += span;
-                }
-                assert_eq!(col, t.columns, "{s} {} row {r} covers the grid", t.name);
+                assert_eq!(trpr.find("w:tblHeader").is_some(), r < t.header_rows);
             }
         }
     }
-}
-
-/// Per table, per grid position: the text of the covering cell and that cell's origin.
-type Expected = Vec<Vec<(String, [usize; 2])>>;
-
-const PY_READ_TABLES: &str = r#"
-import json, sys, docx
-d = docx.Document(sys.argv[1])
-expected = json.load(open(sys.argv[2]))
-assert len(d.tables) == len(expected), (len(d.tables), len(expected))
-bad = []
-for ti, (t, e) in enumerate(zip(d.tables, expected)):
-    for r, row in enumerate(e):
-        for c, (text, origin) in enumerate(row):
-            cell = t.cell(r, c)
-            if cell.text != text:
-                bad.append(f"table {ti} ({r},{c}): {cell.text!r} != {text!r}")
-            o = t.cell(origin[0], origin[1])
-            if cell._tc is not o._tc:
-                bad.append(f"table {ti} ({r},{c}) not merged into {origin}")
-print("\n".join(bad[:20]))
-print(f"python-docx: {sum(len(row) for e in expected for row in e)} positions, {len(bad)} wrong")
-sys.exit(1 if bad else 0)
-"#;
-
-#[test]
-fn python_docx_reads_every_table_value_in_its_cell() {
-    let Some(py) = python() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must not skip: .ci/run installs the tools"
-        );
-        eprintln!("SKIP python_docx_reads_every_table_value_in_its_cell: no python with python-docx (set GONGKAI_PY)");
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    for s in SAMPLES {
-        let document = doc(s);
-        // expected: per table, per position, (text of the covering cell, its origin)
-        let expected: Vec<Expected> = document
-            .blocks
-            .iter()
-            .filter_map(|b| {
-                if let Block::Table(t) = b {
-                    Some(t)
-                } else {
-                    None
-                }
-            })
-            .map(|t| {
-                t.grid
-                    .iter()
-                    .enumerate()
-                    .map(|(r, row)| {
-                        row.iter()
-                            .enumerate()
-                            .map(|(c, e)| {
-                                let (r0, c0) = match e {
-                                    GridEntry::Cell(_) => (r, c),
-                                    GridEntry::Merged { row, col } => (*row, *col),
-                                };
-                                let GridEntry::Cell(cell) = &t.grid[r0][c0] else {
-                                    panic!("merge into a merge")
-                                };
-                                (cell.text.clone(), [r0, c0])
-                            })
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
-        let file = dir.path().join(format!("{s}.docx"));
-        std::fs::write(&file, docx(s, false)).unwrap();
-        let exp = dir.path().join(format!("{s}.json"));
-        std::fs::write(&exp, serde_json::to_string(&expected).unwrap()).unwrap();
-        let out = Command::new(&py)
-            .arg("-c")
-            .arg(PY_READ_TABLES)
-            .arg(&file)
-            .arg(&exp)
-            .output()
-            .expect("python runs");
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{s}: {text}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(text.contains(" 0 wrong"), "{text}");
-    }
-}
-
-#[test]
-fn libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines() {
-    let Some(py) = python() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must not skip: .ci/run installs the tools"
-        );
-        eprintln!("SKIP libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines: no python with pdfplumber (set GONGKAI_PY)");
-        return;
-    };
-    if Command::new("soffice").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must not skip: .ci/run installs the tools"
-        );
-        eprintln!("SKIP libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines: soffice (libreoffice-writer-nogui) not installed");
-        return;
-    }
-    let checker = root().join("../shared/tools/gbt9704_check.py");
-    if !checker.exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must not skip: .ci/run installs the tools"
-        );
-        eprintln!(
-            "SKIP libreoffice_pdf_of_the_docx_passes_gbt9704_check_with_the_pdfs_lines: {} not found",
-            checker.display()
-        );
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let profile = dir.path().join("lo-profile");
-    let mut files = Vec::new();
-    for s in LINE_CASES {
-        let (pdf, docx) = pdf_and_docx(s);
-        std::fs::write(dir.path().join(format!("{}.gongkai.pdf", stem(s))), pdf).unwrap();
-        let f = dir.path().join(format!("{}.docx", stem(s)));
-        std::fs::write(&f, docx).unwrap();
-        files.push(f);
-    }
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .args(&files)
-        .output()
-        .expect("soffice runs");
+    // the national labels where the national format puts them, with the clerk's numbers beside
+    let document = load("qinghe-2021");
+    let d = docx_with(&document, false, None);
+    let body = part(&d, "word/document.xml");
+    let at = tables(&document)
+        .iter()
+        .position(|t| t.name == "表三")
+        .unwrap();
+    let t3 = word_grid(body.descendants("w:tbl")[at]);
+    let row = t3
+        .iter()
+        .find(|r| r.iter().any(|c| c.contains("本机关不掌握相关政府信息")))
+        .expect("表三 row 本机关不掌握相关政府信息");
+    assert!(row.iter().any(|c| c.contains("（四）无法提供")), "{row:?}");
     assert!(
-        out.status.success(),
-        "soffice: {}",
-        String::from_utf8_lossy(&out.stderr)
+        row.iter().any(|c| c.contains("三、本年度办理结果")),
+        "{row:?}"
     );
-    let lines = root().join("tests/tools/text_lines.py");
-    for s in LINE_CASES {
-        let pdf = dir.path().join(format!("{}.pdf", stem(s)));
-        let out = Command::new(&py)
-            .arg(&checker)
-            .arg(&pdf)
-            .output()
-            .expect("checker runs");
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("14 passed, 0 failed"), "{s}:\n{text}");
-        // the same lines on every page, outside tables, as gongkai's own PDF
-        let ours = dir.path().join(format!("{}.gongkai.pdf", stem(s)));
-        let read = |p: &Path| -> Vec<Vec<String>> {
-            let out = Command::new(&py)
-                .arg(&lines)
-                .arg(p)
-                .output()
-                .expect("python runs");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            serde_json::from_slice(&out.stdout).expect("json")
-        };
-        let (a, b) = (read(&ours), read(&pdf));
-        assert_eq!(a.len(), b.len(), "{s}: page count, PDF vs LibreOffice");
-        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
-            assert_eq!(
-                x,
-                y,
-                "{s} page {}: lines differ (PDF left, LibreOffice right)",
-                i + 1
-            );
-        }
-    }
+    let carried = t3.last().unwrap();
+    assert!(carried[0].contains("四、结转下年度继续办理"), "{carried:?}");
+    assert!(t3.iter().any(|r| r.iter().any(|c| c.contains("总计"))));
 }
 
-/// The notice-board style: a running header with the title, "第 N 页 共 M 页" centred on every page
-/// (PAGE and NUMPAGES fields), no odd/even distinction, its own margins, sizes and grid.
+/// Where the PDF starts a page inside a merged group of rows, the DOCX starts the group's label
+/// again, so that the continued page shows "三、本年度办理结果" as the PDF does.
+#[test]
+fn a_merged_group_label_starts_again_where_the_pdf_turns_the_page() {
+    let document = load("qinghe-2021");
+    let fonts = FontSet::load(&style(), &FontOptions::bundled()).unwrap();
+    let l = gongkai::typeset::layout(&document, &style(), &fonts).unwrap();
+    let g = l.docx_geometry();
+    let (t, tg) = g
+        .tables
+        .iter()
+        .find_map(|(bi, tg)| match &document.blocks[*bi] {
+            Block::Table(t) if t.name == "表三" => Some((t, tg)),
+            _ => None,
+        })
+        .expect("表三");
+    assert!(
+        !tg.page_start_rows.is_empty(),
+        "the PDF breaks 表三 across pages"
+    );
+    let r = tg.page_start_rows[0];
+    let d = write(&document, &style(), &g, &DocxOptions::default()).unwrap();
+    let body = part(&d, "word/document.xml");
+    let at = tables(&document)
+        .iter()
+        .position(|x| x.name == t.name)
+        .unwrap();
+    let tr = body.descendants("w:tbl")[at]
+        .elems()
+        .filter(|e| e.name == "w:tr")
+        .nth(r)
+        .unwrap();
+    let restarted: Vec<String> = tr
+        .elems()
+        .filter(|tc| {
+            tc.find("w:tcPr")
+                .and_then(|p| p.find("w:vMerge"))
+                .is_some_and(|v| v.get_attr("w:val") == Some("restart"))
+        })
+        .map(Elem::text)
+        .collect();
+    let merged_above: Vec<String> = t.grid[r]
+        .iter()
+        .filter_map(|e| match e {
+            GridEntry::Merged { row, col } if *row < r => Some(cell_text(&t.grid[*row][*col])),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !merged_above.is_empty(),
+        "{}: row {r} continues a group",
+        t.name
+    );
+    for label in merged_above {
+        assert!(
+            restarted.contains(&label),
+            "{label} not repeated in {restarted:?}"
+        );
+    }
+    // without the PDF's layout the groups stay whole
+    let plain = write(
+        &document,
+        &style(),
+        &Geometry::default(),
+        &DocxOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        word_grid(part(&plain, "word/document.xml").descendants("w:tbl")[at]),
+        doc_grid(t)
+    );
+}
+
+#[test]
+fn fonts_a_windows_pc_has_or_the_bundled_names() {
+    let d = docx("liwang-2020", false);
+    let fonts = part(&d, "word/fontTable.xml");
+    let font = |n: &str| {
+        fonts
+            .elems()
+            .find(|f| f.get_attr("w:name") == Some(n))
+            .unwrap_or_else(|| panic!("font {n} missing"))
+    };
+    for (name, alt) in [
+        ("仿宋_GB2312", "仿宋"),
+        ("楷体_GB2312", "楷体"),
+        ("黑体", "SimHei"),
+    ] {
+        let f = font(name);
+        assert_eq!(attr(f, "w:altName", "w:val"), Some(alt));
+        assert_eq!(attr(f, "w:charset", "w:val"), Some("86"));
+        assert_eq!(attr(f, "w:panose1", "w:val").map(str::len), Some(20));
+        assert!(f.find("w:family").is_some() && f.find("w:pitch").is_some());
+    }
+    let styles = part_text(&d, "word/styles.xml");
+    assert!(!styles.contains("Theme"), "no theme fonts");
+    let b = docx("liwang-2020", true);
+    let bs = part_text(&b, "word/styles.xml");
+    for f in ["Gongkai Serif", "Gongkai Sans", "Gongkai Kai"] {
+        assert!(bs.contains(&format!(r#"w:eastAsia="{f}""#)), "{f}");
+    }
+    assert!(!bs.contains("仿宋_GB2312"));
+}
+
+#[test]
+fn footers_carry_formatted_page_fields_odd_right_even_left() {
+    let d = docx("qinghe-2021", false);
+    let settings = part(&d, "word/settings.xml");
+    assert!(settings.find("w:evenAndOddHeaders").is_some());
+    // punctuation full-width in Word too (a child of w:settings, not of w:compat)
+    assert_eq!(
+        attr(&settings, "w:characterSpacingControl", "w:val"),
+        Some("doNotCompress")
+    );
+    let mut seen = Vec::new();
+    for i in 1..=2 {
+        let f = part(&d, &format!("word/footer{i}.xml"));
+        let p = f.descendants("w:p")[0];
+        assert_eq!(p_style(p), Some("Footer"));
+        let ppr = p.find("w:pPr").unwrap();
+        let jc = attr(ppr, "w:jc", "w:val").unwrap().to_string();
+        assert!(f
+            .descendants("w:instrText")
+            .iter()
+            .any(|t| t.text().trim() == "PAGE"));
+        assert_eq!(f.descendants("w:fldChar").len(), 3);
+        let shown: String = f.descendants("w:t").iter().map(|t| t.text()).collect();
+        assert_eq!(shown.replace('1', "N"), "— N —");
+        for r in f.descendants("w:r") {
+            let rpr = r.find("w:rPr").unwrap();
+            assert_eq!(attr(rpr, "w:sz", "w:val"), Some("28"));
+            assert_eq!(attr(rpr, "w:rFonts", "w:eastAsia"), Some("宋体"));
+        }
+        let side = if jc == "right" { "w:right" } else { "w:left" };
+        assert_eq!(attr(ppr, "w:ind", side), Some("280"), "one character in");
+        seen.push(jc);
+    }
+    seen.sort();
+    assert_eq!(seen, ["left", "right"]);
+}
+
+/// The notice-board style: a running header with the title, "第 N 页 共 M 页" centred on every
+/// page, its own margins and sizes.
 #[test]
 fn notice_board_style_header_and_centred_page_x_of_y() {
     let style = Style::builtin("notice-board").expect("notice-board style");
-    let document = doc("qinghe-2021");
-    let d = write(&document, &style, &DocxOptions::default()).unwrap();
+    let document = load("qinghe-2021");
+    let d = write(
+        &document,
+        &style,
+        &Geometry::default(),
+        &DocxOptions::default(),
+    )
+    .unwrap();
     let names: Vec<String> = entries(&d).into_iter().map(|(n, _, _)| n).collect();
     assert!(names.contains(&"word/header1.xml".to_string()), "{names:?}");
     assert!(
         !names.contains(&"word/footer2.xml".to_string()),
-        "one footer for all pages"
+        "one footer"
     );
-    let settings = part_text(&d, "word/settings.xml");
-    assert!(!settings.contains("evenAndOddHeaders"));
+    assert!(!part_text(&d, "word/settings.xml").contains("evenAndOddHeaders"));
     let f = part(&d, "word/footer1.xml");
-    let instr: Vec<String> = all(&f, "w:instrText")
+    let instr: Vec<String> = f
+        .descendants("w:instrText")
         .iter()
         .map(|t| t.text().trim().to_string())
         .collect();
     assert_eq!(instr, ["PAGE", "NUMPAGES"]);
-    let shown: String = all(&f, "w:t").iter().map(|t| t.text()).collect();
+    let shown: String = f.descendants("w:t").iter().map(|t| t.text()).collect();
     assert_eq!(shown, "第 1 页 共 1 页");
-    assert_eq!(
-        all(&f, "w:jc")[0].get_attr("w:val").as_deref(),
-        Some("center")
-    );
     let h = part(&d, "word/header1.xml");
-    let shown: String = all(&h, "w:t").iter().map(|t| t.text()).collect();
+    let shown: String = h.descendants("w:t").iter().map(|t| t.text()).collect();
     assert_eq!(shown, document.title);
-    assert!(
-        all(&h, "w:sz")
-            .iter()
-            .all(|s| s.get_attr("w:val").as_deref() == Some("24")),
-        "header 12 pt"
-    );
+    assert_eq!(p_style(h.descendants("w:p")[0]), Some("Header"));
     let body = part(&d, "word/document.xml");
-    let mar = all(&body, "w:pgMar")[0];
-    assert_eq!(mar.get_attr("w:left").as_deref(), Some("1247"), "22 mm");
-    assert!(all(&body, "w:headerReference").len() == 1);
-    xml::check_schema_order(&body).unwrap();
-    // 18 pt body on a 34 pt line, 26 characters in 166 mm (in the body style)
-    let x = part_text(&d, "word/styles.xml");
-    assert!(x.contains(r#"w:line="680" w:lineRule="exact""#));
-    assert!(x.contains(r#"<w:sz w:val="36"/>"#));
+    assert_eq!(
+        body.descendants("w:pgMar")[0].get_attr("w:left"),
+        Some("1247"),
+        "22 mm"
+    );
+    let styles = part(&d, "word/styles.xml");
+    let normal = style_el(&styles, "Normal");
+    assert_eq!(
+        normal.descendants("w:spacing")[0].get_attr("w:line"),
+        Some("680")
+    );
+    assert_eq!(
+        attr(normal.find("w:rPr").unwrap(), "w:sz", "w:val"),
+        Some("36")
+    );
 }
 
 #[test]
 fn text_with_markup_characters_and_spaces_reads_back_exactly() {
-    // a clerk's text may hold what XML escapes, and spaces that Word drops unless preserved
     let said = "A&B <附件> \"引号\" 'x' 5>3，Tom's  两个空格";
     let src = std::fs::read_to_string(root().join("samples/qinghe-2021.yaml")).unwrap();
     let line = format!("\nother:\n  - '{}'", said.replace('\'', "''"));
@@ -712,34 +624,233 @@ fn text_with_markup_characters_and_spaces_reads_back_exactly() {
     let file = dir.path().join("t.yaml");
     std::fs::write(&file, src.replacen("\nother:", &line, 1)).unwrap();
     let d = gongkai::compose::compose(&gongkai::load(&file).expect("loads"));
-    let l = gongkai::typeset::layout(&d, &style(), &fonts()).expect("typeset");
-    let bytes = docx_of(&d, &l, false);
-    let body = part(&bytes, "word/document.xml");
+    let body = part(&docx_with(&d, false, None), "word/document.xml");
     assert!(
-        all(&body, "w:p").iter().any(|p| p.text() == said),
+        body.descendants("w:p").iter().any(|p| p.text() == said),
         "no paragraph reads {said:?}"
     );
-    for t in all(&body, "w:t") {
-        let preserve = t
-            .attrs
-            .iter()
-            .any(|(k, v)| k == "xml:space" && v == "preserve");
-        let text = t.text();
-        // a text with a space keeps it; an empty one (before a line break) says so too
-        assert_eq!(preserve, text.is_empty() || text.contains(' '), "{t:?}");
+    for r in body.descendants("w:r") {
+        let text = r.text();
+        if text.contains("Tom's") || text.contains("A&B") {
+            let lang = r.find("w:rPr").and_then(|x| x.find("w:lang"));
+            assert_eq!(lang.and_then(|l| l.get_attr("w:eastAsia")), Some("en-US"));
+        }
     }
-    // Latin runs are en-US (LibreOffice keeps numbers and words whole)
-    let latin: Vec<&Elem> = all(&body, "w:r")
+}
+
+// ---------------------------------------------------------------------------------------------
+// External: LibreOffice and the checkers.
+
+/// The checkers' folder (`$GONGKAI_TOOLS`) and python (`$GONGKAI_PY`).
+fn tools() -> (PathBuf, PathBuf) {
+    let dir = std::env::var_os("GONGKAI_TOOLS")
+        .map(PathBuf::from)
+        .expect("GONGKAI_TOOLS must name the folder with gbt9704_check.py (.ci/run sets it)");
+    let py = std::env::var_os("GONGKAI_PY")
+        .map(PathBuf::from)
+        .expect("GONGKAI_PY must name the checkers' python (.ci/run sets it)");
+    (dir, py)
+}
+
+/// Converts DOCX files to PDF with LibreOffice (a private profile in `dir`).
+fn libreoffice(dir: &Path, files: &[PathBuf]) {
+    let out = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("lo-profile").display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .args(files)
+        .output()
+        .expect("soffice (libreoffice-writer-nogui) runs");
+    assert!(
+        out.status.success(),
+        "soffice: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The checker's verdict per check on a PDF.
+fn check(pdf: &Path) -> BTreeMap<String, (String, String)> {
+    let (dir, py) = tools();
+    let out = Command::new(py)
+        .arg(dir.join("gbt9704_check.py"))
+        .arg(pdf)
+        .arg("--json")
+        .output()
+        .expect("checker runs");
+    // the JSON, then the summary line
+    let rows: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
         .into_iter()
-        .filter(|r| r.text().contains("Tom's") || r.text().contains("A&B"))
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("no JSON: {}", String::from_utf8_lossy(&out.stdout)));
+    rows.iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            (s("check"), (s("result"), s("detail")))
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "external: needs LibreOffice, the bundled fonts installed, GONGKAI_TOOLS and GONGKAI_PY"]
+fn libreoffice_pdf_of_the_docx_passes_every_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = CASES
+        .iter()
+        .map(|c| {
+            let f = dir.path().join(format!("{}.docx", stem(c)));
+            std::fs::write(&f, docx(c, true)).unwrap();
+            f
+        })
         .collect();
-    assert!(!latin.is_empty());
-    for r in latin {
-        let lang = all(r, "w:lang");
-        assert!(
-            lang.iter()
-                .any(|l| l.attrs.iter().any(|(k, v)| k == "w:val" && v == "en-US")),
-            "{r:?}"
-        );
+    libreoffice(dir.path(), &files);
+    let mut failures = Vec::new();
+    for c in CASES {
+        let res = check(&dir.path().join(format!("{}.pdf", stem(c))));
+        // the samples pass every check; the mixed-text suites every check but where the word
+        // processor's own line and page breaks may differ from GB/T 9704's (a page short of 22
+        // lines before a signature that turns the page, a break LibreOffice makes inside a web
+        // address in random text) — see `docx-in-libreoffice.md`
+        let own_breaks = ["22-line-grid", "paragraph-lines"];
+        let failed: Vec<_> = res
+            .iter()
+            .filter(|(name, (r, _))| {
+                r == "FAIL" && (c.starts_with("samples/") || !own_breaks.contains(&name.as_str()))
+            })
+            .collect();
+        if !failed.is_empty() {
+            failures.push(format!("{c}: {failed:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    // GB/T 9704 7.3.5.2: the date's first character two characters right of the organ's
+    let (_, py) = tools();
+    let out = Command::new(py)
+        .arg("-c")
+        .arg(PY_SIGNATURE)
+        .arg(dir.path().join("qinghe-2021.pdf"))
+        .output()
+        .expect("python runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let shift: f64 = text.trim().parse().unwrap_or_else(|_| panic!("{text}"));
+    assert!(
+        (shift - 31.6).abs() <= 1.0,
+        "date starts {shift:.1} pt right of the organ"
+    );
+}
+
+/// Prints how far right of the organ's first character the date's starts (pt), in the last page's
+/// last two lines above the page number.
+const PY_SIGNATURE: &str = r#"
+import sys, pdfplumber
+p = pdfplumber.open(sys.argv[1]).pages[-1]
+lines = [l for l in p.extract_text_lines() if l["top"] < 262 * 72 / 25.4]
+print(lines[-1]["x0"] - lines[-2]["x0"])
+"#;
+
+/// Edits a DOCX as a clerk would in Word: ten characters typed at the start of a paragraph, a
+/// sentence deleted from another, a paragraph added after a third.
+fn edit_like_a_clerk(bytes: &[u8]) -> Vec<u8> {
+    let mut doc = part(bytes, "word/document.xml");
+    let body = doc.elems_mut().find(|e| e.name == "w:body").unwrap();
+    // body paragraphs of two lines at least (40 characters)
+    let long: Vec<usize> = body
+        .children
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match n {
+            Node::Elem(p) if p.name == "w:p" && p_style(p) == Some("Normal") => {
+                (p.text().chars().count() >= 40).then_some(i)
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(long.len() >= 3, "three long paragraphs to edit");
+    fn para(body: &mut Elem, i: usize) -> &mut Elem {
+        match &mut body.children[i] {
+            Node::Elem(p) => p,
+            Node::Text(_) => unreachable!("an element's index"),
+        }
+    }
+    // 1. ten characters at the start of the first
+    let t = para(body, long[0]).walk_first("w:t");
+    t.children = vec![Node::Text(format!("根据上级部门统一要求{}", t.text()))];
+    // 2. the first sentence of the second deleted (across runs)
+    let p = para(body, long[1]);
+    let text = p.text();
+    let end = text.find('。').expect("a sentence") + '。'.len_utf8();
+    let mut cut = end;
+    p.walk_mut(&mut |e| {
+        if e.name == "w:t" && cut > 0 {
+            let s = e.text();
+            let n = cut.min(s.len());
+            cut -= n;
+            e.children = vec![Node::Text(s[n..].to_string())];
+        }
+    });
+    // 3. a paragraph added after the third, formatted like it (Enter at its end, then typing)
+    let mut added = para(body, long[2]).clone();
+    let first_run = added.elems().find(|e| e.name == "w:r").cloned().unwrap();
+    added
+        .children
+        .retain(|n| !matches!(n, Node::Elem(e) if e.name == "w:r"));
+    let mut run = first_run;
+    *run.walk_first("w:t") =
+        Elem::new("w:t").text_child("本机关将继续加强政府信息公开工作，进一步完善制度，提高公开质量，更好地回应社会关切，切实保障人民群众的知情权、参与权和监督权。");
+    added.children.push(Node::Elem(run));
+    body.children.insert(long[2] + 1, Node::Elem(added));
+    // repack, every other part unchanged
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, _, data) in entries(bytes) {
+        z.start_file(name.as_str(), opts).unwrap();
+        if name == "word/document.xml" {
+            z.write_all(&xml::to_bytes(&doc)).unwrap();
+        } else {
+            z.write_all(&data).unwrap();
+        }
+    }
+    z.finish().unwrap().into_inner()
+}
+
+trait WalkFirst {
+    fn walk_first(&mut self, name: &str) -> &mut Elem;
+}
+
+impl WalkFirst for Elem {
+    /// The first descendant element with this name.
+    fn walk_first(&mut self, name: &str) -> &mut Elem {
+        fn find<'a>(e: &'a mut Elem, name: &str) -> Option<&'a mut Elem> {
+            if e.name == name {
+                return Some(e);
+            }
+            e.elems_mut().find_map(|c| find(c, name))
+        }
+        find(self, name).unwrap_or_else(|| panic!("no {name}"))
+    }
+}
+
+#[test]
+#[ignore = "external: needs LibreOffice, the bundled fonts installed, GONGKAI_TOOLS and GONGKAI_PY"]
+fn an_edited_docx_keeps_its_paragraphs_grid_and_spacing_in_libreoffice() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = SAMPLES
+        .iter()
+        .map(|s| {
+            let f = dir.path().join(format!("{s}-edited.docx"));
+            std::fs::write(&f, edit_like_a_clerk(&docx(s, true))).unwrap();
+            f
+        })
+        .collect();
+    libreoffice(dir.path(), &files);
+    for s in SAMPLES {
+        let res = check(&dir.path().join(format!("{s}-edited.pdf")));
+        for name in ["paragraph-lines", "22-line-grid", "no-overlapping-text"] {
+            let (r, detail) = &res[name];
+            assert_eq!(r, "PASS", "{s} edited: {name}: {detail}");
+        }
     }
 }

@@ -26,7 +26,8 @@ fn saved_fuzz_inputs_do_not_panic() {
                 let _ = gongkai::backend::pdf::write(&pages, fonts, &Default::default());
             }
         }
-        let _ = gongkai::backend::docx::write(&doc, &style, &Default::default());
+        let _ =
+            gongkai::backend::docx::write(&doc, &style, &Default::default(), &Default::default());
     }
     assert!(n > 0);
 }

@@ -24,5 +24,5 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(pages) = gongkai::typeset::typeset(&doc, style, fonts) {
         let _ = gongkai::backend::pdf::write(&pages, fonts, &gongkai::backend::pdf::PdfMeta::default());
     }
-    let _ = gongkai::backend::docx::write(&doc, style, &Default::default());
+    let _ = gongkai::backend::docx::write(&doc, style, &Default::default(), &Default::default());
 });

@@ -288,6 +288,30 @@ pub struct Layout {
     pub keep_with_next: BTreeSet<usize>,
 }
 
+impl Layout {
+    /// The plain numbers the DOCX writer reads (its own contract, `backend::docx::geometry`):
+    /// each table's columns, rows and padding, and the rows the PDF starts a page with.
+    pub fn docx_geometry(&self) -> crate::backend::docx::geometry::Geometry {
+        use crate::backend::docx::geometry as g;
+        let tables = self.tables.iter().map(|(&bi, t)| {
+            let page_start_rows = (1..t.heights.len())
+                .filter(|&r| t.with_next.get(r - 1) == Some(&false))
+                .collect();
+            let table = g::TableGeometry {
+                widths_pt: t.widths.clone(),
+                heights_pt: t.heights.clone(),
+                pad_x_pt: t.pad_x,
+                pad_y_pt: t.pad_y,
+                page_start_rows,
+            };
+            (bi, table)
+        });
+        g::Geometry {
+            tables: tables.collect(),
+        }
+    }
+}
+
 /// Lays out the document.
 pub fn typeset(doc: &Document, style: &Style, fonts: &FontSet) -> Result<Vec<Page>, Diagnostics> {
     layout(doc, style, fonts).map(|l| l.pages)

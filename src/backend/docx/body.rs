@@ -1,325 +1,125 @@
-//! The document part's body — paragraphs, runs and tables — written straight into one buffer.
-//!
-//! docx-rs builds the package around it (styles, footers, headers, relationships, the section);
-//! the body is most of a report's DOCX, and building it as docx-rs elements, serialising them and
-//! patching the result (see `patch`) cost ~18 M instructions per report, twice the PDF's share.
-//! The body written here is what that pipeline produced, byte for byte: the same elements, the
-//! properties each paragraph and run has beyond its paragraph style, in ECMA-376 order, `w:lang`
-//! en-US on Latin runs, `w:tblHeader` on header rows, the cell margins of rows that open a page
-//! in the PDF (a unit test checks the order against the schema sort of `arena`).
+//! The blocks as docx-rs paragraphs and tables. Paragraphs name their style and say only what
+//! differs from it: a run in another role's face, and — for a paragraph that would end with one
+//! character alone — one character spacing for all its runs.
 
-use std::fmt::Write as _;
+use docx_rs::{
+    AlignmentType, BorderType, BreakType, Docx, Paragraph, Run, Table, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow,
+    VAlignType, VMergeType, WidthType,
+};
 
-use super::{measure, on_grid, style_id, Writer, TABLE_CELL_PAD_V};
-use crate::doc::{Block, CellKind, Document, GridEntry, Role, Run as DocRun, Table};
+use super::geometry::{Geometry, TableGeometry};
+use super::measure::{self, TW_PER_PT};
+use super::styles::{exact, style_id};
+use super::{split_latin, Writer};
+use crate::doc::{Block, CellKind, Document, GridEntry, Role, Run as DocRun, Table as DocTable};
 use crate::style::PT_PER_MM;
-use crate::typeset::{TableGeometry, TextLines};
-use measure::TW_PER_PT;
 
-/// A paragraph's properties beyond its style (written in ECMA-376 order).
-#[derive(Debug, Clone, Copy)]
-struct PPr {
-    style: &'static str,
-    keep_next: bool,
-    page_break_before: bool,
-    /// `w:widowControl` on (the styles turn it off).
-    widow_control: bool,
-    /// Exact line spacing: (space before, line), twips.
-    exact: Option<(i32, i32)>,
-    /// Single line spacing (a merged cell's empty paragraph).
-    single: bool,
-    /// Right indent (left 0), twips.
-    ind_right: Option<i32>,
-    jc: Option<&'static str>,
-}
+/// Top and bottom cell margin of table cells without the PDF's geometry, in twips.
+const TABLE_CELL_PAD_V: i32 = 40;
 
-impl PPr {
-    fn of(role: Role) -> PPr {
-        PPr {
-            style: style_id(role).0,
-            keep_next: matches!(
-                role,
-                Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4
-            ),
-            page_break_before: false,
-            widow_control: false,
-            exact: None,
-            single: false,
-            ind_right: None,
-            jc: None,
-        }
-    }
-
-    /// Opens the paragraph and writes its properties.
-    fn open(&self, o: &mut String) {
-        o.push_str("<w:p><w:pPr><w:pStyle w:val=\"");
-        o.push_str(self.style);
-        o.push_str("\"/>");
-        if self.keep_next {
-            o.push_str("<w:keepNext/>");
-        }
-        if self.page_break_before {
-            o.push_str("<w:pageBreakBefore/>");
-        }
-        if self.widow_control {
-            o.push_str("<w:widowControl w:val=\"1\"/>");
-        }
-        if let Some((before, line)) = self.exact {
-            let _ = write!(
-                o,
-                "<w:spacing w:before=\"{before}\" w:after=\"0\" w:line=\"{line}\" w:lineRule=\"exact\"/>"
-            );
-        } else if self.single {
-            o.push_str(
-                "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
-            );
-        }
-        if let Some(r) = self.ind_right {
-            let _ = write!(o, "<w:ind w:left=\"0\" w:right=\"{r}\"/>");
-        }
-        if let Some(j) = self.jc {
-            o.push_str("<w:jc w:val=\"");
-            o.push_str(j);
-            o.push_str("\"/>");
-        }
-        o.push_str("</w:pPr>");
-    }
-}
-
-/// Text as docx-rs escapes it (`\r` dropped, `\n` as a character reference).
-fn push_text(o: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            '\n' => o.push_str("&#xA;"),
-            '\r' => {}
-            _ => o.push(c),
-        }
-    }
-}
+/// Most a paragraph is condensed to keep its last character company (twentieths of a point).
+const MOST_CONDENSED: i32 = -24;
 
 impl Writer<'_> {
-    /// The body's XML: every block of `doc`, then a blank paragraph if a table ends it (Word
-    /// needs a paragraph after a table).
-    pub(super) fn body_xml(&self, doc: &Document) -> String {
-        let mut o = String::with_capacity(4096 + doc.blocks.len() * 1024);
+    /// Every block, in order; a blank paragraph after a final table (Word needs one).
+    pub(super) fn add_blocks(&self, mut d: Docx, doc: &Document, geometry: &Geometry) -> Docx {
         for (bi, b) in doc.blocks.iter().enumerate() {
-            let lines = self.lines.get(&bi);
-            // the PDF's geometry of a table just before this block
-            let after = bi
-                .checked_sub(1)
-                .filter(|p| matches!(doc.blocks[*p], Block::Table(_)))
-                .and_then(|p| self.tables.get(&p));
             match b {
-                Block::Title { parts } => self.title_xml(&mut o, parts),
+                Block::Title { parts } => {
+                    for p in self.title(parts) {
+                        d = d.add_paragraph(p);
+                    }
+                }
                 Block::Heading { level, text, .. } => {
                     let role = Role::heading(*level);
                     let runs = [DocRun {
                         role,
                         text: text.clone(),
                     }];
-                    self.grid_paragraph_xml(&mut o, bi, role, &runs, lines, after);
+                    d = d.add_paragraph(self.paragraph(role, &runs));
                 }
                 Block::Paragraph { runs, .. } => {
-                    self.grid_paragraph_xml(&mut o, bi, Role::Body, runs, lines, after);
+                    d = d.add_paragraph(self.paragraph(Role::Body, runs));
                 }
-                Block::Table(t) => self.table_xml(&mut o, t, self.tables.get(&bi)),
-                Block::Signature { organ, date } => self.signature_xml(&mut o, bi, organ, date),
+                Block::Table(t) => d = d.add_table(self.table(t, geometry.tables.get(&bi))),
+                Block::Signature { organ, date } => {
+                    for p in self.signature(bi == 0, organ, date) {
+                        d = d.add_paragraph(p);
+                    }
+                }
             }
         }
         if matches!(doc.blocks.last(), Some(Block::Table(_))) {
-            PPr::of(Role::Body).open(&mut o);
-            o.push_str("</w:p>");
+            d = d.add_paragraph(Paragraph::new().style(style_id(Role::Body).0));
         }
-        o
+        d
     }
 
-    /// One run of text in a role, in a paragraph of style `para`: font properties only where they
-    /// differ from the paragraph style's; the grid tracking (or `spacing`); `w:lang` en-US when
-    /// all of it is Latin; with `brk`, a line break after the text.
-    fn run_xml(
-        &self,
-        o: &mut String,
-        para: Option<Role>,
-        role: Role,
-        text: &str,
-        spacing: Option<i32>,
-        brk: bool,
-    ) {
-        let styled = self.as_styled(para, role);
-        let spacing = spacing
-            .or_else(|| on_grid(role).then_some(self.grid_spacing))
-            .filter(|s| *s != 0);
-        let kept = |c: &char| *c != '\r';
-        let any = text.chars().any(|c| kept(&c));
-        let latin = any && text.chars().filter(kept).all(measure::is_latin);
-        o.push_str("<w:r>");
-        if !styled || spacing.is_some() || latin {
-            o.push_str("<w:rPr>");
-            let face = (!styled).then(|| &self.faces[role as usize]);
-            if let Some((f, _)) = face {
-                o.push_str("<w:rFonts w:ascii=\"");
-                o.push_str(&f.latin);
-                o.push_str("\" w:hAnsi=\"");
-                o.push_str(&f.latin);
-                o.push_str("\" w:cs=\"");
-                o.push_str(&f.latin);
-                o.push_str("\" w:eastAsia=\"");
-                o.push_str(&f.east_asia);
-                o.push_str("\"/>");
-                if f.bold {
-                    o.push_str("<w:b/><w:bCs/>");
+    /// Runs for a text in a role, in a paragraph of role `para`: digits and Latin in runs of their
+    /// own; fonts and size only where the role's face differs from the paragraph style's;
+    /// `spacing` only when the paragraph is condensed.
+    fn runs(&self, para: Role, role: Role, text: &str, spacing: Option<i32>) -> Vec<Run> {
+        let (face, size) = (self.face(role), self.size_hp(role));
+        let styled = self.face(para) == face && self.size_hp(para) == size;
+        split_latin(text)
+            .into_iter()
+            .map(|seg| {
+                let mut r = Run::new().add_text(seg);
+                if !styled {
+                    r = r.fonts(face.run_fonts()).size(size);
+                    if face.bold {
+                        r = r.bold();
+                    }
                 }
-            }
-            if let Some(s) = spacing {
-                let _ = write!(o, "<w:spacing w:val=\"{s}\"/>");
-            }
-            if let Some((_, size)) = face {
-                let _ = write!(o, "<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/>");
-            }
-            if latin {
-                o.push_str("<w:lang w:val=\"en-US\" w:eastAsia=\"en-US\"/>");
-            }
-            o.push_str("</w:rPr>");
-        }
-        if !any {
-            o.push_str("<w:t xml:space=\"preserve\"/>");
-        } else {
-            if text.chars().filter(kept).any(char::is_whitespace) {
-                o.push_str("<w:t xml:space=\"preserve\">");
-            } else {
-                o.push_str("<w:t>");
-            }
-            push_text(o, text);
-            o.push_str("</w:t>");
-        }
-        if brk {
-            o.push_str("<w:br w:type=\"textWrapping\"/>");
-        }
-        o.push_str("</w:r>");
-    }
-
-    /// Runs for a text: digits and Latin in runs of their own (LibreOffice breaks "2020" otherwise).
-    fn runs_xml(&self, o: &mut String, role: Role, text: &str) {
-        for seg in super::split_latin(text) {
-            self.run_xml(o, Some(role), role, seg, None, false);
-        }
-    }
-
-    /// A heading or paragraph on the character grid, each line's characters spaced so that a word
-    /// processor breaks the lines where the PDF does (see `fit`); text after a table resumes on
-    /// the PDF's grid line; a block whose last lines the PDF takes to the next page with what
-    /// follows is kept with it, two lines at least on either side (widow control).
-    fn grid_paragraph_xml(
-        &self,
-        o: &mut String,
-        bi: usize,
-        role: Role,
-        runs: &[DocRun],
-        lines: Option<&TextLines>,
-        after: Option<&TableGeometry>,
-    ) {
-        let mut p = PPr::of(role);
-        if let Some(g) = after {
-            // LibreOffice's table sits `page_lift` higher unless it starts a page
-            let lift = if g.ends_on_fresh_page {
-                self.page_lift()
-            } else {
-                0
-            };
-            let before = (measure::pt_tw(g.gap_after) - lift).max(0);
-            p.exact = Some((before, self.geo.line));
-        }
-        if self.keep_with_next.contains(&bi) {
-            p.keep_next = true;
-            p.widow_control = true;
-        }
-        p.open(o);
-        let indent = match role {
-            Role::Title | Role::Signature => 0.0,
-            _ => f64::from(self.indent_tw()),
-        };
-        let width = f64::from(self.geo.type_width);
-        self.fitted_runs_xml(o, role, runs, lines, &|i| {
-            if i == 0 {
-                width - indent
-            } else {
-                width
-            }
-        });
-        o.push_str("</w:p>");
-    }
-
-    /// Writes `runs` (in a paragraph of style `para`), one docx run per role, script and spacing;
-    /// with the PDF's `lines`, each line's characters get the spacing that makes a word processor
-    /// break there too (`measure(i)`: line `i`'s width in the word processor, twips).
-    fn fitted_runs_xml(
-        &self,
-        o: &mut String,
-        para: Role,
-        runs: &[DocRun],
-        lines: Option<&TextLines>,
-        measure: &dyn Fn(usize) -> f64,
-    ) {
-        // every character that the typesetter saw, with its role and grid spacing
-        let chars: Vec<(Role, char)> = runs
-            .iter()
-            .flat_map(|r| r.text.chars().map(move |c| (r.role, c)))
-            .collect();
-        let seen: Vec<usize> = (0..chars.len())
-            .filter(|&i| !chars[i].1.is_control())
-            .collect();
-        let base: Vec<i32> = seen
-            .iter()
-            .map(|&i| self.base_spacing(chars[i].0))
-            .collect();
-        // a run per role and script (and spacing)
-        let group: Vec<u32> = seen
-            .iter()
-            .map(|&i| (chars[i].0 as u32) << 1 | u32::from(measure::is_latin(chars[i].1)))
-            .collect();
-        let spacing = match lines {
-            Some(tl) if tl.chars.len() == seen.len() => {
-                super::fit::spacing(tl, &base, &group, measure, &measure::is_latin)
-            }
-            _ => base,
-        };
-        let mut per_char = vec![None; chars.len()];
-        for (k, &i) in seen.iter().enumerate() {
-            per_char[i] = Some(spacing[k]);
-        }
-        let mut text = String::new();
-        let mut i = 0;
-        while i < chars.len() {
-            let (role, c) = chars[i];
-            let key = (role, measure::is_latin(c), per_char[i]);
-            let mut j = i + 1;
-            while j < chars.len() {
-                let (r2, c2) = chars[j];
-                let s2 = per_char[j].or(key.2);
-                if (r2, measure::is_latin(c2), s2) != key {
-                    break;
+                if let Some(s) = spacing {
+                    r = r.character_spacing(s);
                 }
-                j += 1;
-            }
-            text.clear();
-            text.extend(chars[i..j].iter().map(|x| x.1));
-            self.run_xml(o, Some(para), role, &text, Some(key.2.unwrap_or(0)), false);
-            i = j;
-        }
+                r
+            })
+            .collect()
     }
 
-    /// The title, whole parts per line (broken only between them, with a line break), and the
-    /// blank lines after it. The title's exact line is taller than the body's so that its glyph
-    /// tops, like the body's, land on the 天头; the blank lines take up the difference so that the
-    /// body below stays on the page grid.
-    fn title_xml(&self, o: &mut String, parts: &[String]) {
+    /// A heading or body paragraph in its style; condensed as a whole when a word processor would
+    /// leave its last character alone.
+    fn paragraph(&self, role: Role, runs: &[DocRun]) -> Paragraph {
+        let spacing = self.condensing(role, runs);
+        let mut p = Paragraph::new().style(style_id(role).0);
+        for r in runs {
+            for run in self.runs(role, r.role, &r.text, spacing) {
+                p = p.add_run(run);
+            }
+        }
+        p
+    }
+
+    /// The one spacing (twentieths of a point) for a paragraph that would otherwise end with one
+    /// character alone on its last line, as LibreOffice and Word fill lines (see
+    /// `measure::ends_alone`); none for every other paragraph.
+    fn condensing(&self, role: Role, runs: &[DocRun]) -> Option<i32> {
+        let chars: Vec<(char, f64)> = runs
+            .iter()
+            .flat_map(|r| {
+                let size = self.style.role(r.role).size_pt;
+                r.text.chars().map(move |c| (c, size))
+            })
+            .collect();
+        let width = f64::from(self.page.type_width) / TW_PER_PT;
+        let indent = self.style.body_indent_chars * self.body_size();
+        let alone =
+            |s: i32| measure::ends_alone(&chars, width - indent, width, f64::from(s) / TW_PER_PT);
+        let base = self.role_spacing(role);
+        if !alone(base) {
+            return None;
+        }
+        (MOST_CONDENSED..base).rev().find(|&s| !alone(s))
+    }
+
+    /// The title, whole parts per line (broken only between them), and the blank lines after it,
+    /// which make up the title's taller lines so that the body below stays on the page grid.
+    fn title(&self, parts: &[String]) -> Vec<Paragraph> {
         let size = self.style.role(Role::Title).size_pt;
-        let width = self.geo.type_width as f64 / TW_PER_PT;
+        let width = f64::from(self.page.type_width) / TW_PER_PT;
         let mut lines: Vec<String> = Vec::new();
         for part in parts {
             match lines.last_mut() {
@@ -329,218 +129,229 @@ impl Writer<'_> {
                 _ => lines.push(part.clone()),
             }
         }
+        let mut p = Paragraph::new().style(style_id(Role::Title).0);
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+            }
+            for r in self.runs(Role::Title, Role::Title, l, None) {
+                p = p.add_run(r);
+            }
+        }
+        let mut out = vec![p];
         let n_lines: f64 = lines
             .iter()
             .map(|l| (measure::text_em(l) * size / width).ceil().max(1.0))
             .sum();
-        let pitch = self.geo.line as f64 / TW_PER_PT;
+        let pitch = f64::from(self.page.line) / TW_PER_PT;
         let title_line = measure::title_line_pt(pitch, self.body_size(), size);
-        let mut p = PPr::of(Role::Title);
-        p.exact = Some((0, measure::pt_tw(title_line)));
-        p.open(o);
-        for (i, l) in lines.iter().enumerate() {
-            if i > 0 {
-                self.run_xml(o, Some(Role::Title), Role::Title, "", None, true);
-            }
-            self.runs_xml(o, Role::Title, l);
-        }
-        o.push_str("</w:p>");
         let blanks = self.style.title_blank_lines_after;
         if blanks > 0 {
-            let b = blanks as f64;
+            let b = f64::from(blanks);
             let blank = ((n_lines + b) * pitch - n_lines * title_line) / b;
             let blank = if blank >= 0.4 * pitch { blank } else { pitch };
-            let mut p = PPr::of(Role::Body);
-            p.exact = Some((0, measure::pt_tw(blank)));
             for _ in 0..blanks {
-                p.open(o);
-                o.push_str("</w:p>");
+                out.push(
+                    Paragraph::new()
+                        .style(style_id(Role::Body).0)
+                        .line_spacing(exact(measure::pt_tw(blank))),
+                );
             }
         }
+        out
     }
 
-    /// The organ and the date (GB/T 9704 7.3.5.2: organ right-indented two characters, the date
-    /// below it starting two characters right of the organ's first character; a longer date is
-    /// right-indented two characters and the organ moves left accordingly). They stay together;
-    /// where the PDF starts them on a new page (no room for them and the blank line), so does the
-    /// DOCX, without that line.
-    fn signature_xml(&self, o: &mut String, bi: usize, organ: &str, date: &str) {
-        let em = self.body_size() + self.grid_spacing as f64 / TW_PER_PT;
-        let wo = measure::text_em(organ) * em;
-        let wd = measure::text_em(date) * em;
-        let two = 2.0 * em;
-        let (organ_right, date_right) = if two + wd > wo {
-            (two + wd + two - wo, two)
-        } else {
-            (two, wo - two - wd + two)
-        };
-        let new_page = self.page_starts.contains(&bi);
-        if !new_page && bi != 0 {
-            let mut blank = PPr::of(Role::Body);
-            blank.keep_next = true;
-            blank.open(o);
-            o.push_str("</w:p>");
+    /// The signature (GB/T 9704 7.3.5.2), a blank line below the text: the organ two characters
+    /// from the right edge, the date on the next line starting two characters right of the
+    /// organ's first character; a date longer than that ends two characters from the edge and the
+    /// organ moves left. Both are set from the left, so that the date's first character is two
+    /// characters right of the organ's whatever the faces' digits measure (the right-hand gaps
+    /// follow `measure::lo_width`) and stays put when the date is edited.
+    fn signature(&self, first: bool, organ: &str, date: &str) -> Vec<Paragraph> {
+        let size = self.body_size();
+        let sp = f64::from(self.role_spacing(Role::Signature)) / TW_PER_PT;
+        let two = 2.0 * (size + sp);
+        let width = f64::from(self.page.type_width) / TW_PER_PT;
+        let wo = measure::lo_width(organ, size, sp);
+        let wd = measure::lo_width(date, size, sp);
+        let organ_left = width - wo - two - (two + wd - wo).max(0.0);
+        let sig = style_id(Role::Signature).0;
+        // the blank line above as space before: dropped where the signature opens a page
+        let before = if first { 0 } else { self.page.line as u32 };
+        let mut o = Paragraph::new()
+            .style(sig)
+            .keep_next(true)
+            .line_spacing(docx_rs::LineSpacing::new().before(before))
+            .indent(Some(measure::pt_tw(organ_left)), None, None, None);
+        for r in self.runs(Role::Signature, Role::Signature, organ, None) {
+            o = o.add_run(r);
         }
-        for (text, right, keep) in [
-            (organ, organ_right, true),
-            (date, date_right.max(two), false),
-        ] {
-            let mut p = PPr::of(Role::Signature);
-            p.keep_next = keep;
-            p.page_break_before = keep && new_page;
-            p.ind_right = Some(measure::pt_tw(right));
-            p.open(o);
-            self.runs_xml(o, Role::Signature, text);
-            o.push_str("</w:p>");
+        let mut d = Paragraph::new().style(sig).indent(
+            Some(measure::pt_tw(organ_left + two)),
+            None,
+            None,
+            None,
+        );
+        for r in self.runs(Role::Signature, Role::Signature, date, None) {
+            d = d.add_run(r);
         }
+        vec![o, d]
     }
 
-    /// A table with the PDF's column widths and row heights (or the style's, without a layout):
-    /// rows that do not split, header rows repeated, each cell's lines fitted like a paragraph's.
-    fn table_xml(&self, o: &mut String, t: &Table, geo: Option<&TableGeometry>) {
-        let size = self.style.role(Role::Table).size_pt;
-        let (pad_tw, pad_v, widths) = match geo {
-            // the PDF's columns, edges rounded to whole twips
-            Some(g) if g.widths.len() == t.columns => {
-                let mut edges = vec![0];
+    /// A table with the PDF's columns (or its own, without them): rows that do not split, cells
+    /// vertically centred; header rows repeat (`fixup`). Where the PDF starts a page inside a
+    /// group of merged rows, the group's label starts again there, so the continued page shows it
+    /// as the PDF does.
+    fn table(&self, t: &DocTable, geo: Option<&TableGeometry>) -> Table {
+        let geo = geo.filter(|g| g.widths_pt.len() == t.columns);
+        let rule_half = (self.style.table.rule_pt * TW_PER_PT / 2.0).round() as i32;
+        let (widths, pad_x, pad_v) = match geo {
+            Some(g) => {
+                // the PDF's columns, edges rounded to whole twips
                 let mut x = 0.0;
-                for w in &g.widths {
+                let mut edges = vec![0];
+                for w in &g.widths_pt {
                     x += w;
                     edges.push(measure::pt_tw(x));
                 }
-                let widths: Vec<i32> = edges.windows(2).map(|e| e[1] - e[0]).collect();
-                (measure::pt_tw(g.pad_x), self.cell_pad_v(g), widths)
+                let widths = edges.windows(2).map(|e| e[1] - e[0]).collect();
+                let pad_v = (measure::pt_tw(g.pad_y_pt) - rule_half).max(0);
+                (widths, measure::pt_tw(g.pad_x_pt), pad_v)
             }
-            _ => {
+            None => {
+                let size = self.style.role(Role::Table).size_pt;
                 let pad = measure::mm_tw(self.style.table.padding_mm);
-                let widths =
-                    measure::column_widths(t, self.geo.type_width, size, pad as f64 / TW_PER_PT);
-                (pad, TABLE_CELL_PAD_V, widths)
+                let w = measure::column_widths(
+                    t,
+                    self.page.type_width,
+                    size,
+                    f64::from(pad) / TW_PER_PT,
+                );
+                (w, pad, TABLE_CELL_PAD_V)
             }
         };
-        let table_w: i32 = widths.iter().sum();
         let span_w = |c: usize, n: usize| widths[c..c + n].iter().sum::<i32>();
-        let rule = ((self.style.table.rule_pt * 8.0).round() as usize).max(2);
-        let min_h = (self.style.table.min_row_height_mm * PT_PER_MM * TW_PER_PT).round() as f32;
-        let _ = write!(
-            o,
-            "<w:tbl><w:tblPr><w:tblW w:w=\"{table_w}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblBorders>"
-        );
-        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
-            let _ = write!(
-                o,
-                "<w:{side} w:val=\"single\" w:sz=\"{rule}\" w:space=\"0\" w:color=\"000000\"/>"
-            );
-        }
-        let _ = write!(
-            o,
-            "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"{pad_v}\" w:type=\"dxa\"/><w:left w:w=\"{pad_tw}\" w:type=\"dxa\"/><w:bottom w:w=\"{pad_v}\" w:type=\"dxa\"/><w:right w:w=\"{pad_tw}\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>"
-        );
-        for w in &widths {
-            let _ = write!(o, "<w:gridCol w:w=\"{w}\" w:type=\"dxa\"/>");
-        }
-        o.push_str("</w:tblGrid>");
-        let lift = self.page_lift();
-        let page_top_pad = self.page_top_cell_pad();
+        let min_h = measure::pt_tw(self.style.table.min_row_height_mm * PT_PER_MM);
+        // any row may open a page (a clerk's edit moves the breaks): every row's text sits low
+        // enough for the page's top, in the row height the PDF has
+        let top = self.page_top_cell_pad().max(pad_v);
+        let bottom = (2 * pad_v - top).max(0);
+        let restarts: &[usize] = geo.map_or(&[], |g| &g.page_start_rows);
+        let mut rows = Vec::with_capacity(t.grid.len());
         for (r, row) in t.grid.iter().enumerate() {
-            // the PDF's row height (taller by the lift when it opens a page), or the style's minimum
-            let opens_pdf = geo.is_some_and(|g| g.opens_page.get(r) == Some(&true));
-            let h = geo.and_then(|g| g.heights.get(r)).map_or(min_h, |h| {
-                (h * TW_PER_PT).floor() as f32 + if opens_pdf { lift as f32 } else { 0.0 }
-            });
-            let _ = write!(
-                o,
-                "<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"{h}\" w:hRule=\"atLeast\"/>"
-            );
-            if r < t.header_rows {
-                o.push_str("<w:tblHeader/>");
-            }
-            o.push_str("</w:trPr>");
-            // a row that opens a page in the PDF (without the PDF's layout: any row that can)
-            // keeps its text below the 天头 although LibreOffice starts it above it
-            let (opens, top, bottom) = match geo {
-                Some(g) => {
-                    let pad = self.cell_pad_v(g);
-                    (opens_pdf, pad + lift, pad)
-                }
-                None => (r == 0 || t.header_rows == 0, page_top_pad, page_top_pad),
+            let restart = r >= t.header_rows && restarts.contains(&r);
+            // a row the PDF puts at a page's top is as much taller as LibreOffice starts the
+            // page higher (see `measure::page`), so that the rest of the table breaks where the
+            // PDF's does
+            let lift = if t.header_rows == 0 && restart {
+                self.page_lift()
+            } else {
+                0
             };
-            let mar = (opens && top > 0).then_some((top, bottom));
-            let keep = geo.is_some_and(|g| g.with_next.get(r) == Some(&true));
+            let h = geo
+                .and_then(|g| g.heights_pt.get(r))
+                .map_or(min_h, |h| (h * TW_PER_PT).floor() as i32)
+                + lift;
+            let mut cells = Vec::new();
             for (c, e) in row.iter().enumerate() {
-                match e {
+                let (cell, merge) = match e {
                     GridEntry::Cell(cell) => {
-                        cell_open(
-                            o,
-                            span_w(c, cell.colspan),
-                            cell.colspan,
-                            (cell.rowspan > 1).then_some("restart"),
-                            mar,
-                        );
-                        // the style: centred, exact table line, off the grid, no widow control
-                        let mut p = PPr::of(Role::Table);
-                        p.keep_next = keep;
-                        if matches!(cell.kind, CellKind::Label | CellKind::Caption) {
-                            p.jc = Some("left");
-                        }
-                        p.open(o);
-                        let cell_w = f64::from(widths[c..c + cell.colspan].iter().sum::<i32>())
-                            - 2.0 * f64::from(pad_tw);
-                        self.fitted_runs_xml(
-                            o,
-                            Role::Table,
-                            &[DocRun {
-                                role: Role::Table,
-                                text: cell.text.clone(),
-                            }],
-                            geo.and_then(|g| g.cells.get(&(r, c))),
-                            &|_| cell_w,
-                        );
-                        o.push_str("</w:p></w:tc>");
+                        (cell, (cell.rowspan > 1).then_some(VMergeType::Restart))
                     }
                     GridEntry::Merged { row: r0, col: c0 } if *r0 != r && *c0 == c => {
-                        // the continuation of a vertical merge, as wide as the cell above
-                        let span = match &t.grid[*r0][*c0] {
-                            GridEntry::Cell(above) => above.colspan,
-                            GridEntry::Merged { .. } => 1,
+                        let GridEntry::Cell(above) = &t.grid[*r0][*c0] else {
+                            continue;
                         };
-                        cell_open(o, span_w(c, span), span, Some("continue"), mar);
-                        // single line spacing (the style's is the table's exact line)
-                        let mut p = PPr::of(Role::Table);
-                        p.single = true;
-                        p.open(o);
-                        o.push_str("</w:p></w:tc>");
+                        if restart {
+                            (above, Some(VMergeType::Restart))
+                        } else {
+                            let tc = TableCell::new()
+                                .add_paragraph(Paragraph::new().style(style_id(Role::Table).0))
+                                .vertical_merge(VMergeType::Continue);
+                            cells.push(cell_props(tc, span_w(c, above.colspan), above.colspan));
+                            continue;
+                        }
                     }
-                    GridEntry::Merged { .. } => {}
+                    GridEntry::Merged { .. } => continue,
+                };
+                let mut p = Paragraph::new().style(style_id(Role::Table).0);
+                if matches!(cell.kind, CellKind::Label | CellKind::Caption) {
+                    p = p.align(AlignmentType::Left);
                 }
+                for run in self.runs(Role::Table, Role::Table, &cell.text, None) {
+                    p = p.add_run(run);
+                }
+                let mut tc = TableCell::new().add_paragraph(p);
+                if let Some(m) = merge {
+                    tc = tc.vertical_merge(m);
+                }
+                cells.push(cell_props(tc, span_w(c, cell.colspan), cell.colspan));
             }
-            o.push_str("</w:tr>");
+            let tr = TableRow::new(cells)
+                .cant_split()
+                .row_height(h as f32)
+                .height_rule(docx_rs::HeightRule::AtLeast);
+            rows.push(tr);
         }
-        o.push_str("</w:tbl>");
+        let rule = ((self.style.table.rule_pt * 8.0).round() as usize).max(2);
+        let mut borders = TableBorders::new();
+        for pos in [
+            TableBorderPosition::Top,
+            TableBorderPosition::Left,
+            TableBorderPosition::Bottom,
+            TableBorderPosition::Right,
+            TableBorderPosition::InsideH,
+            TableBorderPosition::InsideV,
+        ] {
+            borders = borders.set(
+                TableBorder::new(pos)
+                    .border_type(BorderType::Single)
+                    .size(rule)
+                    .color("000000"),
+            );
+        }
+        let margins = TableCellMargins::new()
+            .margin_top(top as usize, WidthType::Dxa)
+            .margin_bottom(bottom as usize, WidthType::Dxa)
+            .margin_left(pad_x as usize, WidthType::Dxa)
+            .margin_right(pad_x as usize, WidthType::Dxa);
+        Table::new(rows)
+            .set_grid(widths.iter().map(|w| *w as usize).collect())
+            .width(widths.iter().sum::<i32>() as usize, WidthType::Dxa)
+            .align(docx_rs::TableAlignmentType::Center)
+            .indent(0)
+            .layout(TableLayoutType::Fixed)
+            .set_borders(borders)
+            .margins(margins)
+    }
+
+    /// How far LibreOffice starts a page above the 天头, twips.
+    fn page_lift(&self) -> i32 {
+        measure::mm_tw(self.style.page.margin_top_mm) - self.page.top
+    }
+
+    /// Top cell margin (twips) for a table row that may open a page: LibreOffice starts the page
+    /// at the lowered top margin (see `measure::page`); the row's glyph tops must not sit above
+    /// the 天头.
+    fn page_top_cell_pad(&self) -> i32 {
+        let lift_pt =
+            self.style.page.margin_top_mm * PT_PER_MM - f64::from(self.page.top) / TW_PER_PT;
+        let size = self.style.role(Role::Table).size_pt;
+        let inner = measure::LO_BASELINE_FRACTION * self.style.table.line_pitch_pt
+            - measure::GLYPH_TOP_EM * size;
+        // 0.7 mm inside the checker's 1 mm tolerance
+        measure::pt_tw(lift_pt - 0.7 * PT_PER_MM - inner).max(TABLE_CELL_PAD_V)
     }
 }
 
-/// Opens a table cell and writes its properties: width, span, vertical merge, margins (top,
-/// bottom) of a row that opens a page, centred vertically.
-fn cell_open(
-    o: &mut String,
-    width: i32,
-    span: usize,
-    vmerge: Option<&str>,
-    mar: Option<(i32, i32)>,
-) {
-    let _ = write!(o, "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>");
+/// A cell's width and span, centred vertically.
+fn cell_props(tc: TableCell, width: i32, span: usize) -> TableCell {
+    let tc = tc
+        .width(width as usize, WidthType::Dxa)
+        .vertical_align(VAlignType::Center);
     if span > 1 {
-        let _ = write!(o, "<w:gridSpan w:val=\"{span}\"/>");
+        tc.grid_span(span)
+    } else {
+        tc
     }
-    if let Some(v) = vmerge {
-        let _ = write!(o, "<w:vMerge w:val=\"{v}\"/>");
-    }
-    if let Some((top, bottom)) = mar {
-        let _ = write!(
-            o,
-            "<w:tcMar><w:top w:w=\"{top}\" w:type=\"dxa\"/><w:bottom w:w=\"{bottom}\" w:type=\"dxa\"/></w:tcMar>"
-        );
-    }
-    o.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
 }

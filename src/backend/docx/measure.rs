@@ -1,6 +1,6 @@
 //! Lengths the DOCX needs that Word and LibreOffice do not work out for themselves: page geometry
-//! that lands the text on the GB/T 9704 grid as LibreOffice renders it, predicted line breaks on the
-//! character grid (to keep a last line from holding one character), and table column widths.
+//! that lands the text on the GB/T 9704 grid as LibreOffice renders it, a word processor's line
+//! filling (to keep a last line from holding one character alone), and table column widths.
 
 use crate::doc::{CellKind, GridEntry, Table};
 use crate::style::{Style, PT_PER_MM};
@@ -31,7 +31,7 @@ pub fn pt_tw(pt: f64) -> i32 {
 
 /// Page geometry in twips.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Geometry {
+pub struct Page {
     /// Paper width.
     pub width: i32,
     /// Paper height.
@@ -55,7 +55,7 @@ pub struct Geometry {
 }
 
 /// The page geometry of a style, as LibreOffice places exact-spaced lines.
-pub fn geometry(style: &Style, body_size_pt: f64, page_number_pt: f64) -> Geometry {
+pub fn page(style: &Style, body_size_pt: f64, page_number_pt: f64) -> Page {
     let p = &style.page;
     // whole twips, rounded down so that the lines always fit (28.95 pt for GB/T 9704)
     let line = (style.line_pitch_pt() * TW_PER_PT).floor() as i32;
@@ -89,7 +89,7 @@ pub fn geometry(style: &Style, body_size_pt: f64, page_number_pt: f64) -> Geomet
     let left = mm_tw(p.margin_left_mm);
     let right = mm_tw(p.margin_right_mm);
     let width = mm_tw(p.width_mm);
-    Geometry {
+    Page {
         width,
         height,
         top,
@@ -139,6 +139,96 @@ pub fn advance_em(c: char) -> f64 {
 /// Width of a string in ems.
 pub fn text_em(s: &str) -> f64 {
     s.chars().map(advance_em).sum()
+}
+
+/// Width of a text as LibreOffice sets it at `size` pt with `spacing` pt between characters (not
+/// after a run's last), and 1/5 em between Latin letters or digits and Han characters.
+pub fn lo_width(text: &str, size: f64, spacing: f64) -> f64 {
+    let chars: Vec<char> = text.chars().collect();
+    let mut w = 0.0;
+    for (i, &c) in chars.iter().enumerate() {
+        w += advance_em(c) * size;
+        if let Some(&n) = chars.get(i + 1) {
+            if is_latin(c) == is_latin(n) {
+                w += spacing;
+            }
+            if auto_space(c, n) {
+                w += size / 5.0;
+            }
+        }
+    }
+    w
+}
+
+/// Does a word processor put a space between these neighbours (a Latin letter or digit and a
+/// Han character)?
+fn auto_space(a: char, b: char) -> bool {
+    let han = |c: char| ('\u{3400}'..='\u{9FFF}').contains(&c);
+    (a.is_ascii_alphanumeric() && han(b)) || (han(a) && b.is_ascii_alphanumeric())
+}
+
+/// Room (pt) a predicted line keeps free, so that rounding in the word processor never makes a
+/// line fit that did not fit here.
+const SAFE_PT: f64 = 0.5;
+
+/// Would a word processor filling lines greedily (first line `first` pt wide, the rest `width`;
+/// characters `(char, size pt)` with `spacing` pt between them; breaks where UAX #14 allows)
+/// leave one character alone on the paragraph's last line — at most one Han character and three
+/// characters in all, as `gbt9704_check.py` counts them?
+pub fn ends_alone(chars: &[(char, f64)], first: f64, width: f64, spacing: f64) -> bool {
+    let text: String = chars.iter().map(|c| c.0).collect();
+    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    let at = |byte: usize| starts.partition_point(|&s| s < byte);
+    // segments between break opportunities, as character ranges
+    let mut segs = Vec::new();
+    let mut from = 0;
+    for (byte, _) in unicode_linebreak::linebreaks(&text) {
+        let to = at(byte);
+        if to > from {
+            segs.push(from..to);
+        }
+        from = to;
+    }
+    let adv = |i: usize| -> f64 {
+        let (c, size) = chars[i];
+        let mut w = advance_em(c) * size + spacing;
+        if i > 0 && auto_space(chars[i - 1].0, c) {
+            w += size / 5.0;
+        }
+        w
+    };
+    // each line as (first, end) character indices
+    let mut lines: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut used = 0.0;
+    for seg in segs {
+        // trailing spaces hang past the margin
+        let ink_end = (seg.start..seg.end)
+            .rev()
+            .find(|&i| !chars[i].0.is_whitespace())
+            .map_or(seg.start, |i| i + 1);
+        let ink: f64 = (seg.start..ink_end).map(adv).sum();
+        let all: f64 = seg.clone().map(adv).sum();
+        let avail = if lines.len() == 1 { first } else { width };
+        let cur = lines.last_mut().expect("one line at least");
+        if used + ink <= avail - SAFE_PT || cur.0 == cur.1 {
+            cur.1 = seg.end;
+            used += all;
+        } else {
+            lines.push((seg.start, seg.end));
+            used = all;
+        }
+    }
+    let &(from, to) = lines.last().expect("one line at least");
+    let kept: Vec<char> = chars[from..to]
+        .iter()
+        .map(|c| c.0)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let han = kept
+        .iter()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(*c))
+        .count();
+    lines.len() > 1 && han == 1 && kept.len() <= 3
 }
 
 /// Column widths (twips, summing to `total`) from the table's content, as a careful clerk sets
@@ -222,7 +312,7 @@ mod tests {
     #[test]
     fn liwang_geometry_matches_the_measured_recipe() {
         let s = Style::builtin("gbt9704").unwrap();
-        let g = geometry(&s, 16.0, 14.0);
+        let g = page(&s, 16.0, 14.0);
         assert_eq!(
             (g.width, g.height, g.left, g.right),
             (11906, 16838, 1587, 1474)
@@ -232,5 +322,22 @@ mod tests {
         assert_eq!(g.line, 579);
         assert!((g.footer - 1423).abs() <= 12, "footer {}", g.footer);
         assert_eq!(grid_spacing(s.type_width_pt(), 28, 16.0), -5);
+    }
+
+    #[test]
+    fn a_last_character_alone_is_foreseen() {
+        let w = 156.0 * crate::style::PT_PER_MM;
+        let han =
+            |n: usize| -> Vec<(char, f64)> { "国".repeat(n).chars().map(|c| (c, 16.0)).collect() };
+        // 26 on the indented first line, 28 on the next: one more is alone
+        assert!(!ends_alone(&han(54), w - 32.0, w, -0.25));
+        assert!(ends_alone(&han(55), w - 32.0, w, -0.25));
+        assert!(!ends_alone(&han(56), w - 32.0, w, -0.25));
+        // condensed enough, 29 go on a line
+        assert!(!ends_alone(&han(55), w - 32.0, w, -0.8));
+        // a closing mark never starts a line: the character before it goes down with it
+        let mut t = han(54);
+        t.push(('。', 16.0));
+        assert!(ends_alone(&t, w - 32.0, w, -0.25));
     }
 }
