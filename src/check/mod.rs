@@ -5,13 +5,16 @@
 //! [`run`] evaluates the format's rules R1–R7 and the structural rules R10–R11 and returns every
 //! finding (errors → exit code 1). Nothing here draws anything.
 
+pub mod glyphs;
 pub mod number;
-mod period;
+pub mod period;
+mod rows;
+mod text;
 
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Pos, Severity};
-use crate::format::{self, Format, Table, Term};
+use crate::format::{self, Format, Term};
 use crate::report::{node::Node, Report, RowCells, SectionBody, META_KEYS};
 pub use number::Number;
 
@@ -24,6 +27,10 @@ pub struct CellValue {
     pub pos: Pos,
     /// Computed by gongkai from the other cells (the report left it out).
     pub computed: bool,
+    /// Left blank in the report: printed blank, counted as 0.
+    pub blank: bool,
+    /// The unit written after an amount whose column names none (`251000元`): printed after it.
+    pub unit: Option<&'static str>,
 }
 
 /// The values of one table: (row id, column id) → value.
@@ -117,7 +124,7 @@ pub fn resolve(report: Report) -> Result<Resolved, Diagnostics> {
                 let table = format.table(tid).expect("validated format");
                 let vals = values.get_mut(tid).expect("inserted above");
                 for row in rows {
-                    read_row(table, &computable, row, vals, &mut diags);
+                    rows::read_row(table, &computable, row, &report.source, vals, &mut diags);
                 }
             }
             (Some(tid), SectionBody::Text(_)) => {
@@ -198,161 +205,9 @@ fn choose_format(report: &Report) -> Result<std::sync::Arc<Format>, Diagnostic> 
 
 type Computable = std::collections::BTreeSet<(String, String, String)>;
 
-fn read_row(
-    table: &Table,
-    computable: &Computable,
-    row: &crate::report::RowValues,
-    vals: &mut TableValues,
-    diags: &mut Diagnostics,
-) {
-    let is_computable = |r: &str, c: &str| {
-        computable.contains(&(table.def.id.clone(), r.to_string(), c.to_string()))
-    };
-    let Some(rdef) = table.row(&row.id) else {
-        let hint = match did_you_mean(&row.id, table.def.rows.iter().map(|r| r.id.as_str())) {
-            Some(m) => format!(
-                "您是不是要写“{m}”（{}）？",
-                table.row(m).map_or("", |r| r.name.as_str())
-            ),
-            None => format!(
-                "{}的行：{}",
-                table.def.name,
-                table
-                    .def
-                    .rows
-                    .iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
-        };
-        diags.push(
-            Diagnostic::error(
-                "unknown-key",
-                format!("{}中没有“{}”这一行", table.def.name, row.id),
-            )
-            .at(row.pos)
-            .with_hint(hint),
-        );
-        return;
-    };
-    let cols = table.row_columns(&rdef.id);
-    let mut put =
-        |col: &format::ColumnDef, node: &Node, diags: &mut Diagnostics| match number::parse(
-            node, col.kind,
-        ) {
-            Ok(n) => {
-                vals.insert(
-                    (rdef.id.clone(), col.id.clone()),
-                    CellValue {
-                        number: n,
-                        pos: node.pos,
-                        computed: false,
-                    },
-                );
-            }
-            Err(number::ParseError::Empty) if is_computable(&rdef.id, &col.id) => {}
-            Err(e) => {
-                let (msg, hint) = e.describe(col.kind);
-                diags.push(
-                    Diagnostic::error(
-                        "value",
-                        format!("{}{}", table.cell_name(&rdef.id, &col.id), msg),
-                    )
-                    .at(node.pos)
-                    .with_hint(hint),
-                );
-            }
-        };
-    match &row.cells {
-        RowCells::Map(entries) => {
-            for (k, v) in entries {
-                match cols.iter().find(|c| c.id == k.name) {
-                    Some(c) => put(c, v, diags),
-                    None => {
-                        let hint = match did_you_mean(&k.name, cols.iter().map(|c| c.id.as_str())) {
-                            Some(m) => format!(
-                                "您是不是要写“{m}”（{}）？",
-                                table.column(m).map_or("", |c| c.name.as_str())
-                            ),
-                            None => format!(
-                                "这一行的列：{}",
-                                cols.iter()
-                                    .map(|c| format!("{}（{}）", c.id, c.name))
-                                    .collect::<Vec<_>>()
-                                    .join("、")
-                            ),
-                        };
-                        diags.push(
-                            Diagnostic::error(
-                                "unknown-key",
-                                format!(
-                                    "{}“{}”行没有“{}”这一列",
-                                    table.def.name, rdef.name, k.name
-                                ),
-                            )
-                            .at(k.pos)
-                            .with_hint(hint),
-                        );
-                    }
-                }
-            }
-        }
-        RowCells::Seq(items) => {
-            let optional_last = cols.last().is_some_and(|c| is_computable(&rdef.id, &c.id));
-            if items.len() == cols.len() || (optional_last && items.len() + 1 == cols.len()) {
-                for (c, v) in cols.iter().zip(items) {
-                    put(c, v, diags);
-                }
-            } else {
-                diags.push(
-                    Diagnostic::error(
-                        "shape",
-                        format!(
-                            "{}“{}”行应有 {} 个数，这里有 {} 个",
-                            table.def.name,
-                            rdef.name,
-                            cols.len(),
-                            items.len()
-                        ),
-                    )
-                    .at(row.value_pos)
-                    .with_hint(format!(
-                        "按顺序填写：{}",
-                        cols.iter()
-                            .map(|c| c.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    )),
-                );
-            }
-        }
-        RowCells::One(node) => {
-            if cols.len() == 1 {
-                put(cols[0], node, diags);
-            } else {
-                diags.push(
-                    Diagnostic::error(
-                        "shape",
-                        format!(
-                            "{}“{}”行有 {} 列，应分别填写",
-                            table.def.name,
-                            rdef.name,
-                            cols.len()
-                        ),
-                    )
-                    .at(row.value_pos)
-                    .with_hint(format!(
-                        "写成 {{{}}}",
-                        cols.iter()
-                            .map(|c| format!("{}: 0", c.id))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
-            }
-        }
-    }
+/// The values `kind:` may take (for the schema).
+pub fn period_kinds() -> Vec<&'static str> {
+    period::KINDS.iter().map(|(k, _)| *k).collect()
 }
 
 /// The cells the report may leave out because a rule computes them (总计 cells): (table, row, column).
@@ -406,6 +261,8 @@ fn compute_totals(res: &mut Resolved) {
                             number: sum,
                             pos,
                             computed: true,
+                            blank: false,
+                            unit: None,
                         },
                     );
                     changed = true;
@@ -433,6 +290,9 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
     let mut diags = Vec::new();
     required(res, &mut diags);
     period::check(res, &mut diags);
+    period::signature(res, &mut diags);
+    text::check(res, &mut diags);
+    blank_cells(res, &mut diags);
     if let Some(prev) = previous {
         if prev.report.year.value + 1 != res.report.year.value {
             diags.push(
@@ -448,6 +308,107 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
             );
         }
     }
+    let failed = failures(res, previous);
+    // the cells other failed rules point at: a balance that fails with one of them is most
+    // likely wrong there
+    let failed_at: std::collections::BTreeSet<(&str, &str, &str)> = failed
+        .iter()
+        .map(|f| {
+            (
+                f.rule.table.as_str(),
+                f.inst.at.row.as_str(),
+                f.inst.at.column.as_str(),
+            )
+        })
+        .collect();
+    let computable = computable_cells(&res.format);
+    for f in &failed {
+        let (rule, inst) = (f.rule, &f.inst);
+        let table = res.format.table(&rule.table).expect("validated");
+        let this = &res.values[&rule.table];
+        let mut msg = rule
+            .message
+            .replace("{left}", &f.left.display())
+            .replace("{right}", &f.right.display());
+        let row_name = table
+            .row(&inst.at.row)
+            .map_or(inst.at.row.clone(), |x| x.name.clone());
+        let col_name = table
+            .column(&inst.at.column)
+            .map_or(inst.at.column.clone(), |x| x.name.clone());
+        msg = msg
+            .replace("{row}", &row_name)
+            .replace("{column}", &col_name);
+        for rd in &table.def.rows {
+            let ph = format!("{{{}}}", rd.id);
+            if msg.contains(&ph) {
+                let v = this
+                    .get(&(rd.id.clone(), inst.at.column.clone()))
+                    .map_or("?".to_string(), |v| v.number.display());
+                msg = msg.replace(&ph, &v);
+            }
+        }
+        // where to point: a cell this instance shares with another failed rule; else a 总计 the
+        // clerk typed; else the first cell of the left side the clerk typed; else the rule's `at`
+        let terms: Vec<&Term> = inst
+            .left
+            .iter()
+            .chain(&inst.right)
+            .filter(|t| !t.previous)
+            .collect();
+        let typed = |t: &&Term| {
+            this.get(&(t.row.clone(), t.column.clone()))
+                .is_some_and(|v| !v.computed)
+        };
+        let shared = terms.iter().copied().filter(typed).find(|t| {
+            (t.row != inst.at.row || t.column != inst.at.column)
+                && failed_at.contains(&(rule.table.as_str(), t.row.as_str(), t.column.as_str()))
+        });
+        let total = || {
+            terms.iter().copied().filter(typed).find(|t| {
+                computable.contains(&(rule.table.clone(), t.row.clone(), t.column.clone()))
+            })
+        };
+        let first_left = || inst.left.iter().filter(|t| !t.previous).find(typed);
+        let point = if terms.len() >= 4 {
+            shared.or_else(total).or_else(first_left)
+        } else {
+            None
+        };
+        let at = match point {
+            Some(t) => this.get(&(t.row.clone(), t.column.clone())),
+            None => this.get(&(inst.at.row.clone(), inst.at.column.clone())),
+        };
+        let mut d = Diagnostic {
+            severity: Severity::from(rule.severity),
+            file: res.report.path.clone(),
+            pos: at.map(|v| v.pos).unwrap_or_default(),
+            code: rule.id.clone(),
+            message: format!("{}{}", table.def.name, msg),
+            hint: Some(rule.hint.clone()),
+        };
+        if at.is_some_and(|v| v.computed) {
+            d.hint = Some(format!(
+                "{}（该总计由程序按各项之和算出，请核对各项）",
+                rule.hint
+            ));
+        }
+        diags.push(d);
+    }
+    diags.sort_by(|a, b| (a.pos, &a.code).cmp(&(b.pos, &b.code)));
+    diags
+}
+
+/// One rule instance that does not hold: its two sides.
+struct Failure<'a> {
+    rule: &'a format::Rule,
+    inst: format::RuleInstance,
+    left: Number,
+    right: Number,
+}
+
+fn failures<'a>(res: &'a Resolved, previous: Option<&Resolved>) -> Vec<Failure<'a>> {
+    let mut out = Vec::new();
     for rule in &res.format.rules {
         if rule.is_cross_year() && previous.is_none() {
             continue;
@@ -481,48 +442,41 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
             if l == r || l.display() == r.display() {
                 continue;
             }
-            let mut msg = rule.message.clone();
-            msg = msg
-                .replace("{left}", &l.display())
-                .replace("{right}", &r.display());
-            let row_name = table
-                .row(&inst.at.row)
-                .map_or(inst.at.row.clone(), |x| x.name.clone());
-            let col_name = table
-                .column(&inst.at.column)
-                .map_or(inst.at.column.clone(), |x| x.name.clone());
-            msg = msg
-                .replace("{row}", &row_name)
-                .replace("{column}", &col_name);
-            for rd in &table.def.rows {
-                let ph = format!("{{{}}}", rd.id);
-                if msg.contains(&ph) {
-                    let v = this
-                        .get(&(rd.id.clone(), inst.at.column.clone()))
-                        .map_or("?".to_string(), |v| v.number.display());
-                    msg = msg.replace(&ph, &v);
-                }
-            }
-            let at = this.get(&(inst.at.row.clone(), inst.at.column.clone()));
-            let mut d = Diagnostic {
-                severity: Severity::from(rule.severity),
-                file: res.report.path.clone(),
-                pos: at.map(|v| v.pos).unwrap_or_default(),
-                code: rule.id.clone(),
-                message: format!("{}{}", table.def.name, msg),
-                hint: Some(rule.hint.clone()),
-            };
-            if at.is_some_and(|v| v.computed) {
-                d.hint = Some(format!(
-                    "{}（该总计由程序按各项之和算出，请核对各项）",
-                    rule.hint
-                ));
-            }
-            diags.push(d);
+            out.push(Failure {
+                rule,
+                inst: inst.clone(),
+                left: l,
+                right: r,
+            });
         }
     }
-    diags.sort_by(|a, b| (a.pos, &a.code).cmp(&(b.pos, &b.code)));
-    diags
+    out
+}
+
+/// Blank cells: printed blank and counted as 0, with one warning per table saying how many.
+fn blank_cells(res: &Resolved, diags: &mut Diagnostics) {
+    for t in &res.format.tables {
+        let Some(vals) = res.values.get(&t.def.id) else {
+            continue;
+        };
+        let blank: Vec<&CellValue> = vals.values().filter(|v| v.blank).collect();
+        let Some(first) = blank.iter().map(|v| v.pos).min() else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::warning(
+                "blank",
+                format!(
+                    "{}有 {} 个空白格：印出来是空白，计算合计时按 0 计",
+                    t.def.name,
+                    blank.len()
+                ),
+            )
+            .at(first)
+            .in_file(res.report.path.as_deref())
+            .with_hint("没有发生的事项请填 0；确实无法统计的格可以留空，并在正文中说明"),
+        );
+    }
 }
 
 /// R11: every section present with content; every value cell of every table filled.
@@ -543,30 +497,12 @@ fn required(res: &Resolved, diags: &mut Diagnostics) {
                     }),
             ),
             (None, Some(sec)) => {
-                let placeholder = res.text(&s.id).iter().find_map(|b| match b {
-                    crate::report::Block::Para(p)
-                        if p.value.contains(crate::template::PLACEHOLDER) =>
-                    {
-                        Some(p.pos)
-                    }
-                    _ => None,
+                let placeholder = res.text(&s.id).iter().any(|b| {
+                    matches!(b, crate::report::Block::Para(p)
+                        if p.value.contains(crate::report::placeholder::PARAGRAPH))
                 });
-                if let Some(pos) = placeholder {
-                    diags.push(
-                        Diagnostic::error(
-                            "R11",
-                            format!(
-                                "“{}”部分还没有填写（仍是模板中的“{}”）",
-                                s.heading,
-                                crate::template::PLACEHOLDER
-                            ),
-                        )
-                        .at(pos)
-                        .with_hint(format!(
-                            "{}；确实没有可写“无”",
-                            s.what.as_deref().unwrap_or("请填写")
-                        )),
-                    );
+                if placeholder {
+                    // reported by `text::check`, with every other placeholder
                 } else if res.text(&s.id).is_empty() {
                     diags.push(
                         Diagnostic::error("R11", format!("“{}”部分没有内容", s.heading))

@@ -56,6 +56,36 @@ pub struct Node {
     pub value: Value,
     /// Where it starts in the file.
     pub pos: Pos,
+    /// The bytes of the source it was read from (where an alias points: the anchored value).
+    pub span: Span,
+}
+
+/// A node's bytes in the source text: start and length (both 0 when unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Length in bytes.
+    pub len: u32,
+}
+
+impl Node {
+    /// A node with no known span (for values made by the program).
+    pub fn new(value: Value, pos: Pos) -> Node {
+        Node {
+            value,
+            pos,
+            span: Span::default(),
+        }
+    }
+    /// The text of the node as written in `source` (quotes and all), when known.
+    pub fn raw<'a>(&self, source: &'a str) -> Option<&'a str> {
+        if self.span.len == 0 {
+            return None;
+        }
+        let start = self.span.start as usize;
+        source.get(start..start + self.span.len as usize)
+    }
 }
 
 /// A mapping key and where it stands.
@@ -110,9 +140,18 @@ impl<'de> Deserialize<'de> for RawKey {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Spanned::<RawValue>::deserialize(d)?;
+        let span = s.defined.span();
+        let span = match (span.byte_offset(), span.byte_len()) {
+            (Some(start), Some(len)) => Span {
+                start: u32::try_from(start).unwrap_or(0),
+                len: u32::try_from(len).unwrap_or(0),
+            },
+            _ => Span::default(),
+        };
         Ok(Node {
             value: s.value.0,
             pos: pos_of(&s.referenced),
+            span,
         })
     }
 }
