@@ -66,18 +66,33 @@ fn amounts_print_as_written_to_six_decimals() {
         ("73802895.90", "73802895.90"),
         ("\"1,285.5\"", "1285.5"),
     ] {
-        let y = with(SAMPLE_2021, &[("  fees:        12.85", &format!("  fees:        {written}"))]);
+        let y = with(
+            SAMPLE_2021,
+            &[("  fees:        12.85", &format!("  fees:        {written}"))],
+        );
         let (code, err, _) = check(&y);
         assert_eq!(code, 0, "{written}: {err}");
-        assert!(printed_cells(&y, "表二").contains(&printed.to_string()), "{written}");
+        assert!(
+            printed_cells(&y, "表二").contains(&printed.to_string()),
+            "{written}"
+        );
     }
     // 采购总金额 (2019 format, no unit in the header) may carry its unit
-    let y = with(SAMPLE_2020, &[("procurement:    {projects: 0, amount: 0}", "procurement:    {projects: 2, amount: 251000元}")]);
+    let y = with(
+        SAMPLE_2020,
+        &[(
+            "procurement:    {projects: 0, amount: 0}",
+            "procurement:    {projects: 2, amount: 251000元}",
+        )],
+    );
     let (code, err, _) = check(&y);
     assert_eq!(code, 0, "{err}");
     assert!(printed_cells(&y, "表二").contains(&"251000元".to_string()));
     // 元 in a 万元 column would print 10 000 times too large
-    let y = with(SAMPLE_2021, &[("  fees:        12.85", "  fees:        128500元")]);
+    let y = with(
+        SAMPLE_2021,
+        &[("  fees:        12.85", "  fees:        128500元")],
+    );
     let (code, err, _) = check(&y);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("以万元为单位"), "{err}");
@@ -88,9 +103,18 @@ fn blank_cells_print_blank_count_as_zero_and_warn_once_per_table() {
     let y = with(
         SAMPLE_2021,
         &[
-            ("  secret:             [0, 0, 0, 0, 0, 0]", "  secret:             [~, ~, ~, ~, ~, ~]"),
-            ("  unclear:            [0, 0, 0, 0, 0, 0]", "  unclear:            [0, \"\", 0, null, 0, 0]"),
-            ("  rules:       {issued: 0, repealed: 0, in_force: 0}", "  rules:       {issued: , repealed: 0, in_force: 0}"),
+            (
+                "  secret:             [0, 0, 0, 0, 0, 0]",
+                "  secret:             [~, ~, ~, ~, ~, ~]",
+            ),
+            (
+                "  unclear:            [0, 0, 0, 0, 0, 0]",
+                "  unclear:            [0, \"\", 0, null, 0, 0]",
+            ),
+            (
+                "  rules:       {issued: 0, repealed: 0, in_force: 0}",
+                "  rules:       {issued: , repealed: 0, in_force: 0}",
+            ),
         ],
     );
     let (code, err, file) = check(&y);
@@ -111,7 +135,12 @@ fn blank_cells_print_blank_count_as_zero_and_warn_once_per_table() {
 fn signature_dates_follow_article_49() {
     let cases = [
         // (organ, kind line, date, warning expected)
-        ("青禾县自然资源局", "", "2021-12-20", Some("在报告年度 2021 年结束之前")),
+        (
+            "青禾县自然资源局",
+            "",
+            "2021-12-20",
+            Some("在报告年度 2021 年结束之前"),
+        ),
         ("青禾县自然资源局", "", "2022-03-15", Some("第四十九条")),
         ("青禾县人民政府", "", "2022-03-15", None),
         ("青禾县人民政府", "", "2022-04-02", Some("3月31日前")),
@@ -133,15 +162,24 @@ fn signature_dates_follow_article_49() {
             Some(w) => {
                 let line = line_of(&y, "date:");
                 assert!(err.contains(&format!("{file}:{line}:")), "{err}");
-                assert!(err.contains("警告") && err.contains(w), "{organ} {date}: {err}");
+                assert!(
+                    err.contains("警告") && err.contains(w),
+                    "{organ} {date}: {err}"
+                );
             }
             None => assert!(!err.contains("成文日期"), "{organ} {date}: {err}"),
         }
     }
-    let y = with(SAMPLE_2021, &[("  organ: 青禾县自然资源局", "  organ: 青禾县人民政府办公室")]);
+    let y = with(
+        SAMPLE_2021,
+        &[("  organ: 青禾县自然资源局", "  organ: 青禾县人民政府办公室")],
+    );
     let (code, err, _) = check(&y);
     assert_eq!(code, 0);
-    assert!(err.contains("落款署名“青禾县人民政府办公室”与机关名称"), "{err}");
+    assert!(
+        err.contains("落款署名“青禾县人民政府办公室”与机关名称"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -152,16 +190,31 @@ fn messages_that_misled_now_name_the_right_thing() {
     assert_eq!(code, 2);
     assert!(!err.contains("本年增/减"), "{err}");
     // a row written as one number: the template's 6 values, named in Chinese
-    let y = with(SAMPLE_2021, &[("  carried:            [2, 0, 0, 0, 0, 0, 2]", "  carried:            2")]);
+    let y = with(
+        SAMPLE_2021,
+        &[(
+            "  carried:            [2, 0, 0, 0, 0, 0, 2]",
+            "  carried:            2",
+        )],
+    );
     let (_, err, _) = check(&y);
     assert!(err.contains("要填 6 个数（自然人、商业企业"), "{err}");
-    assert!(err.contains("[0, 0, 0, 0, 0, 0]") && !err.contains("natural"), "{err}");
+    assert!(
+        err.contains("[0, 0, 0, 0, 0, 0]") && !err.contains("natural"),
+        "{err}"
+    );
     // the balance 一+二 = 三+四 points at the total the clerk typed, with the sums
-    let y = with(SAMPLE_2021, &[("  result_total:       [22, 3, 0, 1, 1, 0, 27]", "  result_total:       [22, 3, 0, 1, 1, 0, 28]")]);
+    let y = with(
+        SAMPLE_2021,
+        &[(
+            "  result_total:       [22, 3, 0, 1, 1, 0, 27]",
+            "  result_total:       [22, 3, 0, 1, 1, 0, 28]",
+        )],
+    );
     let (code, err, file) = check(&y);
     assert_eq!(code, 1);
     let line = line_of(&y, "  result_total:");
-    let r1: Vec<&str> = err.lines().filter(|l| l.contains("本年新收")).collect();
+    let r1: Vec<&str> = err.lines().filter(|l| l.contains("本年新收（")).collect();
     assert!(!r1.is_empty(), "{err}");
     for l in r1 {
         assert!(l.starts_with(&format!("{file}:{line}:")), "{l}");
@@ -172,14 +225,25 @@ fn messages_that_misled_now_name_the_right_thing() {
 #[test]
 fn digits_with_commas_or_spaces_are_read_only_in_thousands_groups() {
     for (written, shown) in [("\"12,85\"", "“12,85”"), ("\"2 1\"", "“2 1”")] {
-        let y = with(SAMPLE_2021, &[("  fees:        12.85", &format!("  fees:        {written}"))]);
+        let y = with(
+            SAMPLE_2021,
+            &[("  fees:        12.85", &format!("  fees:        {written}"))],
+        );
         let (code, err, file) = check(&y);
         assert_eq!(code, 2, "{written}: {err}");
         let line = line_of(&y, "  fees:");
         assert!(err.contains(&format!("{file}:{line}:")), "{err}");
-        assert!(err.contains(&format!("表二“行政事业性收费”行“本年收费金额（单位：万元）”列填的是 {shown}")), "{err}");
+        assert!(
+            err.contains(&format!(
+                "表二“行政事业性收费”行“本年收费金额（单位：万元）”列填的是 {shown}"
+            )),
+            "{err}"
+        );
     }
-    let y = with(SAMPLE_2021, &[("  licensing:   356", "  licensing:   \"1,356\"")]);
+    let y = with(
+        SAMPLE_2021,
+        &[("  licensing:   356", "  licensing:   \"1,356\"")],
+    );
     assert_eq!(check(&y).0, 0);
 }
 
@@ -188,7 +252,10 @@ fn yaml_and_library_messages_are_chinese() {
     let cases: &[(&str, &str)] = &[
         ("organ: 测试局\nyear: 2021\nother: [无, \"x]\n", ""),
         ("organ: 测试局\nyear: 2021\nother: [无\n", ""),
-        ("organ: 测试局\nyear: 2021\nproactive:\n  licensing: .inf\n", ""),
+        (
+            "organ: 测试局\nyear: 2021\nproactive:\n  licensing: .inf\n",
+            "",
+        ),
         ("organ: 测试局\norgan: 测试局\nyear: 2021\n", "重复"),
         ("organ: 测试局\nyear: 2021\n  other: x\n", ""),
         ("organ: 测试局\nyear: 2021\nother: `x`\n", ""),
@@ -212,8 +279,16 @@ fn yaml_and_library_messages_are_chinese() {
     }
     for (yaml, want, not) in [
         ("organ: \"\"\nyear: 2021\n", "“organ”是空的", "而这里是文字"),
-        ("organ: 测试局\nyear: 2021.0\n", "而这里是2021.0", "而这里是2021\n"),
-        ("- organ: 测试局\n- year: 2021\n", "以“- ”开头的列表", "而这里是列表"),
+        (
+            "organ: 测试局\nyear: 2021.0\n",
+            "而这里是2021.0",
+            "而这里是2021\n",
+        ),
+        (
+            "- organ: 测试局\n- year: 2021\n",
+            "以“- ”开头的列表",
+            "而这里是列表",
+        ),
     ] {
         let (code, err, _) = check(yaml);
         assert_eq!(code, 2, "{yaml}: {err}");
@@ -223,13 +298,25 @@ fn yaml_and_library_messages_are_chinese() {
 
 #[test]
 fn heading_level_1_and_year_0_dates_are_refused() {
-    let y = with(SAMPLE_2021, &[("  - heading: （一）主动公开", "  - heading: （一）主动公开\n    level: 1")]);
+    let y = with(
+        SAMPLE_2021,
+        &[(
+            "  - heading: （一）主动公开",
+            "  - heading: （一）主动公开\n    level: 1",
+        )],
+    );
     let (code, err, file) = check(&y);
     assert_eq!(code, 2, "{err}");
     let line = line_of(&y, "level: 1");
-    assert!(err.contains(&format!("{file}:{line}:")) && err.contains("而这里是1"), "{err}");
+    assert!(
+        err.contains(&format!("{file}:{line}:")) && err.contains("而这里是1"),
+        "{err}"
+    );
     let y = with(SAMPLE_2021, &[("date: 2022-01-20", "date: 0000-01-01")]);
     let (code, err, _) = check(&y);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("0000-01-01") && err.contains("不合理"), "{err}");
+    assert!(
+        err.contains("0000-01-01") && err.contains("不合理"),
+        "{err}"
+    );
 }

@@ -85,7 +85,10 @@ fn a_line_break_between_chinese_characters_is_not_a_space() {
     let p = paragraphs(&y, "other");
     assert_eq!(p[0], "本年度我局未收取信息处理费。");
     // between a Latin letter or digit and a Chinese character the break stays a space
-    assert_eq!(p[1], "电话 0000-1234567，网址 www.example.gov.cn 也可查询。");
+    assert_eq!(
+        p[1],
+        "电话 0000-1234567，网址 www.example.gov.cn 也可查询。"
+    );
 }
 
 #[test]
@@ -98,7 +101,10 @@ fn a_colon_that_makes_a_paragraph_a_key_says_so() {
     assert_eq!(code, 2, "{err}");
     let line = line_of(&y, "信息处理费: ");
     assert!(err.contains(&format!("{file}:{line}:10:")), "{err}");
-    assert!(err.contains("“键: 值”") && err.contains("中文冒号“：”"), "{err}");
+    assert!(
+        err.contains("“键: 值”") && err.contains("中文冒号“：”"),
+        "{err}"
+    );
     assert!(!err.contains("未知的项"), "{err}");
 }
 
@@ -155,9 +161,15 @@ fn a_template_written_by_new_uses_blocks_and_checks_once_filled() {
     }
     let mut filled = t.clone();
     for (ph, with) in [
-        ("（请填写）", "本年度工作正常开展。电话：0000-1234567 #1 分机"),
+        (
+            "（请填写）",
+            "本年度工作正常开展。电话：0000-1234567 #1 分机",
+        ),
         ("（网站名称）", "青石县人民政府网站"),
-        ("（联系部门，地址，电话）", "青石县教育局办公室（电话：0000-1234567）"),
+        (
+            "（联系部门，地址，电话）",
+            "青石县教育局办公室（电话：0000-1234567）",
+        ),
     ] {
         filled = filled.replace(ph, with);
     }
@@ -189,7 +201,11 @@ fn a_thousands_separator_in_a_flow_list_is_named() {
         let line = line_of(&y, "[1,038");
         assert!(err.contains(&format!("{file}:{line}:")), "{err}");
         assert!(err.contains("“1,038”被逗号分成了两个数"), "{err}");
-        assert_eq!(err.matches("错误").count(), 1, "one error, not seven: {err}");
+        assert_eq!(
+            err.matches("错误").count(),
+            1,
+            "one error, not seven: {err}"
+        );
     }
     // a compact list without spaces is not taken for one
     let y = sample_with(&[(
@@ -202,7 +218,10 @@ fn a_thousands_separator_in_a_flow_list_is_named() {
 #[test]
 fn invisible_control_characters_are_their_own_error_printed_escaped() {
     for c in ['\u{202E}', '\u{200B}'] {
-        let y = sample_with(&[("本年度我局未收取信息处理费。", &format!("本年度我局未收取{c}信息处理费。"))]);
+        let y = sample_with(&[(
+            "本年度我局未收取信息处理费。",
+            &format!("本年度我局未收取{c}信息处理费。"),
+        )]);
         let (code, err, file) = check(&y);
         assert_eq!(code, 2, "{err}");
         let line = line_of(&y, "未收取");
@@ -214,18 +233,27 @@ fn invisible_control_characters_are_their_own_error_printed_escaped() {
     // a key with U+202E is echoed escaped
     let y = sample_with(&[("other:  ", "oth\u{202E}er:  ")]);
     let (_, err, _) = check(&y);
-    assert!(!err.contains('\u{202E}') && err.contains("<U+202E>"), "{err:?}");
+    assert!(
+        !err.contains('\u{202E}') && err.contains("<U+202E>"),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn a_character_no_font_draws_fails_check_with_its_place_also_in_the_title() {
-    let y = sample_with(&[("organ: 青禾县自然资源局", "organ: 青禾县自然资源局\ntitle: 青禾县自然资源局2021年政府信息公开工作年度报告😀")]);
+    let y = sample_with(&[(
+        "organ: 青禾县自然资源局",
+        "organ: 青禾县自然资源局\ntitle: 青禾县自然资源局2021年政府信息公开工作年度报告😀",
+    )]);
     let (code, err, file) = check(&y);
     assert_eq!(code, 1, "{err}");
     let line = line_of(&y, "title:");
     assert!(err.contains(&format!("{file}:{line}:")), "{err}");
     assert!(err.contains("U+1F600"), "{err}");
-    let y = sample_with(&[("本年度我局未收取信息处理费。", "本年度我局未收取𪛖信息处理费。")]);
+    let y = sample_with(&[(
+        "本年度我局未收取信息处理费。",
+        "本年度我局未收取𪛖信息处理费。",
+    )]);
     let (code, err, file) = check(&y);
     assert_eq!(code, 1, "{err}");
     let line = line_of(&y, "𪛖");

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Pos, Severity};
 use crate::format::{self, Format, Term};
-use crate::report::{node::Node, Report, RowCells, SectionBody, META_KEYS};
+use crate::report::{Report, SectionBody, META_KEYS};
 pub use number::Number;
 
 /// A cell's value and where it came from.

@@ -161,7 +161,9 @@ pub fn parse(
 ) -> Result<Parsed, ParseError> {
     let text = match &node.value {
         Value::Scalar(Scalar::Null) => return Err(ParseError::Empty),
-        Value::Scalar(Scalar::Int(i)) => raw.map_or_else(|| i.to_string(), |r| r.trim().to_string()),
+        Value::Scalar(Scalar::Int(i)) => {
+            raw.map_or_else(|| i.to_string(), |r| r.trim().to_string())
+        }
         Value::Scalar(Scalar::Float(f)) => {
             if !f.is_finite() {
                 return Err(ParseError::NotANumber(
@@ -221,7 +223,11 @@ pub fn parse(
     if kind != ValueKind::Amount && !frac_trim.is_empty() {
         return Err(ParseError::Fraction(shown()));
     }
-    let max_decimals = if unit.or(written_unit) == Some("元") { 2 } else { DECIMALS };
+    let max_decimals = if unit.or(written_unit) == Some("元") {
+        2
+    } else {
+        DECIMALS
+    };
     if frac.len() > max_decimals {
         return Err(ParseError::TooPrecise(shown()));
     }
@@ -303,14 +309,25 @@ mod tests {
     #[test]
     fn counts_and_amounts() {
         use ValueKind::*;
-        assert_eq!(p(Value::Scalar(Scalar::Int(12)), None, Count).unwrap(), "12");
+        assert_eq!(
+            p(Value::Scalar(Scalar::Int(12)), None, Count).unwrap(),
+            "12"
+        );
         assert_eq!(s("１２", Count).unwrap(), "12");
         assert_eq!(
-            p(Value::Scalar(Scalar::Float(96171.6)), Some("96171.6"), Amount).unwrap(),
+            p(
+                Value::Scalar(Scalar::Float(96171.6)),
+                Some("96171.6"),
+                Amount
+            )
+            .unwrap(),
             "96171.6"
         );
         assert_eq!(s("9116.36", Amount).unwrap(), "9116.36");
-        assert_eq!(p(Value::Scalar(Scalar::Int(-15)), None, Signed).unwrap(), "-15");
+        assert_eq!(
+            p(Value::Scalar(Scalar::Int(-15)), None, Signed).unwrap(),
+            "-15"
+        );
         assert!(matches!(
             p(Value::Scalar(Scalar::Int(-1)), None, Count),
             Err(ParseError::Negative(_))
@@ -324,8 +341,20 @@ mod tests {
             p(Value::Scalar(Scalar::Null), None, Count),
             Err(ParseError::Empty)
         ));
-        let a = parse(&Node::new(Value::Scalar(Scalar::Str("0.5".into())), Pos::default()), None, Amount, None).unwrap();
-        let b = parse(&Node::new(Value::Scalar(Scalar::Str("0.25".into())), Pos::default()), None, Amount, None).unwrap();
+        let a = parse(
+            &Node::new(Value::Scalar(Scalar::Str("0.5".into())), Pos::default()),
+            None,
+            Amount,
+            None,
+        )
+        .unwrap();
+        let b = parse(
+            &Node::new(Value::Scalar(Scalar::Str("0.25".into())), Pos::default()),
+            None,
+            Amount,
+            None,
+        )
+        .unwrap();
         assert_eq!(a.number.plus(b.number).display(), "0.75");
     }
 
@@ -334,14 +363,28 @@ mod tests {
         use ValueKind::Amount;
         // through f64 this would print 73802895.9
         assert_eq!(
-            p(Value::Scalar(Scalar::Float(73802895.9)), Some("73802895.90"), Amount).unwrap(),
+            p(
+                Value::Scalar(Scalar::Float(73802895.9)),
+                Some("73802895.90"),
+                Amount
+            )
+            .unwrap(),
             "73802895.90"
         );
         assert_eq!(s("24252.311082", Amount).unwrap(), "24252.311082");
-        assert!(matches!(s("1.1234567", Amount), Err(ParseError::TooPrecise(_))));
-        let n = Node::new(Value::Scalar(Scalar::Str("251000元".into())), Pos::default());
+        assert!(matches!(
+            s("1.1234567", Amount),
+            Err(ParseError::TooPrecise(_))
+        ));
+        let n = Node::new(
+            Value::Scalar(Scalar::Str("251000元".into())),
+            Pos::default(),
+        );
         let got = parse(&n, None, Amount, None).unwrap();
-        assert_eq!((got.number.display(), got.unit), ("251000".into(), Some("元")));
+        assert_eq!(
+            (got.number.display(), got.unit),
+            ("251000".into(), Some("元"))
+        );
         assert!(matches!(
             parse(&n, None, Amount, Some("万元")),
             Err(ParseError::WrongUnit(_))
@@ -355,7 +398,10 @@ mod tests {
         assert_eq!(s("1,234,567.5", Amount).unwrap(), "1234567.5");
         for bad in ["12,85", "2 1", "1,2345", ",123", "1.2,5", "1,28.5"] {
             assert!(
-                matches!(s(bad, Amount), Err(ParseError::BadGrouping(_) | ParseError::NotANumber(_))),
+                matches!(
+                    s(bad, Amount),
+                    Err(ParseError::BadGrouping(_) | ParseError::NotANumber(_))
+                ),
                 "{bad}"
             );
         }

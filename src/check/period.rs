@@ -3,7 +3,6 @@
 
 use chrono::{Datelike, NaiveDate};
 
-
 use super::Resolved;
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -121,7 +120,8 @@ impl Kind {
     /// …人民政府 governments, everything else a department.
     pub fn guess(organ: &str) -> Kind {
         let o = organ.trim();
-        if o.ends_with("乡人民政府") || o.ends_with("镇人民政府") || o.ends_with("街道办事处") {
+        if o.ends_with("乡人民政府") || o.ends_with("镇人民政府") || o.ends_with("街道办事处")
+        {
             Kind::Township
         } else if o.ends_with("人民政府") {
             Kind::Government

@@ -32,37 +32,9 @@ fn texts(res: &Resolved) -> Vec<(String, &Located<String>)> {
 pub(super) fn check(res: &Resolved, diags: &mut Diagnostics) {
     let file = res.report.path.as_deref();
     for (place, t) in texts(res) {
-        let Some((ph, col)) = placeholder::find(&t.value) else {
-            continue;
-        };
-        let pos = if t.pos.is_known() && !t.value.contains('\n') {
-            // exact for a paragraph written on one line after "- "; the line is right in any case
-            Pos::new(t.pos.line, t.pos.col + col as u32)
-        } else {
-            t.pos
-        };
-        let d = if ph == placeholder::PARAGRAPH {
-            let heading = place.trim_end_matches("部分").trim_matches(['“', '”']);
-            let what = res
-                .format
-                .sections
-                .iter()
-                .find(|s| s.heading == heading)
-                .and_then(|s| s.what.as_deref())
-                .unwrap_or("请填写");
-            Diagnostic::error(
-                "R11",
-                format!("“{heading}”部分还没有填写（仍是模板中的“{ph}”）"),
-            )
-            .with_hint(format!("{what}；确实没有可写“无”"))
-        } else {
-            Diagnostic::error(
-                "placeholder",
-                format!("{place}中还有模板中的“{ph}”，会原样印出"),
-            )
-            .with_hint(format!("请把“{ph}”换成实际内容（连同括号）"))
-        };
-        diags.push(d.at(pos).in_file(file));
+        for (ph, col) in placeholder::find(&t.value) {
+            placeholder_found(res, &place, t, ph, col, diags);
+        }
     }
     for s in &res.format.sections {
         for b in res.text(&s.id) {
@@ -88,23 +60,73 @@ pub(super) fn check(res: &Resolved, diags: &mut Diagnostics) {
     }
 }
 
+/// A placeholder `ph` at character `col` of `t`: an error naming the place.
+fn placeholder_found(
+    res: &Resolved,
+    place: &str,
+    t: &Located<String>,
+    ph: &str,
+    col: usize,
+    diags: &mut Diagnostics,
+) {
+    let file = res.report.path.as_deref();
+    let pos = if t.pos.is_known() && !t.value.contains('\n') {
+        // exact for a paragraph written on one line after "- "; the line is right in any case
+        Pos::new(t.pos.line, t.pos.col + col as u32)
+    } else {
+        t.pos
+    };
+    let d = if ph == placeholder::PARAGRAPH {
+        let heading = place.trim_end_matches("部分").trim_matches(['“', '”']);
+        let what = res
+            .format
+            .sections
+            .iter()
+            .find(|s| s.heading == heading)
+            .and_then(|s| s.what.as_deref())
+            .unwrap_or("请填写");
+        Diagnostic::error(
+            "R11",
+            format!("“{heading}”部分还没有填写（仍是模板中的“{ph}”）"),
+        )
+        .with_hint(format!("{what}；确实没有可写“无”"))
+    } else {
+        Diagnostic::error(
+            "placeholder",
+            format!("{place}中还有模板中的“{ph}”，会原样印出"),
+        )
+        .with_hint(format!("请把“{ph}”换成实际内容（连同括号）"))
+    };
+    diags.push(d.at(pos).in_file(file));
+}
+
 /// A short line that starts with a heading number (（一） 一、 1. （1）) and has no closing
 /// punctuation: a heading written as a paragraph.
 fn looks_like_heading(text: &str) -> bool {
     const CN: &str = "一二三四五六七八九十";
     let t = text.trim();
-    if t.chars().count() > 30 || t.ends_with(['。', '！', '？', '；', '：', '…', '.', '!', '?', ';', ':', '，', ',']) {
+    if t.chars().count() > 30
+        || t.ends_with([
+            '。', '！', '？', '；', '：', '…', '.', '!', '?', ';', ':', '，', ',',
+        ])
+    {
         return false;
     }
     let rest = if let Some(r) = t.strip_prefix(['（', '(']) {
-        let n = r.chars().take_while(|c| CN.contains(*c) || c.is_ascii_digit()).count();
+        let n = r
+            .chars()
+            .take_while(|c| CN.contains(*c) || c.is_ascii_digit())
+            .count();
         let after: String = r.chars().skip(n).collect();
         if n == 0 || !after.starts_with(['）', ')']) {
             return false;
         }
         after.chars().skip(1).collect::<String>()
     } else {
-        let n = t.chars().take_while(|c| CN.contains(*c) || c.is_ascii_digit()).count();
+        let n = t
+            .chars()
+            .take_while(|c| CN.contains(*c) || c.is_ascii_digit())
+            .count();
         let after: String = t.chars().skip(n).collect();
         let digits = t.starts_with(|c: char| c.is_ascii_digit());
         let sep_ok = if digits {
@@ -128,7 +150,13 @@ mod tests {
 
     #[test]
     fn headings_written_as_paragraphs() {
-        for h in ["（二）依申请公开", "(三)政府信息管理", "1.主动公开", "二、平台建设", "（1）网站"] {
+        for h in [
+            "（二）依申请公开",
+            "(三)政府信息管理",
+            "1.主动公开",
+            "二、平台建设",
+            "（1）网站",
+        ] {
             assert!(looks_like_heading(h), "{h}");
         }
         for p in [

@@ -208,10 +208,12 @@ pub fn load_str(text: &str, path: Option<&Path>) -> Result<Report, Diagnostics> 
             return colons.iter().map(|d| d.clone().in_file(path)).collect();
         }
         let (reason, hint) = yaml_reason(&msg);
-        vec![Diagnostic::error("yaml", format!("YAML 格式错误：{reason}"))
-            .at(pos)
-            .in_file(path)
-            .with_hint(hint)]
+        vec![
+            Diagnostic::error("yaml", format!("YAML 格式错误：{reason}"))
+                .at(pos)
+                .in_file(path)
+                .with_hint(hint),
+        ]
     })?;
     let mut r = Reader {
         diags: colons,
@@ -346,11 +348,7 @@ impl Reader<'_> {
                 self.err(
                     val.pos,
                     "type",
-                    format!(
-                        "“{}”应填写文字，而这里是{}",
-                        key.name,
-                        self.shown(val)
-                    ),
+                    format!("“{}”应填写文字，而这里是{}", key.name, self.shown(val)),
                     "请在冒号后填写内容",
                 );
                 None
@@ -408,10 +406,12 @@ impl Reader<'_> {
             _ => None,
         };
         match y {
-            Some(y) if (2008..=2100).contains(&y) && !self.shown(val).contains('.') => Some(Located {
-                value: y as i32,
-                pos: val.pos,
-            }),
+            Some(y) if (2008..=2100).contains(&y) && !self.shown(val).contains('.') => {
+                Some(Located {
+                    value: y as i32,
+                    pos: val.pos,
+                })
+            }
             Some(y) => {
                 self.err(
                     val.pos,
@@ -507,7 +507,10 @@ impl Reader<'_> {
                         Some(d) if !(2008..=2101).contains(&d.year()) => self.err(
                             v.pos,
                             "date",
-                            format!("成文日期 {} 不合理（年份应在报告年度之后不久）", self.shown(v)),
+                            format!(
+                                "成文日期 {} 不合理（年份应在报告年度之后不久）",
+                                self.shown(v)
+                            ),
                             "请写成 2021-01-20 或 2021年1月20日",
                         ),
                         Some(d) => {
@@ -582,6 +585,7 @@ impl Reader<'_> {
                             other => RowCells::One(Node {
                                 value: other,
                                 pos: v.pos,
+                                span: v.span,
                             }),
                         };
                         RowValues {
@@ -617,8 +621,8 @@ impl Reader<'_> {
                 out.extend(split_lines(&s, it.pos).into_iter().map(Block::Para))
             }
             Value::Map(ref entries)
-                if !entries.iter().any(|(k, _)| k.name == "heading")
-                    && self.colon_key(entries) => {}
+                if !entries.iter().any(|(k, _)| k.name == "heading") && self.colon_key(entries) => {
+            }
             Value::Scalar(Scalar::Int(_) | Scalar::Float(_)) => {
                 out.push(Block::Para(Located {
                     value: scalar_text(&it),
@@ -732,4 +736,3 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     }
     NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])
 }
-

@@ -235,3 +235,36 @@ pub fn parse(text: &str) -> Result<Node, (Pos, String)> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_cover_the_scalar_as_written() {
+        let src = "a: 1.50\nb:\n  - |\n    x # y\n  - plain text # c\n  - \"q\"\nc: [1,038, 2]\nd: >\n  f\n";
+        let root = parse(src).unwrap();
+        let Value::Map(m) = &root.value else { panic!() };
+        let raws: Vec<String> = m
+            .iter()
+            .flat_map(|(_, v)| match &v.value {
+                Value::Seq(items) => items.iter().map(|i| format!("{:?}", i.raw(src))).collect(),
+                _ => vec![format!("{:?}", v.raw(src))],
+            })
+            .collect();
+        // numbers as written (1.50, 038), quotes kept, a block from its first line of content
+        assert_eq!(
+            raws,
+            [
+                "Some(\"1.50\")",
+                "Some(\"x # y\\n  \")",
+                "Some(\"plain text\")",
+                "Some(\"\\\"q\\\"\")",
+                "Some(\"1\")",
+                "Some(\"038\")",
+                "Some(\"2\")",
+                "Some(\"f\\n\")",
+            ]
+        );
+    }
+}

@@ -11,23 +11,26 @@ pub const WEBSITE: &str = "（网站名称）";
 /// Whom to ask about the report (in the template's lead).
 pub const CONTACT: &str = "（联系部门，地址，电话）";
 
-/// The first placeholder in `text` and its character column (0-based), if any.
-pub fn find(text: &str) -> Option<(&'static str, usize)> {
-    PLACEHOLDERS
+/// Every placeholder in `text` with its character offset (0-based), in text order.
+pub fn find(text: &str) -> Vec<(&'static str, usize)> {
+    let mut out: Vec<(&'static str, usize)> = PLACEHOLDERS
         .iter()
-        .filter_map(|p| text.find(p).map(|i| (*p, i)))
-        .min_by_key(|&(_, i)| i)
+        .flat_map(|p| text.match_indices(p).map(|(i, _)| (*p, i)))
+        .collect();
+    out.sort_by_key(|&(_, i)| i);
+    out.into_iter()
         .map(|(p, i)| (p, text[..i].chars().count()))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn finds_the_first() {
+    fn finds_every_one() {
         assert_eq!(
             super::find("可在（网站名称）下载，请与（联系部门，地址，电话）联系"),
-            Some(("（网站名称）", 2))
+            [("（网站名称）", 2), ("（联系部门，地址，电话）", 13)]
         );
-        assert_eq!(super::find("海原县人民政府网"), None);
+        assert!(super::find("海原县人民政府网").is_empty());
     }
 }

@@ -2,8 +2,8 @@
 //! cuts a paragraph, a line break between two Chinese characters, a full-width colon after a key,
 //! and invisible control characters.
 
-use crate::diag::{escape_invisible, Diagnostic, Diagnostics, Pos};
 pub use crate::diag::is_invisible;
+use crate::diag::{escape_invisible, Diagnostic, Diagnostics, Pos};
 
 use super::node::{Key, Node};
 use super::{Block, Located, Report, SectionBody};
@@ -18,9 +18,30 @@ pub fn pos_at(src: &str, at: usize) -> Pos {
     Pos::new(line as u32, col as u32)
 }
 
+/// Whether `node` is a `|` or `>` block scalar: its span starts the line after the indicator.
+fn is_block(node: &Node, src: &str) -> bool {
+    let start = node.span.start as usize;
+    let Some(before) = src.get(..start) else {
+        return false;
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if !before[line_start..].trim().is_empty() || line_start == 0 {
+        return false;
+    }
+    // the indicator line, its comment removed: `- |`, `key: >-`, `- |2`
+    let prev = before[..line_start - 1]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let prev = prev.split(" #").next().unwrap_or(prev).trim_end();
+    let indicator = prev.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
+    indicator.ends_with(['|', '>'])
+}
+
 /// Whether a scalar was written plain (no quotes, not a `|` or `>` block).
-fn is_plain(raw: &str) -> bool {
-    !raw.starts_with(['"', '\'', '|', '>'])
+fn is_plain(node: &Node, raw: &str, src: &str) -> bool {
+    !raw.starts_with(['"', '\'']) && !is_block(node, src)
 }
 
 /// `organ： …`, `penalty：   47`: a key followed by a full-width colon, which YAML does not take
@@ -76,7 +97,7 @@ pub fn fullwidth_colon_keys(src: &str) -> Diagnostics {
 /// only when a single space separates the text and the `#`, as in text that goes on.
 pub fn cut_by_comment(node: &Node, src: &str, always: bool) -> Option<Diagnostic> {
     let raw = node.raw(src)?;
-    if !is_plain(raw) {
+    if !is_plain(node, raw, src) {
         return None;
     }
     let end = node.span.start as usize + node.span.len as usize;
@@ -108,8 +129,7 @@ fn joins_without_space(a: char, b: char) -> bool {
     fn wide(c: char) -> bool {
         let hangul = matches!(c as u32, 0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF);
         let halfwidth = matches!(c as u32, 0xFF61..=0xFFDC | 0xFFE8..=0xFFEE);
-        !hangul
-            && (halfwidth || unicode_width::UnicodeWidthChar::width(c) == Some(2))
+        !hangul && (halfwidth || unicode_width::UnicodeWidthChar::width(c) == Some(2))
     }
     wide(a) && wide(b)
 }
@@ -119,7 +139,7 @@ fn joins_without_space(a: char, b: char) -> bool {
 /// scalar is on one line, is a block, or YAML's own folding cannot be reproduced (escapes).
 pub fn unfold_cjk(node: &Node, value: &str, src: &str) -> Option<String> {
     let raw = node.raw(src)?;
-    if !raw.contains('\n') || raw.starts_with(['|', '>']) {
+    if !raw.contains('\n') || is_block(node, src) {
         return None;
     }
     let inner = match raw.chars().next() {
@@ -136,7 +156,10 @@ pub fn unfold_cjk(node: &Node, value: &str, src: &str) -> Option<String> {
         }
         _ => std::borrow::Cow::Borrowed(raw),
     };
-    let lines: Vec<&str> = inner.split('\n').map(|l| l.trim_matches([' ', '\t', '\r'])).collect();
+    let lines: Vec<&str> = inner
+        .split('\n')
+        .map(|l| l.trim_matches([' ', '\t', '\r']))
+        .collect();
     // YAML's folding: one line break → a space, n empty lines → n line breaks
     let fold = |cjk: bool| {
         let mut out = String::new();
@@ -182,9 +205,7 @@ pub fn colon_made_a_key(key: &Key, src_key_len: usize) -> Diagnostic {
         ),
     )
     .at(Pos::new(key.pos.line, key.pos.col + src_key_len as u32))
-    .with_hint(
-        "把“:”改成中文冒号“：”；或把这段写成块（“- |”后换行、缩进书写），或给整段文字加引号",
-    )
+    .with_hint("把“:”改成中文冒号“：”；或把这段写成块（“- |”后换行、缩进书写），或给整段文字加引号")
 }
 
 /// Invisible characters (control and format characters other than tab and line breaks) in any

@@ -21,6 +21,7 @@ const YAML_REASONS: &[(&str, &str, bool)] = &[
         false,
     ),
     ("unclosed bracket", "括号没有成对（缺少“]”或“}”）", false),
+    ("unclosed quote", "引号没有成对（缺少结尾的引号）", false),
     (
         "mapping values are not allowed",
         "这里不能有冒号：冒号后要加空格，文字中含英文冒号时请给整段文字加引号",
@@ -36,7 +37,11 @@ const YAML_REASONS: &[(&str, &str, bool)] = &[
         "多行文字中间出现了“ #”：YAML 把它当作注释，文字被截断",
         false,
     ),
-    ("did not find expected key", "缩进不一致：同一层的项应对齐", false),
+    (
+        "did not find expected key",
+        "缩进不一致：同一层的项应对齐",
+        false,
+    ),
     (
         "did not find expected '-'",
         "缩进不一致：列表的各项应以“- ”对齐",
@@ -88,7 +93,8 @@ pub fn yaml_reason(msg: &str) -> (String, String) {
     if let Some(i) = cleaned.find(" at line ") {
         cleaned.truncate(i);
     }
-    let hint = "请检查该行及上一行的缩进、冒号（英文“:”且后加空格）和引号、括号是否成对".to_string();
+    let hint =
+        "请检查该行及上一行的缩进、冒号（英文“:”且后加空格）和引号、括号是否成对".to_string();
     let lower = cleaned.to_lowercase();
     match YAML_REASONS.iter().find(|(k, _, _)| lower.contains(k)) {
         Some((_, zh, true)) => (format!("{zh}（{cleaned}）"), hint),
@@ -99,4 +105,3 @@ pub fn yaml_reason(msg: &str) -> (String, String) {
         ),
     }
 }
-
