@@ -321,7 +321,6 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
             )
         })
         .collect();
-    let computable = computable_cells(&res.format);
     for f in &failed {
         let (rule, inst) = (f.rule, &f.inst);
         let table = res.format.table(&rule.table).expect("validated");
@@ -348,35 +347,32 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
                 msg = msg.replace(&ph, &v);
             }
         }
-        // where to point: a cell this instance shares with another failed rule; else a 总计 the
-        // clerk typed; else the first cell of the left side the clerk typed; else the rule's `at`
-        let terms: Vec<&Term> = inst
-            .left
-            .iter()
-            .chain(&inst.right)
-            .filter(|t| !t.previous)
-            .collect();
+        // where to point, for a balance of several rows (一+二 = 三+四): a cell this instance
+        // shares with another failed rule (it breaks both); else the first row of the left side
+        // the clerk typed (a 总计 that agrees with its own items is not the likely mistake);
+        // else the rule's `at`
         let typed = |t: &&Term| {
             this.get(&(t.row.clone(), t.column.clone()))
                 .is_some_and(|v| !v.computed)
         };
-        let shared = terms.iter().copied().filter(typed).find(|t| {
+        let balance = inst.left.len() + inst.right.len() >= 4
+            && inst.left.len() >= 2
+            && inst.left.iter().chain(&inst.right).all(|t| !t.previous);
+        let shared = inst.left.iter().chain(&inst.right).filter(typed).find(|t| {
             (t.row != inst.at.row || t.column != inst.at.column)
                 && failed_at.contains(&(rule.table.as_str(), t.row.as_str(), t.column.as_str()))
         });
-        let total = || {
-            terms.iter().copied().filter(typed).find(|t| {
-                computable.contains(&(rule.table.clone(), t.row.clone(), t.column.clone()))
-            })
+        let first_left = || {
+            balance
+                .then(|| inst.left.iter().find(typed))
+                .flatten()
         };
-        let first_left = || inst.left.iter().filter(|t| !t.previous).find(typed);
-        let point = if terms.len() >= 4 {
-            shared.or_else(total).or_else(first_left)
-        } else {
-            None
-        };
+        let point = shared
+            .map(|t| (t, true))
+            .or_else(|| first_left().map(|t| (t, false)))
+            .filter(|(t, _)| t.row != inst.at.row || t.column != inst.at.column);
         let at = match point {
-            Some(t) => this.get(&(t.row.clone(), t.column.clone())),
+            Some((t, _)) => this.get(&(t.row.clone(), t.column.clone())),
             None => this.get(&(inst.at.row.clone(), inst.at.column.clone())),
         };
         let mut d = Diagnostic {
@@ -392,6 +388,13 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
                 "{}（该总计由程序按各项之和算出，请核对各项）",
                 rule.hint
             ));
+        } else if let Some((t, shared)) = point {
+            let cell = table.cell_name(&t.row, &t.column);
+            d.hint = Some(if shared {
+                format!("{}；最可能填错的是{cell}（它也使另一条关系不成立）", rule.hint)
+            } else {
+                format!("{}；请先核对{cell}", rule.hint)
+            });
         }
         diags.push(d);
     }
