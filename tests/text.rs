@@ -106,6 +106,19 @@ fn a_colon_that_makes_a_paragraph_a_key_says_so() {
         "{err}"
     );
     assert!(!err.contains("未知的项"), "{err}");
+    // the same without "- ": the whole section became a mapping
+    let y = sample_with(&[(
+        "  - 本年度我局未收取信息处理费。\n  - 2021年，我局认真落实上级政务公开工作要点，办理人大代表建议8件、政协委员提案5件，办理结果均已按规定公开。",
+        "  信息处理费: 本年度我局未收取。",
+    )]);
+    let (code, err, file) = check(&y);
+    assert_eq!(code, 2, "{err}");
+    let line = line_of(&y, "信息处理费: ");
+    assert!(err.contains(&format!("{file}:{line}:8:")), "{err}");
+    assert!(
+        err.contains("“键: 值”") && err.contains("中文冒号“：”"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -141,17 +141,30 @@ pub fn resolve(report: Report) -> Result<Resolved, Diagnostics> {
                     .with_hint("请对照模板，按“行名: {列名: 数字}”填写"),
                 );
             }
-            (None, SectionBody::Table(_)) => diags.push(
-                Diagnostic::error(
-                    "type",
-                    format!(
-                        "“{}”（{}）应填写文字段落，而这里是键值表",
-                        s.id, def.heading
-                    ),
-                )
-                .at(s.pos)
-                .with_hint("每段文字前加“- ”；小标题写成“- heading: （一）标题”"),
-            ),
+            (None, SectionBody::Table(rows)) => {
+                // `信息处理费: 本年度…` under a text section: a colon made the paragraph a key
+                let d = match rows.iter().find(|r| !r.id.is_ascii()) {
+                    Some(r) => Diagnostic::error(
+                        "colon-key",
+                        format!(
+                            "“{}: …”中的英文冒号加空格使 YAML 把这段文字读成了“键: 值”，没有作为段落读入",
+                            r.id
+                        ),
+                    )
+                    .at(crate::diag::Pos::new(r.pos.line, r.pos.col + r.id.chars().count() as u32))
+                    .with_hint("段落前加“- ”，并把“:”改成中文冒号“：”；或把这段写成块（“- |”后换行、缩进书写）"),
+                    None => Diagnostic::error(
+                        "type",
+                        format!(
+                            "“{}”（{}）应填写文字段落，而这里是键值表",
+                            s.id, def.heading
+                        ),
+                    )
+                    .at(s.pos)
+                    .with_hint("每段文字前加“- ”；小标题写成“- heading: （一）标题”"),
+                };
+                diags.push(d);
+            }
             (None, SectionBody::Text(_)) => {}
         }
     }
@@ -362,11 +375,7 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
             (t.row != inst.at.row || t.column != inst.at.column)
                 && failed_at.contains(&(rule.table.as_str(), t.row.as_str(), t.column.as_str()))
         });
-        let first_left = || {
-            balance
-                .then(|| inst.left.iter().find(typed))
-                .flatten()
-        };
+        let first_left = || balance.then(|| inst.left.iter().find(typed)).flatten();
         let point = shared
             .map(|t| (t, true))
             .or_else(|| first_left().map(|t| (t, false)))
@@ -391,7 +400,10 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
         } else if let Some((t, shared)) = point {
             let cell = table.cell_name(&t.row, &t.column);
             d.hint = Some(if shared {
-                format!("{}；最可能填错的是{cell}（它也使另一条关系不成立）", rule.hint)
+                format!(
+                    "{}；最可能填错的是{cell}（它也使另一条关系不成立）",
+                    rule.hint
+                )
             } else {
                 format!("{}；请先核对{cell}", rule.hint)
             });

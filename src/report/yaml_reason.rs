@@ -8,7 +8,7 @@ const YAML_REASONS: &[(&str, &str, bool)] = &[
         "同一层中有重复的键（同一项写了两次）",
         false,
     ),
-    ("duplicate", "同一层中有重复的键（同一项写了两次）", true),
+    ("duplicate", "同一层中有重复的键（同一项写了两次）", false),
     ("tabs", "YAML 不能用制表符 Tab 缩进，请改用空格", false),
     (
         "did not find expected ',' or '}'",
@@ -96,6 +96,13 @@ pub fn yaml_reason(msg: &str) -> (String, String) {
     let hint =
         "请检查该行及上一行的缩进、冒号（英文“:”且后加空格）和引号、括号是否成对".to_string();
     let lower = cleaned.to_lowercase();
+    if let Some(rest) = cleaned.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set ").next().unwrap_or(rest);
+        return (
+            format!("同一层中有重复的键“{key}”（同一项写了两次）"),
+            "删去其中一项，或把其中一项改成正确的键名".to_string(),
+        );
+    }
     match YAML_REASONS.iter().find(|(k, _, _)| lower.contains(k)) {
         Some((_, zh, true)) => (format!("{zh}（{cleaned}）"), hint),
         Some((_, zh, false)) => (zh.to_string(), hint),
