@@ -111,13 +111,11 @@ pub fn cut_by_comment(node: &Node, src: &str, always: bool) -> Option<Diagnostic
     Some(
         Diagnostic::error(
             "comment-cut",
-            format!(
-                "这段文字在“#”处被截断：YAML 把“#{after}…”当作说明（注释），不会印出来"
-            ),
+            format!("这段文字在“#”处被截断：YAML 把“#{after}…”当作说明（注释），不会印出来"),
         )
         .at(pos_at(src, end + gap))
         .with_hint(
-            "若“#”后是正文：把这段写成块，即“- |”后换行、缩进两格书写（块中的 # 和 : 都是普通文字），\
+            "若“#”后是正文：把这段写成块，即“- |”后换行、缩进书写（块中的 # 和 : 都是普通文字），\
              或给整段文字加引号；若是说明，请移到上一行",
         ),
     )
