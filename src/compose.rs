@@ -199,7 +199,7 @@ fn table(res: &Resolved, t: &format::Table) -> Table {
                             CellContent::Text(s) => s.clone(),
                             CellContent::Value(r, col) => values
                                 .and_then(|v| v.get(&(r.clone(), col.clone())))
-                                .map_or_else(String::new, |v| v.number.display()),
+                                .map_or_else(String::new, cell_text),
                         };
                         let kind = match c.role {
                             CellRole::Caption => CellKind::Caption,
@@ -228,6 +228,19 @@ fn table(res: &Resolved, t: &format::Table) -> Table {
         header_rows: t.def.header_rows,
         grid,
     }
+}
+
+/// A value cell as printed: blank when left blank, the number as written, and the unit written
+/// after an amount whose column names none (`251000元`).
+fn cell_text(v: &crate::check::CellValue) -> String {
+    if v.blank {
+        return String::new();
+    }
+    let mut s = v.number.display();
+    if let Some(u) = v.unit {
+        s.push_str(u);
+    }
+    s
 }
 
 #[cfg(test)]

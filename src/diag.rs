@@ -114,10 +114,10 @@ impl Diagnostic {
         }
         out.push_str(self.severity.label());
         out.push('：');
-        out.push_str(&self.message);
+        out.push_str(&escape_invisible(&self.message));
         if let Some(h) = &self.hint {
             out.push_str("\n  提示：");
-            out.push_str(h);
+            out.push_str(&escape_invisible(h));
         }
         out
     }
@@ -150,6 +150,38 @@ pub fn did_you_mean<'a>(
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// Whether `c` prints as nothing: a control character other than tab and line breaks, or a format
+/// character (zero-width space, bidi controls, soft hyphen, BOM…).
+pub fn is_invisible(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory};
+    if matches!(c, '\t' | '\n' | '\r') {
+        return false;
+    }
+    matches!(
+        get_general_category(c),
+        GeneralCategory::Control | GeneralCategory::Format
+    )
+}
+
+/// `s` with every invisible character written as `<U+XXXX>`, for messages and the terminal (a raw
+/// U+202E would reverse the rest of the line).
+pub fn escape_invisible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_invisible(c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c != '\n' && is_invisible(c) {
+                    format!("<U+{:04X}>", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// An I/O error's reason in Chinese.

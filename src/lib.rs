@@ -191,6 +191,18 @@ pub fn build(input: &Path, opts: &Options) -> Result<Outputs, Failure> {
     })
 }
 
+/// The fonts `render` uses without options (the system's, then the bundled faces), loaded once
+/// per run for `check`.
+fn check_fonts() -> Option<&'static fonts::FontSet> {
+    static FONTS: std::sync::OnceLock<Option<fonts::FontSet>> = std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let style = style::Style::builtin("gbt9704")?;
+            fonts::FontSet::load(&style, &fonts::FontOptions::default()).ok()
+        })
+        .as_ref()
+}
+
 /// The outcome of checking one file, as the CLI reports it.
 #[derive(Debug)]
 pub struct CheckOutcome {
@@ -221,7 +233,12 @@ pub fn check_file(path: &Path, previous: Option<&Path>) -> CheckOutcome {
             }
         }
     };
-    let diagnostics = check::run(&res, prev.as_ref());
+    let mut diagnostics = check::run(&res, prev.as_ref());
+    // what `render` would refuse: characters no font can draw, with their place
+    if let Some(fonts) = check_fonts() {
+        diagnostics.extend(check::glyphs::check(&res, fonts));
+        diagnostics.sort_by_key(|d| d.pos);
+    }
     let exit_code = i32::from(diagnostics.iter().any(|d| d.severity == Severity::Error));
     CheckOutcome {
         diagnostics,

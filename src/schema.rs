@@ -39,6 +39,7 @@ pub fn schema(formats: &[Format]) -> Value {
         json!({"description": "标题（通常不填，由机关名称和年度生成）", "type": "string"}),
     );
     props.insert("lead".into(), json!({"description": "导语段落", "anyOf": [text, {"type": "array", "items": {"type": "string"}}]}));
+    props.insert("kind".into(), json!({"description": "发布机关类别，定公布期限（条例第四十九条）：部门、乡镇 1月31日前，政府（本级人民政府的年度报告）3月31日前；不写则按机关名称判断", "type": "string", "enum": crate::check::period_kinds()}));
     props.insert("signature".into(), json!({"description": "落款", "type": "object", "additionalProperties": false, "required": ["date"], "properties": {
         "organ": {"type": "string", "description": "署名"},
         "date": {"type": "string", "description": "成文日期，如 2021-01-20"}
@@ -63,15 +64,19 @@ pub fn schema(formats: &[Format]) -> Value {
                         .unwrap_or_default();
                     for r in &t.def.rows {
                         let cols = t.row_columns(&r.id);
+                        // what `check` reads (check/number.rs): digits, thousands only in groups of
+                        // three, amounts to six decimals with 元/万元 after them; blank allowed
+                        let blank = json!({"type": "null", "description": "留空：印成空白，合计时按 0 计（检查时提示）"});
+                        let whole = "(?:[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+|[0-9０-９]+)";
                         let cell = |k: ValueKind| match k {
                             ValueKind::Count => {
-                                json!({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": "^[0-9０-９,，]+$"}, {"type": "null"}]})
+                                json!({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": format!("^{whole}$")}, blank.clone()]})
                             }
                             ValueKind::Signed => {
-                                json!({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[-+－＋]?[0-9０-９,，]+$"}, {"type": "null"}]})
+                                json!({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": format!("^[-+－＋]?{whole}$")}, blank.clone()]})
                             }
                             ValueKind::Amount => {
-                                json!({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": "^[0-9０-９,，]+([.．][0-9０-９]+)?$"}, {"type": "null"}]})
+                                json!({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": format!("^{whole}(?:[.．][0-9０-９]{{1,6}})?\\s*(?:万元|元)?$")}, blank.clone()]})
                             }
                         };
                         // A row present in several formats (表二 rows) accepts the columns of each.

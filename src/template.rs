@@ -9,10 +9,8 @@ use std::collections::BTreeMap;
 
 use crate::check::{Number, Resolved};
 use crate::format::{self, Format, Table};
+use crate::report::placeholder::{CONTACT, PARAGRAPH, WEBSITE};
 use crate::report::Block;
-
-/// The text a template puts where the clerk must write; `check` refuses a report that still has it.
-pub const PLACEHOLDER: &str = "（请填写）";
 
 /// Everything `new` needs.
 pub struct TemplateInput<'a> {
@@ -42,8 +40,11 @@ pub fn template(format: &Format, input: &TemplateInput) -> String {
         "# {}{}年政府信息公开工作年度报告（{}，{}）\n",
         input.organ, y, format.name, format.issued_by
     ));
-    o.push_str("# 填写说明：“#”后面是说明，不会印出来。段落前加“- ”；小标题写成“- heading: （一）标题”，\n");
-    o.push_str("# 小标题后紧接正文时再加一行“text: 正文”。表格没有发生的事项填 0；总计由程序算出，不必填写。\n");
+    o.push_str("# 填写说明：“#”开头的行是说明，不会印出来。\n");
+    o.push_str("# 每段文字写在“- |”的下一行，缩进四格，一段写成一行（不要折行）；这样写，文字中的 # 和 : 都照原样印出。\n");
+    o.push_str("# 小标题写成“- heading: （一）标题”；小标题后紧接正文时再加一行“text: 正文”。\n");
+    o.push_str("# 括号中的（请填写）（网站名称）等是要换成实际内容的地方，不换则检查不通过。\n");
+    o.push_str("# 表格没有发生的事项填 0；总计由程序算出，不必填写。\n");
     o.push_str("# 填好后运行：gongkai check 本文件   通过后运行：gongkai render 本文件\n\n");
     o.push_str(&format!(
         "organ: {}          # 机关名称（标题和落款用）\n",
@@ -59,11 +60,11 @@ pub fn template(format: &Format, input: &TemplateInput) -> String {
             p.report.lead.iter().map(|l| l.value.replace(&py, &y.to_string())).collect()
         }
         _ => vec![format!(
-            "本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求编制。本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。本报告电子版可在（网站名称）下载。如对本报告有疑问，请与（联系部门，地址，电话）联系。"
+            "本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求编制。本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。本报告电子版可在{WEBSITE}下载。如对本报告有疑问，请与{CONTACT}联系。"
         )],
     };
     for l in lead {
-        o.push_str(&format!("  - {}\n", yaml_str(&l)));
+        paragraph(&mut o, &l);
     }
     o.push('\n');
     for s in &format.sections {
@@ -100,9 +101,10 @@ pub fn template(format: &Format, input: &TemplateInput) -> String {
                 let placeholder = if s.id == "other" && format.id != "2019" {
                     "本年度未收取信息处理费。"
                 } else {
-                    PLACEHOLDER
+                    PARAGRAPH
                 };
-                o.push_str(&format!("  - {placeholder}\n\n"));
+                paragraph(&mut o, placeholder);
+                o.push('\n');
             }
             Some(tid) => {
                 let t = format.table(tid).expect("validated format");
@@ -121,7 +123,19 @@ pub fn template(format: &Format, input: &TemplateInput) -> String {
     o.push_str("# signature:                          # 落款（可不写）\n#   organ: ");
     o.push_str(input.organ);
     o.push_str(&format!("\n#   date: {}-01-20\n", y + 1));
+    o.push_str("# kind: 部门                          # 公布期限（条例第四十九条）按机关类别：部门、乡镇 1月31日前，\n");
+    o.push_str("#                                     # 政府（本级人民政府的年度报告）3月31日前；不写则按机关名称判断\n");
     o
+}
+
+/// One paragraph as a block scalar (`- |`): `#` and `:` in it are text, not YAML.
+fn paragraph(o: &mut String, text: &str) {
+    o.push_str("  - |\n");
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        o.push_str("    ");
+        o.push_str(line.trim());
+        o.push('\n');
+    }
 }
 
 fn pad(used: usize, to: usize) -> String {

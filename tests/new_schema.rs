@@ -19,9 +19,10 @@ fn run(args: &[&str]) -> (i32, String) {
 }
 
 fn fill(path: &Path) {
-    let t = std::fs::read_to_string(path)
-        .unwrap()
-        .replace("（请填写）", "本年度工作情况良好。");
+    let mut t = std::fs::read_to_string(path).unwrap();
+    for ph in gongkai::report::placeholder::PLACEHOLDERS {
+        t = t.replace(ph, "本年度工作情况良好");
+    }
     std::fs::write(path, t).unwrap();
 }
 

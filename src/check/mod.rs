@@ -5,14 +5,17 @@
 //! [`run`] evaluates the format's rules R1–R7 and the structural rules R10–R11 and returns every
 //! finding (errors → exit code 1). Nothing here draws anything.
 
+pub mod glyphs;
 pub mod number;
-mod period;
+pub mod period;
+mod rows;
+mod text;
 
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Pos, Severity};
-use crate::format::{self, Format, Table, Term};
-use crate::report::{node::Node, Report, RowCells, SectionBody, META_KEYS};
+use crate::format::{self, Format, Term};
+use crate::report::{Report, SectionBody, META_KEYS};
 pub use number::Number;
 
 /// A cell's value and where it came from.
@@ -24,6 +27,10 @@ pub struct CellValue {
     pub pos: Pos,
     /// Computed by gongkai from the other cells (the report left it out).
     pub computed: bool,
+    /// Left blank in the report: printed blank, counted as 0.
+    pub blank: bool,
+    /// The unit written after an amount whose column names none (`251000元`): printed after it.
+    pub unit: Option<&'static str>,
 }
 
 /// The values of one table: (row id, column id) → value.
@@ -117,7 +124,7 @@ pub fn resolve(report: Report) -> Result<Resolved, Diagnostics> {
                 let table = format.table(tid).expect("validated format");
                 let vals = values.get_mut(tid).expect("inserted above");
                 for row in rows {
-                    read_row(table, &computable, row, vals, &mut diags);
+                    rows::read_row(table, &computable, row, &report.source, vals, &mut diags);
                 }
             }
             (Some(tid), SectionBody::Text(_)) => {
@@ -134,17 +141,30 @@ pub fn resolve(report: Report) -> Result<Resolved, Diagnostics> {
                     .with_hint("请对照模板，按“行名: {列名: 数字}”填写"),
                 );
             }
-            (None, SectionBody::Table(_)) => diags.push(
-                Diagnostic::error(
-                    "type",
-                    format!(
-                        "“{}”（{}）应填写文字段落，而这里是键值表",
-                        s.id, def.heading
-                    ),
-                )
-                .at(s.pos)
-                .with_hint("每段文字前加“- ”；小标题写成“- heading: （一）标题”"),
-            ),
+            (None, SectionBody::Table(rows)) => {
+                // `信息处理费: 本年度…` under a text section: a colon made the paragraph a key
+                let d = match rows.iter().find(|r| !r.id.is_ascii()) {
+                    Some(r) => Diagnostic::error(
+                        "colon-key",
+                        format!(
+                            "“{}: …”中的英文冒号加空格使 YAML 把这段文字读成了“键: 值”，没有作为段落读入",
+                            r.id
+                        ),
+                    )
+                    .at(crate::diag::Pos::new(r.pos.line, r.pos.col + r.id.chars().count() as u32))
+                    .with_hint("段落前加“- ”，并把“:”改成中文冒号“：”；或把这段写成块（“- |”后换行、缩进书写）"),
+                    None => Diagnostic::error(
+                        "type",
+                        format!(
+                            "“{}”（{}）应填写文字段落，而这里是键值表",
+                            s.id, def.heading
+                        ),
+                    )
+                    .at(s.pos)
+                    .with_hint("每段文字前加“- ”；小标题写成“- heading: （一）标题”"),
+                };
+                diags.push(d);
+            }
             (None, SectionBody::Text(_)) => {}
         }
     }
@@ -198,161 +218,9 @@ fn choose_format(report: &Report) -> Result<std::sync::Arc<Format>, Diagnostic> 
 
 type Computable = std::collections::BTreeSet<(String, String, String)>;
 
-fn read_row(
-    table: &Table,
-    computable: &Computable,
-    row: &crate::report::RowValues,
-    vals: &mut TableValues,
-    diags: &mut Diagnostics,
-) {
-    let is_computable = |r: &str, c: &str| {
-        computable.contains(&(table.def.id.clone(), r.to_string(), c.to_string()))
-    };
-    let Some(rdef) = table.row(&row.id) else {
-        let hint = match did_you_mean(&row.id, table.def.rows.iter().map(|r| r.id.as_str())) {
-            Some(m) => format!(
-                "您是不是要写“{m}”（{}）？",
-                table.row(m).map_or("", |r| r.name.as_str())
-            ),
-            None => format!(
-                "{}的行：{}",
-                table.def.name,
-                table
-                    .def
-                    .rows
-                    .iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
-        };
-        diags.push(
-            Diagnostic::error(
-                "unknown-key",
-                format!("{}中没有“{}”这一行", table.def.name, row.id),
-            )
-            .at(row.pos)
-            .with_hint(hint),
-        );
-        return;
-    };
-    let cols = table.row_columns(&rdef.id);
-    let mut put =
-        |col: &format::ColumnDef, node: &Node, diags: &mut Diagnostics| match number::parse(
-            node, col.kind,
-        ) {
-            Ok(n) => {
-                vals.insert(
-                    (rdef.id.clone(), col.id.clone()),
-                    CellValue {
-                        number: n,
-                        pos: node.pos,
-                        computed: false,
-                    },
-                );
-            }
-            Err(number::ParseError::Empty) if is_computable(&rdef.id, &col.id) => {}
-            Err(e) => {
-                let (msg, hint) = e.describe(col.kind);
-                diags.push(
-                    Diagnostic::error(
-                        "value",
-                        format!("{}{}", table.cell_name(&rdef.id, &col.id), msg),
-                    )
-                    .at(node.pos)
-                    .with_hint(hint),
-                );
-            }
-        };
-    match &row.cells {
-        RowCells::Map(entries) => {
-            for (k, v) in entries {
-                match cols.iter().find(|c| c.id == k.name) {
-                    Some(c) => put(c, v, diags),
-                    None => {
-                        let hint = match did_you_mean(&k.name, cols.iter().map(|c| c.id.as_str())) {
-                            Some(m) => format!(
-                                "您是不是要写“{m}”（{}）？",
-                                table.column(m).map_or("", |c| c.name.as_str())
-                            ),
-                            None => format!(
-                                "这一行的列：{}",
-                                cols.iter()
-                                    .map(|c| format!("{}（{}）", c.id, c.name))
-                                    .collect::<Vec<_>>()
-                                    .join("、")
-                            ),
-                        };
-                        diags.push(
-                            Diagnostic::error(
-                                "unknown-key",
-                                format!(
-                                    "{}“{}”行没有“{}”这一列",
-                                    table.def.name, rdef.name, k.name
-                                ),
-                            )
-                            .at(k.pos)
-                            .with_hint(hint),
-                        );
-                    }
-                }
-            }
-        }
-        RowCells::Seq(items) => {
-            let optional_last = cols.last().is_some_and(|c| is_computable(&rdef.id, &c.id));
-            if items.len() == cols.len() || (optional_last && items.len() + 1 == cols.len()) {
-                for (c, v) in cols.iter().zip(items) {
-                    put(c, v, diags);
-                }
-            } else {
-                diags.push(
-                    Diagnostic::error(
-                        "shape",
-                        format!(
-                            "{}“{}”行应有 {} 个数，这里有 {} 个",
-                            table.def.name,
-                            rdef.name,
-                            cols.len(),
-                            items.len()
-                        ),
-                    )
-                    .at(row.value_pos)
-                    .with_hint(format!(
-                        "按顺序填写：{}",
-                        cols.iter()
-                            .map(|c| c.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    )),
-                );
-            }
-        }
-        RowCells::One(node) => {
-            if cols.len() == 1 {
-                put(cols[0], node, diags);
-            } else {
-                diags.push(
-                    Diagnostic::error(
-                        "shape",
-                        format!(
-                            "{}“{}”行有 {} 列，应分别填写",
-                            table.def.name,
-                            rdef.name,
-                            cols.len()
-                        ),
-                    )
-                    .at(row.value_pos)
-                    .with_hint(format!(
-                        "写成 {{{}}}",
-                        cols.iter()
-                            .map(|c| format!("{}: 0", c.id))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
-            }
-        }
-    }
+/// The values `kind:` may take (for the schema).
+pub fn period_kinds() -> Vec<&'static str> {
+    period::KINDS.iter().map(|(k, _)| *k).collect()
 }
 
 /// The cells the report may leave out because a rule computes them (总计 cells): (table, row, column).
@@ -406,6 +274,8 @@ fn compute_totals(res: &mut Resolved) {
                             number: sum,
                             pos,
                             computed: true,
+                            blank: false,
+                            unit: None,
                         },
                     );
                     changed = true;
@@ -433,6 +303,9 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
     let mut diags = Vec::new();
     required(res, &mut diags);
     period::check(res, &mut diags);
+    period::signature(res, &mut diags);
+    text::check(res, &mut diags);
+    blank_cells(res, &mut diags);
     if let Some(prev) = previous {
         if prev.report.year.value + 1 != res.report.year.value {
             diags.push(
@@ -448,6 +321,109 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
             );
         }
     }
+    let failed = failures(res, previous);
+    // the cells other failed rules point at: a balance that fails with one of them is most
+    // likely wrong there
+    let failed_at: std::collections::BTreeSet<(&str, &str, &str)> = failed
+        .iter()
+        .map(|f| {
+            (
+                f.rule.table.as_str(),
+                f.inst.at.row.as_str(),
+                f.inst.at.column.as_str(),
+            )
+        })
+        .collect();
+    for f in &failed {
+        let (rule, inst) = (f.rule, &f.inst);
+        let table = res.format.table(&rule.table).expect("validated");
+        let this = &res.values[&rule.table];
+        let mut msg = rule
+            .message
+            .replace("{left}", &f.left.display())
+            .replace("{right}", &f.right.display());
+        let row_name = table
+            .row(&inst.at.row)
+            .map_or(inst.at.row.clone(), |x| x.name.clone());
+        let col_name = table
+            .column(&inst.at.column)
+            .map_or(inst.at.column.clone(), |x| x.name.clone());
+        msg = msg
+            .replace("{row}", &row_name)
+            .replace("{column}", &col_name);
+        for rd in &table.def.rows {
+            let ph = format!("{{{}}}", rd.id);
+            if msg.contains(&ph) {
+                let v = this
+                    .get(&(rd.id.clone(), inst.at.column.clone()))
+                    .map_or("?".to_string(), |v| v.number.display());
+                msg = msg.replace(&ph, &v);
+            }
+        }
+        // where to point, for a balance of several rows (一+二 = 三+四): a cell this instance
+        // shares with another failed rule (it breaks both); else the first row of the left side
+        // the clerk typed (a 总计 that agrees with its own items is not the likely mistake);
+        // else the rule's `at`
+        let typed = |t: &&Term| {
+            this.get(&(t.row.clone(), t.column.clone()))
+                .is_some_and(|v| !v.computed)
+        };
+        let balance = inst.left.len() + inst.right.len() >= 4
+            && inst.left.len() >= 2
+            && inst.left.iter().chain(&inst.right).all(|t| !t.previous);
+        let shared = inst.left.iter().chain(&inst.right).filter(typed).find(|t| {
+            (t.row != inst.at.row || t.column != inst.at.column)
+                && failed_at.contains(&(rule.table.as_str(), t.row.as_str(), t.column.as_str()))
+        });
+        let first_left = || balance.then(|| inst.left.iter().find(typed)).flatten();
+        let point = shared
+            .map(|t| (t, true))
+            .or_else(|| first_left().map(|t| (t, false)))
+            .filter(|(t, _)| t.row != inst.at.row || t.column != inst.at.column);
+        let at = match point {
+            Some((t, _)) => this.get(&(t.row.clone(), t.column.clone())),
+            None => this.get(&(inst.at.row.clone(), inst.at.column.clone())),
+        };
+        let mut d = Diagnostic {
+            severity: Severity::from(rule.severity),
+            file: res.report.path.clone(),
+            pos: at.map(|v| v.pos).unwrap_or_default(),
+            code: rule.id.clone(),
+            message: format!("{}{}", table.def.name, msg),
+            hint: Some(rule.hint.clone()),
+        };
+        if at.is_some_and(|v| v.computed) {
+            d.hint = Some(format!(
+                "{}（该总计由程序按各项之和算出，请核对各项）",
+                rule.hint
+            ));
+        } else if let Some((t, shared)) = point {
+            let cell = table.cell_name(&t.row, &t.column);
+            d.hint = Some(if shared {
+                format!(
+                    "{}；最可能填错的是{cell}（它也使另一条关系不成立）",
+                    rule.hint
+                )
+            } else {
+                format!("{}；请先核对{cell}", rule.hint)
+            });
+        }
+        diags.push(d);
+    }
+    diags.sort_by(|a, b| (a.pos, &a.code).cmp(&(b.pos, &b.code)));
+    diags
+}
+
+/// One rule instance that does not hold: its two sides.
+struct Failure<'a> {
+    rule: &'a format::Rule,
+    inst: format::RuleInstance,
+    left: Number,
+    right: Number,
+}
+
+fn failures<'a>(res: &'a Resolved, previous: Option<&Resolved>) -> Vec<Failure<'a>> {
+    let mut out = Vec::new();
     for rule in &res.format.rules {
         if rule.is_cross_year() && previous.is_none() {
             continue;
@@ -481,48 +457,41 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
             if l == r || l.display() == r.display() {
                 continue;
             }
-            let mut msg = rule.message.clone();
-            msg = msg
-                .replace("{left}", &l.display())
-                .replace("{right}", &r.display());
-            let row_name = table
-                .row(&inst.at.row)
-                .map_or(inst.at.row.clone(), |x| x.name.clone());
-            let col_name = table
-                .column(&inst.at.column)
-                .map_or(inst.at.column.clone(), |x| x.name.clone());
-            msg = msg
-                .replace("{row}", &row_name)
-                .replace("{column}", &col_name);
-            for rd in &table.def.rows {
-                let ph = format!("{{{}}}", rd.id);
-                if msg.contains(&ph) {
-                    let v = this
-                        .get(&(rd.id.clone(), inst.at.column.clone()))
-                        .map_or("?".to_string(), |v| v.number.display());
-                    msg = msg.replace(&ph, &v);
-                }
-            }
-            let at = this.get(&(inst.at.row.clone(), inst.at.column.clone()));
-            let mut d = Diagnostic {
-                severity: Severity::from(rule.severity),
-                file: res.report.path.clone(),
-                pos: at.map(|v| v.pos).unwrap_or_default(),
-                code: rule.id.clone(),
-                message: format!("{}{}", table.def.name, msg),
-                hint: Some(rule.hint.clone()),
-            };
-            if at.is_some_and(|v| v.computed) {
-                d.hint = Some(format!(
-                    "{}（该总计由程序按各项之和算出，请核对各项）",
-                    rule.hint
-                ));
-            }
-            diags.push(d);
+            out.push(Failure {
+                rule,
+                inst: inst.clone(),
+                left: l,
+                right: r,
+            });
         }
     }
-    diags.sort_by(|a, b| (a.pos, &a.code).cmp(&(b.pos, &b.code)));
-    diags
+    out
+}
+
+/// Blank cells: printed blank and counted as 0, with one warning per table saying how many.
+fn blank_cells(res: &Resolved, diags: &mut Diagnostics) {
+    for t in &res.format.tables {
+        let Some(vals) = res.values.get(&t.def.id) else {
+            continue;
+        };
+        let blank: Vec<&CellValue> = vals.values().filter(|v| v.blank).collect();
+        let Some(first) = blank.iter().map(|v| v.pos).min() else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::warning(
+                "blank",
+                format!(
+                    "{}有 {} 个空白格：印出来是空白，计算合计时按 0 计",
+                    t.def.name,
+                    blank.len()
+                ),
+            )
+            .at(first)
+            .in_file(res.report.path.as_deref())
+            .with_hint("没有发生的事项请填 0；确实无法统计的格可以留空，并在正文中说明"),
+        );
+    }
 }
 
 /// R11: every section present with content; every value cell of every table filled.
@@ -543,30 +512,12 @@ fn required(res: &Resolved, diags: &mut Diagnostics) {
                     }),
             ),
             (None, Some(sec)) => {
-                let placeholder = res.text(&s.id).iter().find_map(|b| match b {
-                    crate::report::Block::Para(p)
-                        if p.value.contains(crate::template::PLACEHOLDER) =>
-                    {
-                        Some(p.pos)
-                    }
-                    _ => None,
+                let placeholder = res.text(&s.id).iter().any(|b| {
+                    matches!(b, crate::report::Block::Para(p)
+                        if p.value.contains(crate::report::placeholder::PARAGRAPH))
                 });
-                if let Some(pos) = placeholder {
-                    diags.push(
-                        Diagnostic::error(
-                            "R11",
-                            format!(
-                                "“{}”部分还没有填写（仍是模板中的“{}”）",
-                                s.heading,
-                                crate::template::PLACEHOLDER
-                            ),
-                        )
-                        .at(pos)
-                        .with_hint(format!(
-                            "{}；确实没有可写“无”",
-                            s.what.as_deref().unwrap_or("请填写")
-                        )),
-                    );
+                if placeholder {
+                    // reported by `text::check`, with every other placeholder
                 } else if res.text(&s.id).is_empty() {
                     diags.push(
                         Diagnostic::error("R11", format!("“{}”部分没有内容", s.heading))

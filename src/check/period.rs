@@ -86,6 +86,152 @@ pub fn check(res: &Resolved, diags: &mut Diagnostics) {
     }
 }
 
+/// The values `kind:` may take.
+pub const KINDS: &[(&str, Kind)] = &[
+    ("部门", Kind::Department),
+    ("政府部门", Kind::Department),
+    ("政府", Kind::Government),
+    ("本级政府", Kind::Government),
+    ("人民政府", Kind::Government),
+    ("乡镇", Kind::Township),
+    ("街道", Kind::Township),
+];
+
+/// Who publishes the report, for its deadline (《政府信息公开条例》第四十九条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 县级以上人民政府部门: by 31 January.
+    Department,
+    /// 县级以上人民政府 (the 本级政府 report, compiled by its 政府信息公开工作主管部门): by 31 March.
+    Government,
+    /// 乡镇人民政府、街道办事处: by 31 January, as departments.
+    Township,
+}
+
+impl Kind {
+    /// The kind a `kind:` value names.
+    pub fn parse(s: &str) -> Option<Kind> {
+        KINDS
+            .iter()
+            .find(|(name, _)| *name == s.trim())
+            .map(|&(_, k)| k)
+    }
+    /// The kind an organ's name suggests: …乡/镇人民政府 and 街道办事处 townships, other
+    /// …人民政府 governments, everything else a department.
+    pub fn guess(organ: &str) -> Kind {
+        let o = organ.trim();
+        if o.ends_with("乡人民政府") || o.ends_with("镇人民政府") || o.ends_with("街道办事处")
+        {
+            Kind::Township
+        } else if o.ends_with("人民政府") {
+            Kind::Government
+        } else {
+            Kind::Department
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Department => "县级以上人民政府部门",
+            Kind::Government => "县级以上人民政府",
+            Kind::Township => "乡镇人民政府、街道办事处",
+        }
+    }
+    /// (month, day) of the deadline in the year after the report year.
+    fn deadline(self) -> (u32, u32) {
+        match self {
+            Kind::Government => (3, 31),
+            Kind::Department | Kind::Township => (1, 31),
+        }
+    }
+}
+
+/// The signature: its date after the report year and by the statutory deadline, its organ the
+/// report's (warnings).
+pub fn signature(res: &Resolved, diags: &mut Diagnostics) {
+    let rep = &res.report;
+    let file = rep.path.as_deref();
+    let kind = match &rep.kind {
+        Some(k) => match Kind::parse(&k.value) {
+            Some(kind) => kind,
+            None => {
+                diags.push(
+                    Diagnostic::error("kind", format!("kind 写的是“{}”，无法识别", k.value))
+                        .at(k.pos)
+                        .in_file(file)
+                        .with_hint("kind 可写：部门（县级以上人民政府部门）、政府（本级人民政府的年度报告）、乡镇；不写则按机关名称判断"),
+                );
+                return;
+            }
+        },
+        None => Kind::guess(&rep.organ.value),
+    };
+    let Some(sig) = &rep.signature else {
+        return;
+    };
+    let year = rep.year.value;
+    let date = sig.date.value;
+    let shown = date.format("%Y年%-m月%-d日");
+    if date.year() <= year {
+        diags.push(
+            Diagnostic::warning(
+                "signature-date",
+                format!("成文日期 {shown} 在报告年度 {year} 年结束之前"),
+            )
+            .at(sig.date.pos)
+            .in_file(file)
+            .with_hint(format!(
+                "年度报告在年度结束后编制，成文日期应在 {}年1月1日 之后；请核对年份",
+                year + 1
+            )),
+        );
+    } else {
+        let (m, d) = kind.deadline();
+        if let Some(deadline) = NaiveDate::from_ymd_opt(year + 1, m, d) {
+            if date > deadline {
+                let kind_hint = match kind {
+                    Kind::Government => "",
+                    _ => "；若本报告是本级人民政府的年度报告（由政府信息公开工作主管部门编制，3月31日前公布），请加一行 kind: 政府",
+                };
+                let source = if rep.kind.is_some() {
+                    "kind"
+                } else {
+                    "按机关名称判断"
+                };
+                diags.push(
+                    Diagnostic::warning(
+                        "signature-date",
+                        format!(
+                            "成文日期 {shown} 晚于公布期限 {}（《政府信息公开条例》第四十九条：{}的年度报告应在每年{m}月{d}日前公布；{source}，本机关是{}）",
+                            deadline.format("%Y年%-m月%-d日"),
+                            kind.name(),
+                            kind.name()
+                        ),
+                    )
+                    .at(sig.date.pos)
+                    .in_file(file)
+                    .with_hint(format!("请核对成文日期{kind_hint}")),
+                );
+            }
+        }
+    }
+    if let Some(o) = &sig.organ {
+        if o.value.trim() != rep.organ.value.trim() {
+            diags.push(
+                Diagnostic::warning(
+                    "signature-organ",
+                    format!(
+                        "落款署名“{}”与机关名称 organ“{}”不一致",
+                        o.value, rep.organ.value
+                    ),
+                )
+                .at(o.pos)
+                .in_file(file)
+                .with_hint("落款应是发布本报告的机关；若确需不同，可忽略此提示"),
+            );
+        }
+    }
+}
+
 /// Four-digit years followed by 年 in `s`.
 fn years_in(s: &str) -> Vec<i32> {
     let mut out = Vec::new();

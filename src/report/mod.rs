@@ -5,13 +5,17 @@
 //! may hold are decided by `check` against the `format`.
 
 pub mod node;
+pub mod placeholder;
+pub mod text;
+mod yaml_reason;
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Pos};
 use node::{Key, Node, Scalar, Value};
+use yaml_reason::yaml_reason;
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +45,11 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// `signature` — 落款 (organ and date), when given.
     pub signature: Option<Signature>,
+    /// `kind` — who publishes the report, for its deadline (条例第四十九条); guessed from `organ`
+    /// when absent.
+    pub kind: Option<Located<String>>,
+    /// The YAML text it was read from (table values are read from it as written).
+    pub source: std::sync::Arc<str>,
 }
 
 /// `signature:` — the unsealed signature block of GB/T 9704 7.3.5.2.
@@ -113,7 +122,15 @@ pub enum RowCells {
 }
 
 /// The top-level keys that are not sections.
-pub const META_KEYS: &[&str] = &["organ", "year", "format", "title", "lead", "signature"];
+pub const META_KEYS: &[&str] = &[
+    "organ",
+    "year",
+    "format",
+    "title",
+    "lead",
+    "signature",
+    "kind",
+];
 
 /// Reads a report from a file. The `Err` side holds located errors (exit code 2).
 pub fn load_file(path: &Path) -> Result<Report, Diagnostics> {
@@ -184,18 +201,27 @@ pub fn load_str(text: &str, path: Option<&Path>) -> Result<Report, Diagnostics> 
                 "可用“gongkai new --organ 机关名称 --year 年度”生成一份模板",
             )]);
     }
+    // a key followed by "：" is the likely cause of whatever YAML says about the file
+    let colons = text::fullwidth_colon_keys(text);
     let root = node::parse(text).map_err(|(pos, msg)| {
+        if !colons.is_empty() {
+            return colons.iter().map(|d| d.clone().in_file(path)).collect();
+        }
+        let (reason, hint) = yaml_reason(&msg);
         vec![
-            Diagnostic::error("yaml", format!("YAML 格式错误：{}", yaml_reason(&msg)))
+            Diagnostic::error("yaml", format!("YAML 格式错误：{reason}"))
                 .at(pos)
                 .in_file(path)
-                .with_hint("请检查该行的缩进、冒号后的空格和引号是否成对"),
+                .with_hint(hint),
         ]
     })?;
-    let mut r = Reader { diags: Vec::new() };
+    let mut r = Reader {
+        diags: colons,
+        src: text,
+    };
     let report = r.report(root, path);
     if let Some(rep) = &report {
-        r.diags.extend(control_characters(rep));
+        r.diags.extend(text::control_characters(rep));
     }
     match report {
         Some(rep) if r.diags.is_empty() => Ok(rep),
@@ -203,67 +229,13 @@ pub fn load_str(text: &str, path: Option<&Path>) -> Result<Report, Diagnostics> 
     }
 }
 
-/// Common YAML parser messages, explained in Chinese (the parser's own words follow in brackets).
-const YAML_REASONS: &[(&str, &str)] = &[
-    ("duplicate", "同一层中有重复的键（同一项写了两次）"),
-    ("tabs", "YAML 不能用制表符 Tab 缩进，请改用空格"),
-    (
-        "did not find expected ',' or '}'",
-        "花括号 { } 没有成对，或两项之间缺少逗号",
-    ),
-    (
-        "did not find expected ',' or ']'",
-        "方括号 [ ] 没有成对，或两项之间缺少逗号",
-    ),
-    (
-        "mapping values are not allowed",
-        "这里不能有冒号：冒号后要加空格，文字中含英文冒号时请给整段文字加引号",
-    ),
-    ("did not find expected key", "缩进不一致：同一层的项应对齐"),
-    (
-        "did not find expected '-'",
-        "缩进不一致：列表的各项应以“- ”对齐",
-    ),
-    (
-        "cannot start any token",
-        "出现了不能作为开头的字符（例如制表符 Tab，请改用空格缩进）",
-    ),
-    (
-        "unexpected end of stream",
-        "文件意外结束：引号或括号没有成对",
-    ),
-    (
-        "found unknown escape character",
-        "双引号内有无效的反斜杠转义，请改用单引号或去掉反斜杠",
-    ),
-    ("budget", "文件结构过于庞大或含有大量别名引用，拒绝读取"),
-    ("alias", "别名（*）引用过多或无效，拒绝读取"),
-    ("recursion", "嵌套层次过深，拒绝读取"),
-    ("depth", "嵌套层次过深，拒绝读取"),
-];
-
-fn yaml_reason(msg: &str) -> String {
-    let first = msg.lines().next().unwrap_or(msg).trim();
-    // serde-saphyr adds "line X column Y" to the text; the position is printed separately.
-    let mut cleaned = match first.find(": ") {
-        Some(i) if first[..i].starts_with("line ") => first[i + 2..].to_string(),
-        _ => first.to_string(),
-    };
-    if let Some(i) = cleaned.find(" at line ") {
-        cleaned.truncate(i);
-    }
-    let lower = cleaned.to_lowercase();
-    match YAML_REASONS.iter().find(|(k, _)| lower.contains(k)) {
-        Some((_, zh)) => format!("{zh}（{cleaned}）"),
-        None => cleaned,
-    }
-}
-
-struct Reader {
+struct Reader<'s> {
     diags: Diagnostics,
+    /// The YAML text.
+    src: &'s str,
 }
 
-impl Reader {
+impl Reader<'_> {
     fn err(&mut self, pos: Pos, code: &str, msg: impl Into<String>, hint: impl Into<String>) {
         self.diags
             .push(Diagnostic::error(code, msg).at(pos).with_hint(hint));
@@ -280,13 +252,15 @@ impl Reader {
             return None;
         }
         let Value::Map(entries) = root.value else {
+            let what = match root.value {
+                Value::Seq(_) => "以“- ”开头的列表",
+                Value::Scalar(Scalar::Str(_)) => "一段文字",
+                _ => "一个数值",
+            };
             self.err(
                 root.pos,
                 "shape",
-                format!(
-                    "报告的最外层应是“键: 值”的列表，而这里是{}",
-                    root.kind_name()
-                ),
+                format!("报告应由一行行“键: 值”组成（如 organ: …、year: …），而这里是{what}"),
                 "请从“gongkai new”生成的模板开始填写",
             );
             return None;
@@ -297,6 +271,7 @@ impl Reader {
         let mut title = None;
         let mut lead = Vec::new();
         let mut signature = None;
+        let mut kind = None;
         let mut sections = Vec::new();
         for (key, val) in entries {
             match key.name.as_str() {
@@ -306,6 +281,7 @@ impl Reader {
                 "title" => title = self.text(&key, &val),
                 "lead" => lead = self.paragraphs(&key, &val),
                 "signature" => signature = self.signature(&val),
+                "kind" => kind = self.text(&key, &val),
                 _ => {
                     if let Some(body) = self.section(&key, val) {
                         sections.push(Section {
@@ -344,6 +320,8 @@ impl Reader {
             lead,
             sections,
             signature,
+            kind,
+            source: std::sync::Arc::from(self.src),
         })
     }
 
@@ -357,16 +335,66 @@ impl Reader {
                 value: i.to_string(),
                 pos: val.pos,
             }),
+            Value::Scalar(Scalar::Str(_) | Scalar::Null) => {
+                self.err(
+                    val.pos,
+                    "type",
+                    format!("“{}”是空的，应填写文字", key.name),
+                    "请在冒号后填写内容",
+                );
+                None
+            }
             _ => {
                 self.err(
                     val.pos,
                     "type",
-                    format!("“{}”应填写文字，而这里是{}", key.name, val.kind_name()),
+                    format!("“{}”应填写文字，而这里是{}", key.name, self.shown(val)),
                     "请在冒号后填写内容",
                 );
                 None
             }
         }
+    }
+
+    /// A value shown back as the clerk wrote it (`2021.0`, not `2021`).
+    fn shown(&self, n: &Node) -> String {
+        match (&n.value, n.raw(self.src)) {
+            (Value::Scalar(Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_)), Some(raw)) => {
+                raw.trim().to_string()
+            }
+            (Value::Scalar(_), _) => scalar_text(n),
+            _ => n.kind_name().to_string(),
+        }
+    }
+
+    /// A heading's text, refused when a `#` right after it cut it.
+    fn heading_text(&mut self, key: &Key, val: &Node) -> Option<Located<String>> {
+        if let Some(d) = text::cut_by_comment(val, self.src, false) {
+            self.diags.push(d);
+        }
+        self.text(key, val)
+    }
+
+    /// A paragraph's text as printed: refused when a `#` cut it; a line break between two Chinese
+    /// characters removed (not made a space).
+    fn prose(&mut self, node: &Node, s: &str) -> String {
+        if let Some(d) = text::cut_by_comment(node, self.src, true) {
+            self.diags.push(d);
+        }
+        text::unfold_cjk(node, s, self.src).unwrap_or_else(|| s.to_string())
+    }
+
+    /// `- 信息处理费: 本年度…`: a paragraph a colon made a mapping.
+    fn colon_key(&mut self, entries: &[(Key, Node)]) -> bool {
+        let Some((k, _)) = entries.first() else {
+            return false;
+        };
+        if k.name.is_ascii() {
+            return false;
+        }
+        let len = k.name.chars().count();
+        self.diags.push(text::colon_made_a_key(k, len));
+        true
     }
 
     fn year(&mut self, key: &Key, val: &Node) -> Option<Located<i32>> {
@@ -378,10 +406,12 @@ impl Reader {
             _ => None,
         };
         match y {
-            Some(y) if (2008..=2100).contains(&y) => Some(Located {
-                value: y as i32,
-                pos: val.pos,
-            }),
+            Some(y) if (2008..=2100).contains(&y) && !self.shown(val).contains('.') => {
+                Some(Located {
+                    value: y as i32,
+                    pos: val.pos,
+                })
+            }
             Some(y) => {
                 self.err(
                     val.pos,
@@ -398,7 +428,7 @@ impl Reader {
                     format!(
                         "“{}”应是四位数的年份，而这里是{}",
                         key.name,
-                        scalar_text(val)
+                        self.shown(val)
                     ),
                     "例如 year: 2020",
                 );
@@ -409,12 +439,19 @@ impl Reader {
 
     fn paragraphs(&mut self, key: &Key, val: &Node) -> Vec<Located<String>> {
         match &val.value {
-            Value::Scalar(Scalar::Str(s)) => split_lines(s, val.pos),
+            Value::Scalar(Scalar::Str(s)) => {
+                let s = self.prose(val, s);
+                split_lines(&s, val.pos)
+            }
             Value::Seq(items) => {
                 let mut out = Vec::new();
                 for it in items {
                     match &it.value {
-                        Value::Scalar(Scalar::Str(s)) => out.extend(split_lines(s, it.pos)),
+                        Value::Scalar(Scalar::Str(s)) => {
+                            let s = self.prose(it, s);
+                            out.extend(split_lines(&s, it.pos))
+                        }
+                        Value::Map(m) if self.colon_key(m) => {}
                         _ => self.err(
                             it.pos,
                             "type",
@@ -467,6 +504,15 @@ impl Reader {
                         _ => String::new(),
                     };
                     match parse_date(&s) {
+                        Some(d) if !(2008..=2101).contains(&d.year()) => self.err(
+                            v.pos,
+                            "date",
+                            format!(
+                                "成文日期 {} 不合理（年份应在报告年度之后不久）",
+                                self.shown(v)
+                            ),
+                            "请写成 2021-01-20 或 2021年1月20日",
+                        ),
                         Some(d) => {
                             date = Some(Located {
                                 value: d,
@@ -476,7 +522,7 @@ impl Reader {
                         None => self.err(
                             v.pos,
                             "date",
-                            format!("成文日期 {} 无法识别", scalar_text(v)),
+                            format!("成文日期 {} 无法识别", self.shown(v)),
                             "请写成 2021-01-20 或 2021年1月20日",
                         ),
                     }
@@ -511,12 +557,15 @@ impl Reader {
 
     fn section(&mut self, key: &Key, val: Node) -> Option<SectionBody> {
         match val.value {
-            Value::Scalar(Scalar::Str(s)) => Some(SectionBody::Text(
-                split_lines(&s, val.pos)
-                    .into_iter()
-                    .map(Block::Para)
-                    .collect(),
-            )),
+            Value::Scalar(Scalar::Str(ref s)) => {
+                let s = self.prose(&val, s);
+                Some(SectionBody::Text(
+                    split_lines(&s, val.pos)
+                        .into_iter()
+                        .map(Block::Para)
+                        .collect(),
+                ))
+            }
             Value::Scalar(Scalar::Null) => Some(SectionBody::Text(Vec::new())),
             Value::Seq(items) => {
                 let mut blocks = Vec::new();
@@ -536,6 +585,7 @@ impl Reader {
                             other => RowCells::One(Node {
                                 value: other,
                                 pos: v.pos,
+                                span: v.span,
                             }),
                         };
                         RowValues {
@@ -566,8 +616,12 @@ impl Reader {
 
     fn block(&mut self, key: &Key, it: Node, out: &mut Vec<Block>) {
         match it.value {
-            Value::Scalar(Scalar::Str(s)) => {
+            Value::Scalar(Scalar::Str(ref s)) => {
+                let s = self.prose(&it, s);
                 out.extend(split_lines(&s, it.pos).into_iter().map(Block::Para))
+            }
+            Value::Map(ref entries)
+                if !entries.iter().any(|(k, _)| k.name == "heading") && self.colon_key(entries) => {
             }
             Value::Scalar(Scalar::Int(_) | Scalar::Float(_)) => {
                 out.push(Block::Para(Located {
@@ -581,16 +635,21 @@ impl Reader {
                 let mut run_in = None;
                 for (k, v) in entries {
                     match k.name.as_str() {
-                        "heading" => heading = self.text(&k, &v),
-                        "text" => run_in = self.text(&k, &v),
+                        "heading" => heading = self.heading_text(&k, &v),
+                        "text" => {
+                            run_in = self.text(&k, &v).map(|t| Located {
+                                value: self.prose(&v, &t.value).trim().to_string(),
+                                pos: t.pos,
+                            })
+                        }
                         "level" => match &v.value {
-                            Value::Scalar(Scalar::Int(l @ 1..=4)) => level = Some(*l as u8),
+                            Value::Scalar(Scalar::Int(l @ 2..=4)) => level = Some(*l as u8),
                             _ => self.err(
                                 v.pos,
                                 "type",
                                 format!(
                                     "标题层级 level 应是 2、3 或 4，而这里是{}",
-                                    scalar_text(&v)
+                                    self.shown(&v)
                                 ),
                                 "（一）为 2，1. 为 3，（1）为 4；通常可以不写，按编号自动判断",
                             ),
@@ -676,42 +735,4 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])
-}
-
-/// Invisible control characters (other than tab and line breaks) in any text: they print as nothing
-/// or as a box, so they are refused with their place.
-fn control_characters(rep: &Report) -> Diagnostics {
-    let mut texts: Vec<&Located<String>> = vec![&rep.organ];
-    texts.extend(rep.title.iter());
-    texts.extend(rep.lead.iter());
-    for s in &rep.sections {
-        if let SectionBody::Text(blocks) = &s.body {
-            for b in blocks {
-                match b {
-                    Block::Para(p) => texts.push(p),
-                    Block::Heading { text, run_in, .. } => {
-                        texts.push(text);
-                        texts.extend(run_in.iter());
-                    }
-                }
-            }
-        }
-    }
-    texts
-        .into_iter()
-        .filter_map(|t| {
-            let c = t
-                .value
-                .chars()
-                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
-            Some(
-                Diagnostic::error(
-                    "control-char",
-                    format!("文字中有不可见的控制字符 U+{:04X}", c as u32),
-                )
-                .at(t.pos)
-                .with_hint("这类字符常由复制粘贴带入，打印不出来；请删去后重新输入该处文字"),
-            )
-        })
-        .collect()
 }

@@ -56,6 +56,36 @@ pub struct Node {
     pub value: Value,
     /// Where it starts in the file.
     pub pos: Pos,
+    /// The bytes of the source it was read from (where an alias points: the anchored value).
+    pub span: Span,
+}
+
+/// A node's bytes in the source text: start and length (both 0 when unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Length in bytes.
+    pub len: u32,
+}
+
+impl Node {
+    /// A node with no known span (for values made by the program).
+    pub fn new(value: Value, pos: Pos) -> Node {
+        Node {
+            value,
+            pos,
+            span: Span::default(),
+        }
+    }
+    /// The text of the node as written in `source` (quotes and all), when known.
+    pub fn raw<'a>(&self, source: &'a str) -> Option<&'a str> {
+        if self.span.len == 0 {
+            return None;
+        }
+        let start = self.span.start as usize;
+        source.get(start..start + self.span.len as usize)
+    }
 }
 
 /// A mapping key and where it stands.
@@ -110,9 +140,18 @@ impl<'de> Deserialize<'de> for RawKey {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Spanned::<RawValue>::deserialize(d)?;
+        let span = s.defined.span();
+        let span = match (span.byte_offset(), span.byte_len()) {
+            (Some(start), Some(len)) => Span {
+                start: u32::try_from(start).unwrap_or(0),
+                len: u32::try_from(len).unwrap_or(0),
+            },
+            _ => Span::default(),
+        };
         Ok(Node {
             value: s.value.0,
             pos: pos_of(&s.referenced),
+            span,
         })
     }
 }
@@ -194,5 +233,38 @@ pub fn parse(text: &str) -> Result<Node, (Pos, String)> {
             let msg = e.without_snippet().to_string();
             Err((pos, msg))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_cover_the_scalar_as_written() {
+        let src = "a: 1.50\nb:\n  - |\n    x # y\n  - plain text # c\n  - \"q\"\nc: [1,038, 2]\nd: >\n  f\n";
+        let root = parse(src).unwrap();
+        let Value::Map(m) = &root.value else { panic!() };
+        let raws: Vec<String> = m
+            .iter()
+            .flat_map(|(_, v)| match &v.value {
+                Value::Seq(items) => items.iter().map(|i| format!("{:?}", i.raw(src))).collect(),
+                _ => vec![format!("{:?}", v.raw(src))],
+            })
+            .collect();
+        // numbers as written (1.50, 038), quotes kept, a block from its first line of content
+        assert_eq!(
+            raws,
+            [
+                "Some(\"1.50\")",
+                "Some(\"x # y\\n  \")",
+                "Some(\"plain text\")",
+                "Some(\"\\\"q\\\"\")",
+                "Some(\"1\")",
+                "Some(\"038\")",
+                "Some(\"2\")",
+                "Some(\"f\\n\")",
+            ]
+        );
     }
 }
