@@ -66,19 +66,30 @@ fn importing_our_pdf_of_each_sample_gives_back_its_numbers_and_prose() {
             r.values
                 .iter()
                 .flat_map(|(t, v)| {
-                    v.iter()
-                        .map(move |((row, col), c)| (t.clone(), row.clone(), col.clone(), c.number.display()))
+                    v.iter().map(move |((row, col), c)| {
+                        (t.clone(), row.clone(), col.clone(), c.number.display())
+                    })
                 })
                 .collect::<Vec<_>>()
         };
         assert_eq!(numbers(&back), numbers(&original), "{name}");
         for s in &original.format.sections {
             if s.table.is_none() {
-                assert_eq!(blocks(&back, &s.id), blocks(&original, &s.id), "{name}: {}", s.id);
+                assert_eq!(
+                    blocks(&back, &s.id),
+                    blocks(&original, &s.id),
+                    "{name}: {}",
+                    s.id
+                );
             }
         }
         let lead: Vec<&str> = back.report.lead.iter().map(|l| l.value.as_str()).collect();
-        let want: Vec<&str> = original.report.lead.iter().map(|l| l.value.as_str()).collect();
+        let want: Vec<&str> = original
+            .report
+            .lead
+            .iter()
+            .map(|l| l.value.as_str())
+            .collect();
         assert_eq!(lead, want, "{name}: lead");
     }
 }
@@ -104,10 +115,25 @@ fn the_cli_imports_the_wps_report_and_never_overwrites() {
     let text = std::fs::read_to_string(&out).expect("written");
     assert!(text.contains("organ: 淮安市人民政府"), "{text}");
     assert!(text.contains("year: 2024"));
-    assert!(text.contains("result_total: [2932, 53, 0, 0, 61, 4, 3050]"), "{text}");
+    assert!(
+        text.contains("result_total: [2932, 53, 0, 0, 61, 4, 3050]"),
+        "{text}"
+    );
     assert!(text.contains("fees: 96171.6"));
     let res = gongkai::load(&out).expect("the YAML loads and resolves");
-    assert_eq!(res.text("overview").len() > 3, true, "overview paragraphs");
+    // 一、总体情况: an opening paragraph, then （一）…（五） run in with their paragraphs
+    let overview = res.text("overview");
+    assert_eq!(overview.len(), 6);
+    match &overview[1] {
+        Block::Heading { text, run_in, .. } => {
+            assert_eq!(text.value, "（一）主动公开情况。");
+            assert!(run_in
+                .as_ref()
+                .is_some_and(|r| r.value.starts_with("2024年，市政府网站主动公开")));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(res.text("problems").len(), 2);
     // the exit code is check's on the written file
     let check = gongkai::check_file(&out, None);
     assert_eq!(o.status.code(), Some(check.exit_code), "{err}");
@@ -115,8 +141,19 @@ fn the_cli_imports_the_wps_report_and_never_overwrites() {
     std::fs::write(&out, "clerk's edits").expect("write");
     let o = run(&[]);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(&out).expect("kept"), "clerk's edits");
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("kept"),
+        "clerk's edits"
+    );
     let o = run(&["--force"]);
-    assert_ne!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_ne!(std::fs::read_to_string(&out).expect("written"), "clerk's edits");
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_ne!(
+        std::fs::read_to_string(&out).expect("written"),
+        "clerk's edits"
+    );
 }

@@ -61,10 +61,19 @@ fn assert_every_number_read_back(res: &Resolved, read: &readback::Read) {
                 "{}",
                 t.cell_name(&v.row, &v.column)
             );
-            assert!(cell.is_some_and(|c| c.doubt.is_none()), "{}", t.cell_name(&v.row, &v.column));
+            assert!(
+                cell.is_some_and(|c| c.doubt.is_none()),
+                "{}",
+                t.cell_name(&v.row, &v.column)
+            );
             n += 1;
         }
-        assert_eq!(got.cells.len(), t.values.len(), "{}: no extra numbers", t.def.name);
+        assert_eq!(
+            got.cells.len(),
+            t.values.len(),
+            "{}: no extra numbers",
+            t.def.name
+        );
         assert!(got.stray.is_empty(), "{}: {:?}", t.def.name, got.stray);
     }
     assert!(n > 150, "{n} cells");
@@ -75,14 +84,21 @@ fn our_pdf_of_each_sample_verifies_its_tables_clean_with_every_number_in_its_cel
     for name in ["qinghe-2021.yaml", "liwang-2020.yaml"] {
         let res = sample(name);
         let read = readback::read_bytes(&render(&res)).expect("reads");
-        assert_eq!(read.report.organ.as_deref(), Some(res.report.organ.value.as_str()));
+        assert_eq!(
+            read.report.organ.as_deref(),
+            Some(res.report.organ.value.as_str())
+        );
         assert_eq!(read.report.year, Some(res.report.year.value));
         assert_eq!(read.report.format.id, res.format.id);
         assert_every_number_read_back(&res, &read);
         let v = verify::verify(&read, name);
         // the tables: every rule holds (the layout's verdicts are compared with the independent
         // checker's in the external test below)
-        let tables: Vec<_> = v.findings.iter().filter(|f| !f.code.starts_with('L')).collect();
+        let tables: Vec<_> = v
+            .findings
+            .iter()
+            .filter(|f| !f.code.starts_with('L'))
+            .collect();
         assert!(tables.is_empty(), "{name}: {tables:#?}");
         assert_eq!(v.layout.0, 15, "{name}: fifteen layout checks");
     }
@@ -118,13 +134,21 @@ fn a_report_rendered_with_a_broken_total_is_flagged_at_that_cell() {
     for f in &at {
         assert_eq!(f.printed.as_deref(), Some("28"));
         assert_eq!(f.page, page);
-        assert!(f.render().starts_with(&format!("第 {} 页：错误：", page.unwrap_or(0))), "{}", f.render());
+        assert!(
+            f.render()
+                .starts_with(&format!("第 {} 页：错误：", page.unwrap_or(0))),
+            "{}",
+            f.render()
+        );
     }
     // the other cells read back right: only rules that involve the broken cell fire
-    assert!(v
-        .findings
-        .iter()
-        .all(|f| f.cell.as_deref() == Some(cell) || f.message.contains("28")), "{:#?}", v.findings);
+    assert!(
+        v.findings
+            .iter()
+            .all(|f| f.cell.as_deref() == Some(cell) || f.message.contains("28")),
+        "{:#?}",
+        v.findings
+    );
 }
 
 /// 表二, 表三 and 表四 of the WPS-made report as printed (淮安市人民政府 2024 年报告, 2021 format).
@@ -135,31 +159,131 @@ const HUAIAN: &[(&str, &str, &[&str])] = &[
     ("proactive", "penalty", &["3985758"]),
     ("proactive", "enforcement", &["88283"]),
     ("proactive", "fees", &["96171.6"]),
-    ("applications", "new", &["3001", "53", "0", "0", "61", "4", "3119"]),
-    ("applications", "carried", &["34", "0", "0", "0", "0", "0", "34"]),
-    ("applications", "granted", &["1288", "21", "0", "0", "50", "3", "1362"]),
-    ("applications", "partly_granted", &["447", "7", "0", "0", "0", "0", "454"]),
-    ("applications", "secret", &["2", "0", "0", "0", "0", "0", "2"]),
-    ("applications", "prohibited", &["30", "1", "0", "0", "0", "0", "31"]),
-    ("applications", "three_safeties", &["5", "0", "0", "0", "0", "0", "5"]),
-    ("applications", "third_party", &["6", "0", "0", "0", "0", "0", "6"]),
-    ("applications", "internal_affairs", &["7", "1", "0", "0", "0", "0", "8"]),
-    ("applications", "process_info", &["12", "0", "0", "0", "0", "0", "12"]),
-    ("applications", "enforcement_file", &["9", "0", "0", "0", "0", "0", "9"]),
-    ("applications", "query_matter", &["105", "0", "0", "0", "0", "0", "105"]),
-    ("applications", "not_held", &["746", "12", "0", "0", "10", "1", "769"]),
-    ("applications", "needs_creation", &["11", "0", "0", "0", "0", "0", "11"]),
-    ("applications", "unclear", &["1", "0", "0", "0", "0", "0", "1"]),
-    ("applications", "petition", &["56", "6", "0", "0", "0", "0", "62"]),
-    ("applications", "repeated", &["25", "0", "0", "0", "0", "0", "25"]),
-    ("applications", "publication", &["0", "0", "0", "0", "0", "0", "0"]),
-    ("applications", "excessive", &["0", "0", "0", "0", "0", "0", "0"]),
-    ("applications", "confirmation", &["1", "0", "0", "0", "0", "0", "1"]),
-    ("applications", "overdue_correction", &["67", "3", "0", "0", "1", "0", "71"]),
-    ("applications", "overdue_fee", &["6", "0", "0", "0", "0", "0", "6"]),
-    ("applications", "other_handling", &["108", "2", "0", "0", "0", "0", "110"]),
-    ("applications", "result_total", &["2932", "53", "0", "0", "61", "4", "3050"]),
-    ("applications", "carried_next", &["103", "0", "0", "0", "0", "0", "103"]),
+    (
+        "applications",
+        "new",
+        &["3001", "53", "0", "0", "61", "4", "3119"],
+    ),
+    (
+        "applications",
+        "carried",
+        &["34", "0", "0", "0", "0", "0", "34"],
+    ),
+    (
+        "applications",
+        "granted",
+        &["1288", "21", "0", "0", "50", "3", "1362"],
+    ),
+    (
+        "applications",
+        "partly_granted",
+        &["447", "7", "0", "0", "0", "0", "454"],
+    ),
+    (
+        "applications",
+        "secret",
+        &["2", "0", "0", "0", "0", "0", "2"],
+    ),
+    (
+        "applications",
+        "prohibited",
+        &["30", "1", "0", "0", "0", "0", "31"],
+    ),
+    (
+        "applications",
+        "three_safeties",
+        &["5", "0", "0", "0", "0", "0", "5"],
+    ),
+    (
+        "applications",
+        "third_party",
+        &["6", "0", "0", "0", "0", "0", "6"],
+    ),
+    (
+        "applications",
+        "internal_affairs",
+        &["7", "1", "0", "0", "0", "0", "8"],
+    ),
+    (
+        "applications",
+        "process_info",
+        &["12", "0", "0", "0", "0", "0", "12"],
+    ),
+    (
+        "applications",
+        "enforcement_file",
+        &["9", "0", "0", "0", "0", "0", "9"],
+    ),
+    (
+        "applications",
+        "query_matter",
+        &["105", "0", "0", "0", "0", "0", "105"],
+    ),
+    (
+        "applications",
+        "not_held",
+        &["746", "12", "0", "0", "10", "1", "769"],
+    ),
+    (
+        "applications",
+        "needs_creation",
+        &["11", "0", "0", "0", "0", "0", "11"],
+    ),
+    (
+        "applications",
+        "unclear",
+        &["1", "0", "0", "0", "0", "0", "1"],
+    ),
+    (
+        "applications",
+        "petition",
+        &["56", "6", "0", "0", "0", "0", "62"],
+    ),
+    (
+        "applications",
+        "repeated",
+        &["25", "0", "0", "0", "0", "0", "25"],
+    ),
+    (
+        "applications",
+        "publication",
+        &["0", "0", "0", "0", "0", "0", "0"],
+    ),
+    (
+        "applications",
+        "excessive",
+        &["0", "0", "0", "0", "0", "0", "0"],
+    ),
+    (
+        "applications",
+        "confirmation",
+        &["1", "0", "0", "0", "0", "0", "1"],
+    ),
+    (
+        "applications",
+        "overdue_correction",
+        &["67", "3", "0", "0", "1", "0", "71"],
+    ),
+    (
+        "applications",
+        "overdue_fee",
+        &["6", "0", "0", "0", "0", "0", "6"],
+    ),
+    (
+        "applications",
+        "other_handling",
+        &["108", "2", "0", "0", "0", "0", "110"],
+    ),
+    (
+        "applications",
+        "result_total",
+        &["2932", "53", "0", "0", "61", "4", "3050"],
+    ),
+    (
+        "applications",
+        "carried_next",
+        &["103", "0", "0", "0", "0", "0", "103"],
+    ),
     ("review", "review", &["72", "64", "178", "37", "351"]),
     ("review", "direct_suit", &["13", "4", "8", "1", "26"]),
     ("review", "suit_after_review", &["12", "1", "1", "6", "20"]),
@@ -178,10 +302,23 @@ fn the_wps_reports_tables_read_back_every_number_in_its_cell() {
     let mut n = 0;
     for (tid, row, want) in HUAIAN {
         let table = read.report.format.table(tid).expect("table");
-        let got = read.report.tables.iter().find(|t| t.id == *tid).expect("read");
+        let got = read
+            .report
+            .tables
+            .iter()
+            .find(|t| t.id == *tid)
+            .expect("read");
         for (col, w) in table.row_columns(row).iter().zip(want.iter()) {
-            let cell = got.cells.iter().find(|c| c.row == *row && c.column == col.id);
-            assert_eq!(cell.map(|c| c.text.as_str()), Some(*w), "{}", table.cell_name(row, &col.id));
+            let cell = got
+                .cells
+                .iter()
+                .find(|c| c.row == *row && c.column == col.id);
+            assert_eq!(
+                cell.map(|c| c.text.as_str()),
+                Some(*w),
+                "{}",
+                table.cell_name(row, &col.id)
+            );
             n += 1;
         }
         assert_eq!(table.row_columns(row).len(), want.len());
@@ -194,7 +331,10 @@ fn the_wps_reports_tables_read_back_every_number_in_its_cell() {
     assert!(
         v.findings.iter().all(|f| f.code.starts_with('L')),
         "{:#?}",
-        v.findings.iter().filter(|f| !f.code.starts_with('L')).collect::<Vec<_>>()
+        v.findings
+            .iter()
+            .filter(|f| !f.code.starts_with('L'))
+            .collect::<Vec<_>>()
     );
 }
 
@@ -209,16 +349,37 @@ fn the_wps_reports_layout_fails_the_five_checks_it_breaks() {
         .collect();
     assert_eq!(
         failed,
-        ["text-inside-type-area", "line-pitch", "22-line-grid", "paragraph-lines", "page-numbers"]
+        [
+            "text-inside-type-area",
+            "line-pitch",
+            "22-line-grid",
+            "paragraph-lines",
+            "page-numbers"
+        ]
     );
-    let pn = checks.iter().find(|c| c.name == "page-numbers").expect("check");
+    let pn = checks
+        .iter()
+        .find(|c| c.name == "page-numbers")
+        .expect("check");
     assert!(
-        pn.findings.iter().any(|f| f.page == Some(1) && f.message.contains("“-1-”应为“— 1 —”")),
+        pn.findings
+            .iter()
+            .any(|f| f.page == Some(1) && f.message.contains("“-1-”应为“— 1 —”")),
         "{:#?}",
         pn.findings
     );
-    let margin = checks.iter().find(|c| c.name == "text-inside-type-area").expect("check");
-    assert!(margin.findings.iter().any(|f| f.message.contains("左边距 26.")), "{:#?}", margin.findings);
+    let margin = checks
+        .iter()
+        .find(|c| c.name == "text-inside-type-area")
+        .expect("check");
+    assert!(
+        margin
+            .findings
+            .iter()
+            .any(|f| f.message.contains("左边距 26.")),
+        "{:#?}",
+        margin.findings
+    );
 }
 
 fn gongkai(args: &[&str]) -> std::process::Output {
@@ -235,9 +396,21 @@ fn the_cli_prints_json_and_a_batch_summary_with_check_s_exit_codes() {
     std::fs::write(&ours, render(&sample("qinghe-2021.yaml"))).expect("write");
     let not_pdf = dir.path().join("notes.pdf");
     std::fs::write(&not_pdf, "这不是 PDF").expect("write");
+    // our PDF: its tables are clean; its exit code is 1 only if a layout check fails
+    let lib = verify::verify_file(&ours);
     let o = gongkai(&["verify", ours.to_str().expect("utf-8")]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = gongkai(&["verify", "--format", "json", huaian().to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(lib.exit_code));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("qinghe.pdf：表格 200 个数字，勾稽关系无误；版式 15 项检查"),
+        "{err}"
+    );
+    let o = gongkai(&[
+        "verify",
+        "--format",
+        "json",
+        huaian().to_str().expect("utf-8"),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(json[0]["numbers"], 200);
@@ -250,7 +423,18 @@ fn the_cli_prints_json_and_a_batch_summary_with_check_s_exit_codes() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("共 3 份：1 份通过，2 份未通过或无法读取"), "{err}");
+    let passed = usize::from(lib.exit_code == 0);
+    assert!(
+        err.contains(&format!(
+            "共 3 份：{passed} 份通过，{} 份未通过或无法读取",
+            3 - passed
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("huaian-2024-published.pdf\t200\t0\t5/15\t未通过"),
+        "{err}"
+    );
     assert!(err.contains("无法读取这个 PDF"), "{err}");
 }
 

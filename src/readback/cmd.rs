@@ -9,10 +9,8 @@ use crate::diag::Severity;
 /// `gongkai verify FILE.pdf…`: prints each file's findings (text on stderr, or JSON on stdout)
 /// and, for several files, a summary table; returns the worst exit code.
 pub fn verify_cmd(files: &[PathBuf], json: bool) -> i32 {
-    let results: Vec<(&PathBuf, Verified)> = files
-        .iter()
-        .map(|f| (f, verify::verify_file(f)))
-        .collect();
+    let results: Vec<(&PathBuf, Verified)> =
+        files.iter().map(|f| (f, verify::verify_file(f))).collect();
     if json {
         let all: Vec<_> = results
             .iter()
@@ -96,7 +94,12 @@ fn summary(results: &[(&PathBuf, Verified)]) -> String {
         ));
     }
     let passed = results.iter().filter(|(_, v)| v.exit_code == 0).count();
-    s.push_str(&format!("共 {} 份：{} 份通过，{} 份未通过或无法读取", results.len(), passed, results.len() - passed));
+    s.push_str(&format!(
+        "共 {} 份：{} 份通过，{} 份未通过或无法读取",
+        results.len(),
+        passed,
+        results.len() - passed
+    ));
     s
 }
 
@@ -118,9 +121,10 @@ pub fn import_cmd(file: &Path, out: Option<PathBuf>, force: bool) -> i32 {
         );
         return 2;
     }
-    let name = file
-        .file_name()
-        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let written = super::yaml::write(&read.report, &name);
     if let Err(d) = crate::render::write_atomic(&out, written.text.as_bytes()) {
         for x in d {
@@ -135,7 +139,10 @@ pub fn import_cmd(file: &Path, out: Option<PathBuf>, force: bool) -> i32 {
         read.report.format.id
     );
     if !written.doubts.is_empty() {
-        eprintln!("以下内容未能确定，已在文件中标为“{}”，请对照原文核对：", super::yaml::DOUBT);
+        eprintln!(
+            "以下内容未能确定，已在文件中标为“{}”，请对照原文核对：",
+            super::yaml::DOUBT
+        );
         for d in &written.doubts {
             eprintln!("  {d}");
         }

@@ -104,13 +104,15 @@ fn plines<'a>(text: &'a PdfText, page: usize) -> Vec<PLine<'a>> {
             continue;
         };
         let font = text.fonts.get(g.font).map_or("", |f| f.family());
-        rows.entry((g.y * 2.0).round() as i64).or_default().push(Ch {
-            c,
-            x0: g.x,
-            x1: g.right(),
-            size: g.size,
-            font,
-        });
+        rows.entry((g.y * 2.0).round() as i64)
+            .or_default()
+            .push(Ch {
+                c,
+                x0: g.x,
+                x1: g.right(),
+                size: g.size,
+                font,
+            });
     }
     let mut merged: Vec<(f64, Vec<Ch>)> = Vec::new();
     for (k, cs) in rows {
@@ -147,7 +149,11 @@ fn plines<'a>(text: &'a PdfText, page: usize) -> Vec<PLine<'a>> {
 /// A heading's number at the start of a line: `一、` (level 1) or `（一）` (level 2).
 fn heading(text: &str) -> Option<(usize, u8)> {
     let t = text.trim_start();
-    let nums = |s: &str| s.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+    let nums = |s: &str| {
+        s.chars()
+            .take_while(|c| "一二三四五六七八九十".contains(*c))
+            .count()
+    };
     let n = nums(t);
     if n > 0 && t.chars().nth(n) == Some('、') {
         return Some((n + 1, 1));
@@ -217,7 +223,7 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
     let mut role_fonts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     let mut title_lines: Vec<PLine> = Vec::new();
     let (mut punct_n, mut punct_narrow) = (0usize, 0usize);
-    let mut grid_pages: Vec<(usize, Vec<(f64, f64)>, bool, bool)> = Vec::new();
+    let mut grid_pages: Vec<GridPage> = Vec::new();
     for i in 0..n_pages {
         let pg = i + 1;
         let mut lines = plines(text, i);
@@ -240,7 +246,12 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
                     } else {
                         format!("下边缘在 {:.1} mm 处，版心下边缘为 262 mm", mm(bot))
                     };
-                    acc.add("L03", pg, Some((c.x0, ln.y)), format!("“{}”在版心之外：{side}", c.c));
+                    acc.add(
+                        "L03",
+                        pg,
+                        Some((c.x0, ln.y)),
+                        format!("“{}”在版心之外：{side}", c.c),
+                    );
                 }
             }
             for w in ln.chars.windows(2) {
@@ -248,24 +259,50 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
                 let squeezable = CLOSING.contains(a.c) || OPENING.contains(b.c);
                 let k = if squeezable { 0.55 } else { 0.25 };
                 if b.x0 < a.x1 - k * a.size.min(b.size) {
-                    acc.add("L04", pg, Some((a.x0, ln.y)), format!("“{}{}”两字重叠", a.c, b.c));
+                    acc.add(
+                        "L04",
+                        pg,
+                        Some((a.x0, ln.y)),
+                        format!("“{}{}”两字重叠", a.c, b.c),
+                    );
                 }
             }
             for c in &ln.chars {
                 let (x0, x1) = c.ink();
                 if let Some((x, _, _)) = rules.iter().find(|(x, t, b)| {
-                    x0 + 0.5 < *x && *x < x1 - 0.5 && t - 1.0 <= ln.y - 0.5 * c.size && ln.y - 0.5 * c.size <= b + 1.0
+                    x0 + 0.5 < *x
+                        && *x < x1 - 0.5
+                        && t - 1.0 <= ln.y - 0.5 * c.size
+                        && ln.y - 0.5 * c.size <= b + 1.0
                 }) {
-                    acc.add("L05", pg, Some((c.x0, ln.y)), format!("“{}”压在表格竖线（{:.1} mm）上", c.c, mm(*x)));
+                    acc.add(
+                        "L05",
+                        pg,
+                        Some((c.x0, ln.y)),
+                        format!("“{}”压在表格竖线（{:.1} mm）上", c.c, mm(*x)),
+                    );
                 }
             }
         }
-        let in_table = |ln: &PLine| rules.iter().any(|(_, t, b)| t - 2.0 <= ln.y && ln.y <= b + 2.0);
+        let in_table = |ln: &PLine| {
+            rules
+                .iter()
+                .any(|(_, t, b)| t - 2.0 <= ln.y && ln.y <= b + 2.0)
+        };
         let free: Vec<&PLine> = lines.iter().filter(|l| !in_table(l)).collect();
         for w in free.windows(2) {
             let (a, b) = (w[0], w[1]);
             if b.y - a.y < 0.9 * a.size.min(b.size) && !(a.x1 < b.x0 || b.x1 < a.x0) {
-                acc.add("L04", pg, Some((a.x0, a.y)), format!("两行文字重叠（距页面上边缘 {:.1} mm 和 {:.1} mm）", mm(a.y), mm(b.y)));
+                acc.add(
+                    "L04",
+                    pg,
+                    Some((a.x0, a.y)),
+                    format!(
+                        "两行文字重叠（距页面上边缘 {:.1} mm 和 {:.1} mm）",
+                        mm(a.y),
+                        mm(b.y)
+                    ),
+                );
             }
         }
         let body: Vec<&PLine> = lines
@@ -273,7 +310,9 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
             .filter(|l| !in_table(l) && (15.0..=16.5).contains(&l.size))
             .collect();
         for ln in &body {
-            *body_sizes.entry((ln.size * 10.0).round() as i64).or_default() += 1;
+            *body_sizes
+                .entry((ln.size * 10.0).round() as i64)
+                .or_default() += 1;
             let h = heading(&ln.text);
             let role = match h {
                 None => "body",
@@ -282,7 +321,11 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
             };
             let n = h.map_or(ln.chars.len(), |(n, _)| n);
             for c in ln.chars.iter().take(n).filter(|c| is_han(c.c)) {
-                *role_fonts.entry(role).or_default().entry(c.font).or_default() += 1;
+                *role_fonts
+                    .entry(role)
+                    .or_default()
+                    .entry(c.font)
+                    .or_default() += 1;
             }
             for w in ln.chars.windows(2) {
                 if MIDLINE_PUNCT.contains(w[0].c) && is_han(w[1].c) {
@@ -290,10 +333,17 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
                     if w[1].x0 - w[0].x0 < 0.75 * w[0].size {
                         punct_narrow += 1;
                         if punct_narrow <= SHOWN {
-                            acc.add("L10", pg, Some((w[0].x0, ln.y)), format!(
-                                "“{}{}”中的标点只占 {:.2} 字宽，全角标点应占一字（每行 28 字）",
-                                w[0].c, w[1].c, (w[1].x0 - w[0].x0) / w[0].size
-                            ));
+                            acc.add(
+                                "L10",
+                                pg,
+                                Some((w[0].x0, ln.y)),
+                                format!(
+                                    "“{}{}”中的标点只占 {:.2} 字宽，全角标点应占一字（每行 28 字）",
+                                    w[0].c,
+                                    w[1].c,
+                                    (w[1].x0 - w[0].x0) / w[0].size
+                                ),
+                            );
                         }
                     }
                 }
@@ -306,21 +356,33 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
         if i == 0 {
             for ln in lines.iter().filter(|l| l.size >= 20.0) {
                 for c in &ln.chars {
-                    *role_fonts.entry("title").or_default().entry(c.font).or_default() += 1;
+                    *role_fonts
+                        .entry("title")
+                        .or_default()
+                        .entry(c.font)
+                        .or_default() += 1;
                 }
             }
         }
         if i + 1 < n_pages {
             if let Some(last) = lines.last() {
                 if heading(&last.text).is_some() && !in_table(last) && last.x1 < RIGHT - 48.0 {
-                    acc.add("L11", pg, Some((last.x0, last.y)), format!(
-                        "页面最后一行是标题“{}”，标题不应单独留在页末",
-                        last.text.chars().take(20).collect::<String>()
-                    ));
+                    acc.add(
+                        "L11",
+                        pg,
+                        Some((last.x0, last.y)),
+                        format!(
+                            "页面最后一行是标题“{}”，标题不应单独留在页末",
+                            last.text.chars().take(20).collect::<String>()
+                        ),
+                    );
                 }
             }
         }
-        let first_rule = rules.iter().map(|r| r.1).fold(None, |a: Option<f64>, t| Some(a.map_or(t, |a| a.min(t))));
+        let first_rule = rules
+            .iter()
+            .map(|r| r.1)
+            .fold(None, |a: Option<f64>, t| Some(a.map_or(t, |a| a.min(t))));
         let run: Vec<(f64, f64)> = body
             .iter()
             .filter(|l| first_rule.is_none_or(|r| l.y < r))
@@ -331,20 +393,37 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
         }
         for (j, a) in body.iter().enumerate() {
             let b = body.get(j + 1);
-            let continues = b.is_some_and(|b| b.x0 < LEFT + 8.0 && heading(&b.text).is_none() && b.y - a.y < 40.0);
+            let continues = b.is_some_and(|b| {
+                b.x0 < LEFT + 8.0 && heading(&b.text).is_none() && b.y - a.y < 40.0
+            });
             if continues && a.x1 < RIGHT - 3.0 {
-                acc.add("L09", pg, Some((a.x1, a.y)), format!(
-                    "段落中间的一行止于 {:.1} mm，没有排到版心右边缘（184 mm）：“…{}”",
-                    mm(a.x1),
-                    tail(&a.text, 8)
-                ));
+                acc.add(
+                    "L09",
+                    pg,
+                    Some((a.x1, a.y)),
+                    format!(
+                        "段落中间的一行止于 {:.1} mm，没有排到版心右边缘（184 mm）：“…{}”",
+                        mm(a.x1),
+                        tail(&a.text, 8)
+                    ),
+                );
             }
             let txt = a.text.trim();
             if let Some(f) = txt.chars().next().filter(|c| NO_START.contains(*c)) {
-                acc.add("L09", pg, Some((a.x0, a.y)), format!("行首是“{f}”（标点不应出现在行首）"));
+                acc.add(
+                    "L09",
+                    pg,
+                    Some((a.x0, a.y)),
+                    format!("行首是“{f}”（标点不应出现在行首）"),
+                );
             }
             if let Some(l) = txt.chars().last().filter(|c| NO_END.contains(*c)) {
-                acc.add("L09", pg, Some((a.x1, a.y)), format!("行末是“{l}”（前引号、前括号不应出现在行末）"));
+                acc.add(
+                    "L09",
+                    pg,
+                    Some((a.x1, a.y)),
+                    format!("行末是“{l}”（前引号、前括号不应出现在行末）"),
+                );
             }
             let core = txt.chars().filter(|c| is_han(*c)).count();
             let prev = j.checked_sub(1).map(|k| body[k]);
@@ -354,7 +433,12 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
                 && heading(txt).is_none()
                 && txt.chars().count() <= 3
             {
-                acc.add("L09", pg, Some((a.x0, a.y)), format!("“{txt}”单独占了段落的最后一行"));
+                acc.add(
+                    "L09",
+                    pg,
+                    Some((a.x0, a.y)),
+                    format!("“{txt}”单独占了段落的最后一行"),
+                );
             }
         }
         numbers.push((pg, num_line));
@@ -362,12 +446,24 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
             title_lines = lines.into_iter().filter(|l| l.size >= 20.0).collect();
         }
     }
-    verdicts.insert("L01", if n_pages > 0 { Verdict::Pass } else { Verdict::Fail });
+    verdicts.insert(
+        "L01",
+        if n_pages > 0 {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        },
+    );
     match body_sizes.iter().max_by_key(|&(k, n)| (*n, -k)) {
         Some((k, _)) => {
             let size = *k as f64 / 10.0;
             if !(15.5..=16.2).contains(&size) {
-                acc.add("L06", 1, None, format!("正文字号为 {size} pt，应为三号（16 pt）"));
+                acc.add(
+                    "L06",
+                    1,
+                    None,
+                    format!("正文字号为 {size} pt，应为三号（16 pt）"),
+                );
             }
         }
         None => acc.add("L06", 1, None, "没有找到正文（三号字）".into()),
@@ -378,9 +474,12 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
         pitches.sort_by(f64::total_cmp);
         let med = pitches[pitches.len() / 2];
         if !(28.4..=30.0).contains(&med) {
-            acc.add("L07", 1, None, format!(
-                "正文行距为 {med:.1} pt，应为 28.4–30.0 pt（版心 225 mm 排 22 行）"
-            ));
+            acc.add(
+                "L07",
+                1,
+                None,
+                format!("正文行距为 {med:.1} pt，应为 28.4–30.0 pt（版心 225 mm 排 22 行）"),
+            );
         }
     }
     grid(&grid_pages, &mut acc, &mut verdicts);
@@ -388,7 +487,8 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
         acc.findings.remove("L10");
     } else if let Some(v) = acc.findings.get_mut("L10") {
         if let Some(last) = v.last_mut() {
-            last.message.push_str(&format!("（{punct_n} 处中有 {punct_narrow} 处）"));
+            last.message
+                .push_str(&format!("（{punct_n} 处中有 {punct_narrow} 处）"));
         }
     }
     title(&title_lines, &mut acc);
@@ -426,7 +526,8 @@ pub fn check(text: &PdfText, _pages: &Pages) -> Vec<Check> {
             findings.truncate(SHOWN);
             if total > SHOWN {
                 if let Some(last) = findings.last_mut() {
-                    last.message.push_str(&format!("（共 {total} 处，只列出前 {SHOWN} 处）"));
+                    last.message
+                        .push_str(&format!("（共 {total} 处，只列出前 {SHOWN} 处）"));
                 }
             }
             let verdict = match verdicts.get(code) {
@@ -474,13 +575,23 @@ fn grid(pages: &[GridPage], acc: &mut Acc, verdicts: &mut BTreeMap<&'static str,
         if !has_title {
             let top = run[0].0 - 0.88 * run[0].1;
             if (top - TOP).abs() > 1.5 * MM {
-                acc.add("L08", *pg, Some((LEFT, run[0].0)), format!(
-                    "第一行的上边缘在 {:.1} mm 处，应从版心上边缘（37 mm）开始",
-                    mm(top)
-                ));
+                acc.add(
+                    "L08",
+                    *pg,
+                    Some((LEFT, run[0].0)),
+                    format!(
+                        "第一行的上边缘在 {:.1} mm 处，应从版心上边缘（37 mm）开始",
+                        mm(top)
+                    ),
+                );
             }
             if *full && run.len() != 22 {
-                acc.add("L08", *pg, None, format!("整页正文排了 {} 行，应为 22 行", run.len()));
+                acc.add(
+                    "L08",
+                    *pg,
+                    None,
+                    format!("整页正文排了 {} 行，应为 22 行", run.len()),
+                );
             }
         }
     }
@@ -496,10 +607,17 @@ fn title(lines: &[PLine], acc: &mut Acc) {
     for ln in lines {
         let off = ((ln.x0 + ln.x1) / 2.0 - centre).abs();
         if off > 2.0 * MM || !(21.5..=22.5).contains(&ln.size) {
-            acc.add("L12", 1, Some((ln.x0, ln.y)), format!(
-                "标题“{}”字号 {} pt、偏离版心中线 {:.1} mm；应为二号（22 pt）居中",
-                ln.text, ln.size, mm(off)
-            ));
+            acc.add(
+                "L12",
+                1,
+                Some((ln.x0, ln.y)),
+                format!(
+                    "标题“{}”字号 {} pt、偏离版心中线 {:.1} mm；应为二号（22 pt）居中",
+                    ln.text,
+                    ln.size,
+                    mm(off)
+                ),
+            );
         }
     }
 }
@@ -529,14 +647,24 @@ fn typefaces(
     };
     for r in ["title", "heading-1", "heading-2"] {
         if main.get(r) == Some(body) {
-            acc.add("L13", 1, None, format!(
-                "{}与正文用同一字体（{body}）；应分别用小标宋、黑体、楷体，正文仿宋",
-                label(r)
-            ));
+            acc.add(
+                "L13",
+                1,
+                None,
+                format!(
+                    "{}与正文用同一字体（{body}）；应分别用小标宋、黑体、楷体，正文仿宋",
+                    label(r)
+                ),
+            );
         }
     }
     if main.contains_key("heading-1") && main.get("heading-1") == main.get("heading-2") {
-        acc.add("L13", 1, None, "一级标题与二级标题用同一字体；一级标题用黑体，二级标题用楷体".into());
+        acc.add(
+            "L13",
+            1,
+            None,
+            "一级标题与二级标题用同一字体；一级标题用黑体，二级标题用楷体".into(),
+        );
     }
 }
 
@@ -547,39 +675,70 @@ fn page_numbers(numbers: &[(usize, Option<PLine>)], acc: &mut Acc) {
             acc.add("L14", *pg, None, "没有页码".into());
             continue;
         };
-        let t: String = ln.text.chars().filter(|c| *c != ' ' && *c != '\u{a0}').collect();
+        let t: String = ln
+            .text
+            .chars()
+            .filter(|c| *c != ' ' && *c != '\u{a0}')
+            .collect();
         let n = t
             .strip_prefix('—')
             .and_then(|r| r.strip_suffix('—'))
             .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
         let Some(n) = n else {
-            acc.add("L14", *pg, Some((ln.x0, ln.y)), format!("页码“{}”应为“— {pg} —”", ln.text));
+            acc.add(
+                "L14",
+                *pg,
+                Some((ln.x0, ln.y)),
+                format!("页码“{}”应为“— {pg} —”", ln.text),
+            );
             continue;
         };
         if n.parse::<usize>().ok() != Some(*pg) {
-            acc.add("L14", *pg, Some((ln.x0, ln.y)), format!("页码印为 {n}，应为 {pg}"));
+            acc.add(
+                "L14",
+                *pg,
+                Some((ln.x0, ln.y)),
+                format!("页码印为 {n}，应为 {pg}"),
+            );
         }
         if !(13.5..=14.5).contains(&ln.size) {
-            acc.add("L14", *pg, Some((ln.x0, ln.y)), format!("页码字号 {} pt，应为四号（14 pt）", ln.size));
+            acc.add(
+                "L14",
+                *pg,
+                Some((ln.x0, ln.y)),
+                format!("页码字号 {} pt，应为四号（14 pt）", ln.size),
+            );
         }
         let dash = ln.y - 0.3 * ln.size;
         if (dash - (BOTTOM + 7.0 * MM)).abs() > 2.0 * MM {
-            acc.add("L14", *pg, Some((ln.x0, ln.y)), format!(
-                "页码应距版心下边缘 7 mm，实为 {:.1} mm",
-                mm(dash - BOTTOM)
-            ));
+            acc.add(
+                "L14",
+                *pg,
+                Some((ln.x0, ln.y)),
+                format!("页码应距版心下边缘 7 mm，实为 {:.1} mm", mm(dash - BOTTOM)),
+            );
         }
         if pg % 2 == 1 && (ln.x1 - (RIGHT - 14.0)).abs() > 3.0 {
-            acc.add("L14", *pg, Some((ln.x0, ln.y)), format!(
-                "单页页码应居右空一字，实距版心右边缘 {:.1} mm",
-                mm(RIGHT - ln.x1)
-            ));
+            acc.add(
+                "L14",
+                *pg,
+                Some((ln.x0, ln.y)),
+                format!(
+                    "单页页码应居右空一字，实距版心右边缘 {:.1} mm",
+                    mm(RIGHT - ln.x1)
+                ),
+            );
         }
         if pg % 2 == 0 && (ln.x0 - (LEFT + 14.0)).abs() > 3.0 {
-            acc.add("L14", *pg, Some((ln.x0, ln.y)), format!(
-                "双页页码应居左空一字，实距版心左边缘 {:.1} mm",
-                mm(ln.x0 - LEFT)
-            ));
+            acc.add(
+                "L14",
+                *pg,
+                Some((ln.x0, ln.y)),
+                format!(
+                    "双页页码应居左空一字，实距版心左边缘 {:.1} mm",
+                    mm(ln.x0 - LEFT)
+                ),
+            );
         }
     }
 }
@@ -598,7 +757,12 @@ fn fonts(text: &PdfText, acc: &mut Acc) {
             missing.push("没有 ToUnicode（文字无法复制、检索）");
         }
         if !missing.is_empty() {
-            acc.add("L15", 1, None, format!("字体 {}：{}", f.name, missing.join("、")));
+            acc.add(
+                "L15",
+                1,
+                None,
+                format!("字体 {}：{}", f.name, missing.join("、")),
+            );
         }
     }
     if text.fonts.is_empty() {

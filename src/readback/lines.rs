@@ -67,9 +67,7 @@ pub fn lines(page_index: usize, page: &PdfPage) -> Vec<Line> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for i in order {
         match groups.last_mut() {
-            Some(grp)
-                if (g[i].y - g[grp[0]].y).abs() <= 0.35 * g[i].size.max(g[grp[0]].size) =>
-            {
+            Some(grp) if (g[i].y - g[grp[0]].y).abs() <= 0.35 * g[i].size.max(g[grp[0]].size) => {
                 grp.push(i)
             }
             _ => groups.push(vec![i]),
@@ -107,7 +105,8 @@ pub fn lines(page_index: usize, page: &PdfPage) -> Vec<Line> {
                     });
                 }
                 if let Some(r) = runs.last_mut() {
-                    r.text.extend(gl.text.chars().filter(|c| !c.is_whitespace()));
+                    r.text
+                        .extend(gl.text.chars().filter(|c| !c.is_whitespace()));
                     r.x1 = r.x1.max(gl.right());
                     r.size = r.size.max(gl.size);
                     r.glyphs.push(i);
@@ -125,8 +124,9 @@ pub fn lines(page_index: usize, page: &PdfPage) -> Vec<Line> {
 
 /// Whether a line's text is a page number (`— 3 —`, `-3-`, `3`, `第3页`).
 pub fn is_page_number(text: &str) -> bool {
-    let t = text
-        .trim_matches(|c: char| matches!(c, '-' | '—' | '–' | '－' | '‒' | '―') || c.is_whitespace());
+    let t = text.trim_matches(|c: char| {
+        matches!(c, '-' | '—' | '–' | '－' | '‒' | '―') || c.is_whitespace()
+    });
     let t = t
         .strip_prefix('第')
         .and_then(|t| t.strip_suffix('页'))

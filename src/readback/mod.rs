@@ -47,10 +47,13 @@ pub struct Read {
 /// Reads a PDF's bytes.
 pub fn read_bytes(bytes: &[u8]) -> Result<Read, Diagnostic> {
     let text = pdf::read(bytes).map_err(|e| match e {
-        pdf::ReadError::Parse(why) => Diagnostic::error("read", format!("无法读取这个 PDF（{why}）"))
-            .with_hint("请确认这是一个完整的 PDF 文件；可用 WPS 或 Word 重新“另存为 PDF”"),
-        pdf::ReadError::Encrypted => Diagnostic::error("read", "这个 PDF 已加密，无法读取")
-            .with_hint("请提供未加密的 PDF"),
+        pdf::ReadError::Parse(why) => {
+            Diagnostic::error("read", format!("无法读取这个 PDF（{why}）"))
+                .with_hint("请确认这是一个完整的 PDF 文件；可用 WPS 或 Word 重新“另存为 PDF”")
+        }
+        pdf::ReadError::Encrypted => {
+            Diagnostic::error("read", "这个 PDF 已加密，无法读取").with_hint("请提供未加密的 PDF")
+        }
         pdf::ReadError::NoText => Diagnostic::error("read", "这个 PDF 中没有文字（可能是扫描件）")
             .with_hint("请用生成报告的软件（WPS、Word）直接导出 PDF，不要扫描或打印成图片"),
     })?;
@@ -66,9 +69,12 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Read, Diagnostic> {
 /// Reads a PDF file.
 pub fn read_file(path: &Path) -> Result<Read, Diagnostic> {
     let io = |e: std::io::Error| {
-        Diagnostic::error("io", format!("无法读取文件（{}）", crate::diag::io_reason(&e)))
-            .in_file(Some(path))
-            .with_hint("请检查文件路径是否正确")
+        Diagnostic::error(
+            "io",
+            format!("无法读取文件（{}）", crate::diag::io_reason(&e)),
+        )
+        .in_file(Some(path))
+        .with_hint("请检查文件路径是否正确")
     };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {

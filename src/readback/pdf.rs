@@ -117,7 +117,12 @@ pub enum ReadError {
 /// Adds the rules a painted path draws: every horizontal or vertical segment when stroked, and every subpath whose box is at most 3 pt thin when filled.
 fn paint(path: &[Vec<(f64, f64)>], stroke: bool, gs: &GState, page: &mut PdfPage) {
     let boxed = |pts: &[(f64, f64)]| {
-        let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
         for &(x, y) in pts {
             let (x, y) = gs.ctm.apply(x, y);
             b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
@@ -337,9 +342,8 @@ impl<'a> Reader<'a> {
             .get(b"FontDescriptor")
             .ok()
             .and_then(|o| self.dict(o));
-        let embedded = descriptor.is_some_and(|d| {
-            d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3")
-        });
+        let embedded = descriptor
+            .is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
         let tag = name.split_once('+').map(|(t, _)| t);
         let info = FontInfo {
             subset: tag.is_some_and(|t| t.len() == 6 && t.bytes().all(|b| b.is_ascii_uppercase())),
@@ -616,7 +620,12 @@ impl<'a> Reader<'a> {
         };
         for code_bytes in bytes.chunks(font.code_len) {
             let code = code_bytes.iter().fold(0u32, |a, b| a << 8 | u32::from(*b));
-            let w0 = font.widths.get(&code).copied().unwrap_or(font.default_width) / 1000.0;
+            let w0 = font
+                .widths
+                .get(&code)
+                .copied()
+                .unwrap_or(font.default_width)
+                / 1000.0;
             let text = font
                 .encoding
                 .as_ref()

@@ -89,10 +89,7 @@ pub fn read(text: &PdfText, pages: &Pages) -> ReadReport {
     // the title: the top lines of page 1 in its largest size
     let first: Vec<&Line> = body.iter().filter(|l| l.page == 0).collect();
     let biggest = first.iter().map(|l| l.size).fold(0.0, f64::max);
-    let title_lines = first
-        .iter()
-        .take_while(|l| l.size >= biggest * 0.9)
-        .count();
+    let title_lines = first.iter().take_while(|l| l.size >= biggest * 0.9).count();
     let title: String = first[..title_lines].iter().map(|l| l.text()).collect();
     let (organ, year) = organ_and_year(&title);
     let format = year
@@ -149,7 +146,9 @@ pub fn read(text: &PdfText, pages: &Pages) -> ReadReport {
                         .iter()
                         .rev()
                         .take(3)
-                        .take_while(|l| l.x0() > geometry.left + (geometry.right - geometry.left) * 0.4)
+                        .take_while(|l| {
+                            l.x0() > geometry.left + (geometry.right - geometry.left) * 0.4
+                        })
                         .count();
                     signature = region[region.len() - n..].iter().map(Line::text).collect();
                     region = &region[..region.len() - n];
@@ -259,10 +258,7 @@ fn block(text: String) -> ReadBlock {
                 run_in: (!rest.is_empty()).then(|| rest.to_string()),
             }
         }
-        None if text.chars().count() <= 40 => ReadBlock::Heading {
-            text,
-            run_in: None,
-        },
+        None if text.chars().count() <= 40 => ReadBlock::Heading { text, run_in: None },
         _ => ReadBlock::Para(text),
     }
 }
@@ -289,6 +285,9 @@ mod tests {
                 run_in: Some("2024 年，市政府".into())
             }
         );
-        assert_eq!(block("（本列数据）".into()), ReadBlock::Para("（本列数据）".into()));
+        assert_eq!(
+            block("（本列数据）".into()),
+            ReadBlock::Para("（本列数据）".into())
+        );
     }
 }

@@ -162,7 +162,10 @@ pub fn read_table(table: &Table, region: &[Line], text: &PdfText) -> ReadTable {
             .or(next.map(|n| (n + b.line.y) / 2.0))
             .unwrap_or(b.line.y + 2.5 * size);
         let mut label = Vec::new();
-        for l in region.iter().filter(|l| l.page == page && l.y > up && l.y <= down) {
+        for l in region
+            .iter()
+            .filter(|l| l.page == page && l.y > up && l.y <= down)
+        {
             for r in &l.runs {
                 if r.x1 <= first_x + 1.0 && !is_number(&r.text) {
                     label.extend(norm(&r.text));
@@ -232,7 +235,12 @@ pub fn read_table(table: &Table, region: &[Line], text: &PdfText) -> ReadTable {
                 .collect()
         } else {
             (0..band.numbers.len())
-                .map(|i| (i, Some("这一行有空格，数字按从左到右的顺序读入".to_string())))
+                .map(|i| {
+                    (
+                        i,
+                        Some("这一行有空格，数字按从左到右的顺序读入".to_string()),
+                    )
+                })
                 .collect()
         };
         for (n, (ci, doubt)) in band.numbers.iter().zip(assigned) {

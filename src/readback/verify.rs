@@ -139,7 +139,10 @@ fn table_findings(read: &Read, written: &Written) -> Vec<Finding> {
             out.push(Finding {
                 code: "read".into(),
                 message: format!("没有找到{name}"),
-                hint: Some("表格所在部分的标题（如“三、收到和处理政府信息公开申请情况”）应与国家格式一致".into()),
+                hint: Some(
+                    "表格所在部分的标题（如“三、收到和处理政府信息公开申请情况”）应与国家格式一致"
+                        .into(),
+                ),
                 ..finding(&Diagnostic::error("read", ""))
             });
         }
@@ -197,7 +200,10 @@ fn table_findings(read: &Read, written: &Written) -> Vec<Finding> {
                     f.page = Some(c.page);
                     f.cell = Some(table.cell_name(&c.row, &c.column));
                     f.printed = Some(c.text.clone());
-                    f.at_mm = Some(((c.x * MM * 10.0).round() / 10.0, (c.y * MM * 10.0).round() / 10.0));
+                    f.at_mm = Some((
+                        (c.x * MM * 10.0).round() / 10.0,
+                        (c.y * MM * 10.0).round() / 10.0,
+                    ));
                 }
             }
             Some(Source::Row(tid, row)) => {
@@ -209,7 +215,11 @@ fn table_findings(read: &Read, written: &Written) -> Vec<Finding> {
             }
             Some(Source::Section(id)) if missing.contains(&id.as_str()) => continue,
             Some(Source::Section(id)) => {
-                f.page = report.sections.iter().find(|s| &s.id == id).and_then(|s| s.page);
+                f.page = report
+                    .sections
+                    .iter()
+                    .find(|s| &s.id == id)
+                    .and_then(|s| s.page);
             }
             None => {}
         }

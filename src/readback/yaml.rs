@@ -88,9 +88,9 @@ pub fn write(r: &ReadReport, source: &str) -> Written {
         "# 由 gongkai import 从 {source} 读入（{}，{}）。",
         r.format.name, r.format.issued_by
     ));
-    o.push_line(&format!(
-        "# 标有“{DOUBT}”的行未能确定，请对照原文核对；核对后运行：gongkai check 本文件"
-    ));
+    o.push_line(
+        "# 行末注有“请核对”的内容未能确定，请对照原文核对；核对后运行：gongkai check 本文件",
+    );
     o.push_line("");
     let organ = r.organ.clone().unwrap_or_default();
     let organ_mark = if organ.is_empty() {
@@ -118,10 +118,8 @@ pub fn write(r: &ReadReport, source: &str) -> Written {
     let mut tables = r.tables.iter();
     for (def, sec) in r.format.sections.iter().zip(&r.sections) {
         let key_line = format!("{}:", def.id);
-        o.sources.insert(
-            Pos::new(o.line, 1),
-            Source::Section(def.id.clone()),
-        );
+        o.sources
+            .insert(Pos::new(o.line, 1), Source::Section(def.id.clone()));
         match &def.table {
             None => {
                 if sec.page.is_none() {
@@ -214,7 +212,8 @@ pub fn write(r: &ReadReport, source: &str) -> Written {
                         let mut first = true;
                         for (col, cell) in cols.iter().zip(&cells) {
                             if let Some((i, c)) = cell {
-                                let prefix = format!("{}{}: ", if first { "" } else { ", " }, col.id);
+                                let prefix =
+                                    format!("{}{}: ", if first { "" } else { ", " }, col.id);
                                 put(&mut line, &prefix, *i, c);
                                 first = false;
                             }
