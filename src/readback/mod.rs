@@ -17,6 +17,7 @@
 //!   the layout measurements ([`layout::check`]).
 
 pub mod cmd;
+pub mod docx;
 pub mod layout;
 pub mod lines;
 pub mod pdf;
@@ -33,10 +34,10 @@ use crate::diag::Diagnostic;
 /// Largest PDF accepted: far beyond a report's few hundred KB.
 pub const MAX_PDF_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Everything read from one PDF.
+/// Everything read from one PDF or DOCX.
 #[derive(Debug, Clone)]
 pub struct Read {
-    /// Glyphs, rules and fonts per page.
+    /// Glyphs, rules and fonts per page (no pages for a DOCX, whose pages Word lays out).
     pub text: pdf::PdfText,
     /// The pages' lines.
     pub pages: structure::Pages,
@@ -44,8 +45,22 @@ pub struct Read {
     pub report: structure::ReadReport,
 }
 
-/// Reads a PDF's bytes.
+/// Reads a PDF's or a DOCX's bytes (told apart by their first bytes).
 pub fn read_bytes(bytes: &[u8]) -> Result<Read, Diagnostic> {
+    if bytes.starts_with(b"PK") {
+        let report = docx::read(bytes).map_err(|why| {
+            Diagnostic::error("read", format!("无法读取这个 DOCX（{why}）"))
+                .with_hint("请确认这是一个完整的 Word 文件；可用 WPS 或 Word 打开后重新保存为 .docx")
+        })?;
+        return Ok(Read {
+            text: pdf::PdfText::default(),
+            pages: structure::Pages {
+                body: Vec::new(),
+                folios: Vec::new(),
+            },
+            report,
+        });
+    }
     let text = pdf::read(bytes).map_err(|e| match e {
         pdf::ReadError::Parse(why) => {
             Diagnostic::error("read", format!("无法读取这个 PDF（{why}）"))
@@ -66,7 +81,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Read, Diagnostic> {
     })
 }
 
-/// Reads a PDF file.
+/// Reads a PDF or DOCX file.
 pub fn read_file(path: &Path) -> Result<Read, Diagnostic> {
     let io = |e: std::io::Error| {
         Diagnostic::error(

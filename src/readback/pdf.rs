@@ -149,6 +149,11 @@ fn paint(path: &[Vec<(f64, f64)>], stroke: bool, gs: &GState, page: &mut PdfPage
 
 /// Nesting limit for form XObjects (a loop of forms drawing each other is not followed further).
 const MAX_FORM_DEPTH: usize = 8;
+/// Content-stream operators read per document at most (forms drawn many times over each other
+/// could otherwise multiply without end); a report has some tens of thousands.
+const MAX_OPERATIONS: usize = 5_000_000;
+/// Glyph widths kept per font at most (a `W` array of huge ranges is cut short).
+const MAX_WIDTHS: usize = 100_000;
 
 /// Reads every page's glyphs and rules.
 pub fn read(bytes: &[u8]) -> Result<PdfText, ReadError> {
@@ -158,6 +163,7 @@ pub fn read(bytes: &[u8]) -> Result<PdfText, ReadError> {
     }
     let mut reader = Reader {
         doc: &doc,
+        budget: MAX_OPERATIONS,
         fonts: HashMap::new(),
         out: PdfText::default(),
     };
@@ -183,6 +189,8 @@ struct Font<'a> {
 
 struct Reader<'a> {
     doc: &'a Document,
+    /// Operators still to be read (see [`MAX_OPERATIONS`]).
+    budget: usize,
     /// Font dictionary id (or a synthetic key for direct dictionaries) → font.
     fonts: HashMap<usize, Font<'a>>,
     out: PdfText,
@@ -357,7 +365,7 @@ impl<'a> Reader<'a> {
             default_width = desc.get(b"DW").ok().and_then(num).unwrap_or(1000.0);
             if let Some(Object::Array(w)) = desc.get(b"W").ok().map(|o| self.deref(o)) {
                 let mut i = 0;
-                while i + 1 < w.len() {
+                while i + 1 < w.len() && widths.len() < MAX_WIDTHS {
                     let Some(first) = num(self.deref(&w[i])) else {
                         break;
                     };
@@ -366,7 +374,7 @@ impl<'a> Reader<'a> {
                         Object::Array(list) => {
                             for (k, v) in list.iter().enumerate() {
                                 if let Some(v) = num(self.deref(v)) {
-                                    widths.insert(first + k as u32, v);
+                                    widths.insert(first.saturating_add(k as u32), v);
                                 }
                             }
                             i += 2;
@@ -378,7 +386,7 @@ impl<'a> Reader<'a> {
                                 break;
                             };
                             // a range is at most 65 536 codes
-                            for c in first..=(last as u32).min(first + 0xFFFF) {
+                            for c in first..=(last as u32).min(first.saturating_add(0xFFFF)) {
                                 widths.insert(c, v);
                             }
                             i += 3;
@@ -394,7 +402,7 @@ impl<'a> Reader<'a> {
             if let Some(Object::Array(w)) = dict.get(b"Widths").ok().map(|o| self.deref(o)) {
                 for (k, v) in w.iter().enumerate() {
                     if let Some(v) = num(self.deref(v)) {
-                        widths.insert(first + k as u32, v);
+                        widths.insert(first.saturating_add(k as u32), v);
                     }
                 }
             }
@@ -438,6 +446,10 @@ impl<'a> Reader<'a> {
         // the current path, in user space: its subpaths, each a list of points
         let mut path: Vec<Vec<(f64, f64)>> = Vec::new();
         for Operation { operator, operands } in &content.operations {
+            if self.budget == 0 {
+                return;
+            }
+            self.budget -= 1;
             let n = nums(operands);
             match operator.as_str() {
                 "q" => stack.push(gs.clone()),

@@ -239,8 +239,9 @@ fn paragraphs(lines: &[Line], g: &Geometry) -> Vec<(String, usize)> {
 const SUB_NUMBERS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 /// A paragraph → a sub-heading when it opens with （一）…（十）: alone, or run in up to its first 。.
-fn block(text: String) -> ReadBlock {
+pub fn block(text: String) -> ReadBlock {
     let numbered = text.starts_with('（')
+        && !text.starts_with("（）")
         && text
             .chars()
             .skip(1)

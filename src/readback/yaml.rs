@@ -258,7 +258,7 @@ pub fn write(r: &ReadReport, source: &str) -> Written {
 }
 
 /// `2025年1月20日` → `2025-01-20`.
-fn date_of(line: &str) -> Option<String> {
+pub fn date_of(line: &str) -> Option<String> {
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     let (y, rest) = t.split_once('年')?;
     let (m, rest) = rest.split_once('月')?;
