@@ -33,6 +33,20 @@ fn render(res: &Resolved) -> Vec<u8> {
     .expect("writes")
 }
 
+fn render_docx(res: &Resolved) -> Vec<u8> {
+    let style = Style::builtin("gbt9704").expect("style");
+    let doc = gongkai::compose::compose(res);
+    gongkai::backend::docx::write(
+        &doc,
+        &style,
+        &gongkai::backend::docx::DocxOptions {
+            bundled_font_names: false,
+            epoch: None,
+        },
+    )
+    .expect("writes")
+}
+
 fn blocks(res: &Resolved, id: &str) -> Vec<String> {
     res.text(id)
         .iter()
@@ -48,10 +62,20 @@ fn blocks(res: &Resolved, id: &str) -> Vec<String> {
 }
 
 #[test]
-fn importing_our_pdf_of_each_sample_gives_back_its_numbers_and_prose() {
-    for name in ["qinghe-2021.yaml", "liwang-2020.yaml"] {
+fn importing_our_pdf_and_docx_of_each_sample_gives_back_its_numbers_and_prose() {
+    for (name, docx) in [
+        ("qinghe-2021.yaml", false),
+        ("liwang-2020.yaml", false),
+        ("qinghe-2021.yaml", true),
+        ("liwang-2020.yaml", true),
+    ] {
         let original = gongkai::load(&root().join("samples").join(name)).expect("sample");
-        let read = readback::read_bytes(&render(&original)).expect("reads");
+        let bytes = if docx {
+            render_docx(&original)
+        } else {
+            render(&original)
+        };
+        let read = readback::read_bytes(&bytes).expect("reads");
         let written = readback::yaml::write(&read.report, "sample.pdf");
         assert!(written.doubts.is_empty(), "{name}: {:?}", written.doubts);
         assert!(!written.text.contains(readback::yaml::DOUBT));
@@ -91,6 +115,12 @@ fn importing_our_pdf_of_each_sample_gives_back_its_numbers_and_prose() {
             .map(|l| l.value.as_str())
             .collect();
         assert_eq!(lead, want, "{name}: lead");
+        let sig = back.report.signature.as_ref().map(|s| s.date.value);
+        assert_eq!(
+            sig,
+            original.report.signature.as_ref().map(|s| s.date.value),
+            "{name}"
+        );
     }
 }
 

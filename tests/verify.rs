@@ -151,6 +151,38 @@ fn a_report_rendered_with_a_broken_total_is_flagged_at_that_cell() {
     );
 }
 
+#[test]
+fn a_docx_with_a_broken_total_is_flagged_at_that_cell_without_a_page() {
+    let text = std::fs::read_to_string(root().join("samples/qinghe-2021.yaml")).expect("sample");
+    let broken = text.replace(
+        "review:            [2, 1, 0, 1, 4]",
+        "review:            [2, 1, 0, 1, 5]",
+    );
+    assert_ne!(broken, text);
+    let res = gongkai::check::resolve(gongkai::report::load_str(&broken, None).expect("loads"))
+        .expect("resolves");
+    let style = Style::builtin("gbt9704").expect("style");
+    let bytes = gongkai::backend::docx::write(
+        &gongkai::compose::compose(&res),
+        &style,
+        &gongkai::backend::docx::DocxOptions {
+            bundled_font_names: false,
+            epoch: None,
+        },
+    )
+    .expect("docx");
+    let read = readback::read_bytes(&bytes).expect("reads");
+    let v = verify::verify(&read, "broken.docx");
+    assert_eq!(v.exit_code, 1);
+    assert_eq!(v.layout, (0, 0), "no layout checks: Word lays out a DOCX");
+    assert_eq!(v.findings.len(), 1, "{:#?}", v.findings);
+    let f = &v.findings[0];
+    assert_eq!(f.cell.as_deref(), Some("表四“行政复议”“总计”栏"));
+    assert_eq!(f.printed.as_deref(), Some("5"));
+    assert_eq!(f.page, None);
+    assert!(f.render().starts_with("错误：表四"), "{}", f.render());
+}
+
 /// 表二, 表三 and 表四 of the WPS-made report as printed (淮安市人民政府 2024 年报告, 2021 format).
 const HUAIAN: &[(&str, &str, &[&str])] = &[
     ("proactive", "rules", &["1", "0", "11"]),

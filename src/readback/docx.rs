@@ -150,7 +150,13 @@ pub fn read(bytes: &[u8]) -> Result<ReadReport, String> {
         at.push(found);
     }
     let starts: Vec<usize> = at.iter().flatten().copied().collect();
-    let end_of = |i: usize| starts.iter().copied().find(|&s| s > i).unwrap_or(parts.len());
+    let end_of = |i: usize| {
+        starts
+            .iter()
+            .copied()
+            .find(|&s| s > i)
+            .unwrap_or(parts.len())
+    };
     let paras = |range: &[Part]| -> Vec<String> {
         range
             .iter()
@@ -196,8 +202,12 @@ pub fn read(bytes: &[u8]) -> Result<ReadReport, String> {
                 let mut texts = paras(region);
                 if s.id == last {
                     // the signature: a closing date line and the organ line before it
-                    if texts.last().is_some_and(|t| super::yaml::date_of(t).is_some()) {
-                        let n = if texts.len() >= 2 && texts[texts.len() - 2].chars().count() <= 30 {
+                    if texts
+                        .last()
+                        .is_some_and(|t| super::yaml::date_of(t).is_some())
+                    {
+                        let n = if texts.len() >= 2 && texts[texts.len() - 2].chars().count() <= 30
+                        {
                             2
                         } else {
                             1

@@ -49,8 +49,9 @@ pub struct Read {
 pub fn read_bytes(bytes: &[u8]) -> Result<Read, Diagnostic> {
     if bytes.starts_with(b"PK") {
         let report = docx::read(bytes).map_err(|why| {
-            Diagnostic::error("read", format!("无法读取这个 DOCX（{why}）"))
-                .with_hint("请确认这是一个完整的 Word 文件；可用 WPS 或 Word 打开后重新保存为 .docx")
+            Diagnostic::error("read", format!("无法读取这个 DOCX（{why}）")).with_hint(
+                "请确认这是一个完整的 Word 文件；可用 WPS 或 Word 打开后重新保存为 .docx",
+            )
         })?;
         return Ok(Read {
             text: pdf::PdfText::default(),
