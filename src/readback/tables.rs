@@ -324,3 +324,93 @@ fn align(bands: &[Band], rows: &[ValueRow]) -> Vec<Option<(usize, f64)>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::readback::pdf::PdfPage;
+
+    fn run(text: &str, x0: Pt, x1: Pt, y: Pt) -> Run {
+        Run {
+            text: text.into(),
+            x0,
+            x1,
+            y,
+            size: 10.5,
+            glyphs: Vec::new(),
+        }
+    }
+
+    fn line(y: Pt, runs: Vec<Run>) -> Line {
+        Line {
+            page: 0,
+            y,
+            size: 10.5,
+            runs,
+        }
+    }
+
+    #[test]
+    fn a_blank_cell_leaves_its_column_empty_and_the_others_in_place() {
+        let f = crate::format::by_id("2021").expect("format");
+        let t = f.table("proactive").expect("表二");
+        let no_rules = PdfText {
+            pages: vec![PdfPage::default()],
+            fonts: Vec::new(),
+        };
+        let region = vec![
+            line(
+                100.0,
+                vec![
+                    run("信息内容", 80.0, 122.0, 100.0),
+                    run("本年制发件数", 200.0, 263.0, 100.0),
+                ],
+            ),
+            // 规章: 本年废止件数 left blank
+            line(
+                130.0,
+                vec![
+                    run("规章", 90.0, 111.0, 130.0),
+                    run("1", 230.0, 236.0, 130.0),
+                    run("11", 380.0, 391.0, 130.0),
+                ],
+            ),
+            line(
+                160.0,
+                vec![
+                    run("行政规范性文件", 70.0, 144.0, 160.0),
+                    run("8", 230.0, 236.0, 160.0),
+                    run("26", 305.0, 316.0, 160.0),
+                    run("66", 380.0, 391.0, 160.0),
+                ],
+            ),
+            // 行政许可: one number under three columns merged
+            line(
+                220.0,
+                vec![
+                    run("行政许可", 80.0, 122.0, 220.0),
+                    run("447228", 290.0, 322.0, 220.0),
+                ],
+            ),
+        ];
+        let read = read_table(t, &region, &no_rules);
+        let got: Vec<(&str, &str, &str)> = read
+            .cells
+            .iter()
+            .map(|c| (c.row.as_str(), c.column.as_str(), c.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("rules", "issued", "1"),
+                ("rules", "in_force", "11"),
+                ("normative", "issued", "8"),
+                ("normative", "repealed", "26"),
+                ("normative", "in_force", "66"),
+                ("licensing", "decisions", "447228"),
+            ]
+        );
+        assert!(read.cells.iter().all(|c| c.doubt.is_none()));
+        assert!(read.stray.is_empty());
+    }
+}
