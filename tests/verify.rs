@@ -509,17 +509,62 @@ fn layout_verdicts_are_the_python_checkers_on_every_pdf() {
     }
     for pdf in pdfs {
         let read = readback::read_file(&pdf).expect("reads");
-        let ours: Vec<(String, String)> = readback::layout::check(&read.text, &read.pages)
-            .iter()
-            .map(|c| {
-                let v = match c.verdict {
-                    Verdict::Pass => "PASS",
-                    Verdict::Fail => "FAIL",
-                    Verdict::Skip => "SKIP",
-                };
-                (c.name.to_string(), v.to_string())
-            })
-            .collect();
-        assert_eq!(ours, python_verdicts(&pdf), "{}", pdf.display());
+        assert_eq!(
+            our_verdicts(&read),
+            python_verdicts(&pdf),
+            "{}",
+            pdf.display()
+        );
+    }
+}
+
+/// Our layout verdicts per check, named as the independent checker names them.
+fn our_verdicts(read: &readback::Read) -> Vec<(String, String)> {
+    readback::layout::check(&read.text, &read.pages)
+        .iter()
+        .map(|c| {
+            let v = match c.verdict {
+                Verdict::Pass => "PASS",
+                Verdict::Fail => "FAIL",
+                Verdict::Skip => "SKIP",
+            };
+            (c.name.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "external: needs LibreOffice (soffice), GONGKAI_TOOLS and GONGKAI_PY"]
+fn libreoffices_pdf_of_our_docx_reads_back_every_number_with_the_checkers_verdicts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let style = Style::builtin("gbt9704").expect("style");
+    for name in ["qinghe-2021", "liwang-2020"] {
+        let res = sample(&format!("{name}.yaml"));
+        let docx = dir.path().join(format!("{name}.docx"));
+        let bytes = gongkai::backend::docx::write(
+            &gongkai::compose::compose(&res),
+            &style,
+            &gongkai::backend::docx::DocxOptions {
+                bundled_font_names: true,
+                epoch: None,
+            },
+        )
+        .expect("docx");
+        std::fs::write(&docx, bytes).expect("write");
+        let out = Command::new("soffice")
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir.path())
+            .arg(&docx)
+            .output()
+            .expect("runs soffice");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pdf = dir.path().join(format!("{name}.pdf"));
+        let read = readback::read_file(&pdf).expect("reads LibreOffice's PDF");
+        assert_every_number_read_back(&res, &read);
+        assert_eq!(our_verdicts(&read), python_verdicts(&pdf), "{name}");
     }
 }
