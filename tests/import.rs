@@ -187,3 +187,30 @@ fn the_cli_imports_the_wps_report_and_never_overwrites() {
         "clerk's edits"
     );
 }
+
+#[test]
+fn last_years_published_pdf_resolves_for_new_from() {
+    let res = readback::load_published(&root().join("tests/fixtures/huaian-2024-published.pdf"))
+        .expect("resolves");
+    assert_eq!(res.report.year.value, 2024);
+    let v = |t: &str, r: &str, c: &str| res.value(t, r, c).map(|x| x.number.display());
+    // what `new --from` carries into 2025: 结转下年度继续办理 → 上年结转, 现行有效件数
+    assert_eq!(
+        v("applications", "carried_next", "total").as_deref(),
+        Some("103")
+    );
+    assert_eq!(
+        v("proactive", "normative", "in_force").as_deref(),
+        Some("66")
+    );
+    let template = gongkai::template::template(
+        &res.format,
+        &gongkai::template::TemplateInput {
+            organ: &res.report.organ.value,
+            year: 2025,
+            previous: Some(&res),
+            schema_ref: "gongkai.schema.json",
+        },
+    );
+    assert!(template.contains("103"), "{template}");
+}

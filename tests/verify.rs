@@ -468,6 +468,11 @@ fn the_cli_prints_json_and_a_batch_summary_with_check_s_exit_codes() {
         "{err}"
     );
     assert!(err.contains("无法读取这个 PDF"), "{err}");
+    // a folder: its PDF and DOCX files (the command prompt does not expand *.pdf)
+    let o = gongkai(&["verify", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("共 2 份："), "{err}");
 }
 
 /// The independent checker's verdict per check (PASS/FAIL/SKIP) on a PDF.

@@ -83,19 +83,19 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// 检查已发布的 PDF：表格勾稽关系和 GB/T 9704 版式 / verify a published PDF
+    /// 检查已发布的 PDF 或 DOCX：表格勾稽关系和 GB/T 9704 版式 / verify a published report
     Verify {
-        /// PDF 文件（可多个）
-        #[arg(required = true, value_name = "FILE.pdf")]
+        /// PDF 或 DOCX 文件，或包含它们的文件夹（可多个）
+        #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
         /// 输出格式：text（默认，中文说明）或 json（供其他程序读取）
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
-    /// 从已发布的 PDF 读出报告 YAML / import a published PDF as report YAML
+    /// 从已发布的 PDF 或 DOCX 读出报告 YAML / import a published report as YAML
     Import {
-        /// 已发布的报告（PDF）
-        #[arg(value_name = "FILE.pdf")]
+        /// 已发布的报告（PDF 或 DOCX）
+        #[arg(value_name = "FILE")]
         file: PathBuf,
         /// 输出文件（默认：与 PDF 同名的 .yaml）
         #[arg(short = 'o', long = "out", value_name = "FILE")]

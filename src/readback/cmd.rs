@@ -6,9 +6,38 @@ use std::path::{Path, PathBuf};
 use super::verify::{self, Verified};
 use crate::diag::Severity;
 
-/// `gongkai verify FILE.pdf…`: prints each file's findings (text on stderr, or JSON on stdout)
-/// and, for several files, a summary table; returns the worst exit code.
-pub fn verify_cmd(files: &[PathBuf], json: bool) -> i32 {
+/// The files to verify: each file given, and the PDF and DOCX files in each folder given (sorted;
+/// Windows' command prompt does not expand `*.pdf`).
+fn collect(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for i in inputs {
+        if i.is_dir() {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(i)
+                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            v.retain(|p| {
+                p.is_file()
+                    && p.extension().is_some_and(|e| {
+                        e.eq_ignore_ascii_case("pdf") || e.eq_ignore_ascii_case("docx")
+                    })
+            });
+            v.sort();
+            out.extend(v);
+        } else {
+            out.push(i.clone());
+        }
+    }
+    out
+}
+
+/// `gongkai verify FILE.pdf|FILE.docx|DIR…`: prints each file's findings (text on stderr, or
+/// JSON on stdout) and, for several files, a summary table; returns the worst exit code.
+pub fn verify_cmd(inputs: &[PathBuf], json: bool) -> i32 {
+    let files = collect(inputs);
+    if files.is_empty() {
+        eprintln!("错误：没有找到 PDF 或 DOCX 文件\n  提示：请指定报告的 PDF、DOCX 文件，或包含它们的文件夹");
+        return 2;
+    }
     let results: Vec<(&PathBuf, Verified)> =
         files.iter().map(|f| (f, verify::verify_file(f))).collect();
     if json {

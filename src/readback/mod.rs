@@ -106,3 +106,14 @@ pub fn read_file(path: &Path) -> Result<Read, Diagnostic> {
     let bytes = std::fs::read(path).map_err(io)?;
     read_bytes(&bytes).map_err(|d| d.in_file(Some(path)))
 }
+
+/// A published report (PDF or DOCX) read back and resolved as `check` resolves a YAML — what
+/// `new --from` needs to carry last year's numbers over. The `Err` side says what could not be
+/// read, or why the numbers read do not resolve.
+pub fn load_published(path: &Path) -> Result<crate::check::Resolved, crate::diag::Diagnostics> {
+    let read = read_file(path).map_err(|d| vec![d])?;
+    let name = path.display().to_string();
+    let written = yaml::write(&read.report, &name);
+    let report = crate::report::load_str(&written.text, None)?;
+    crate::check::resolve(report)
+}
