@@ -447,6 +447,9 @@ fn the_cli_prints_json_and_a_batch_summary_with_check_s_exit_codes() {
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(json[0]["numbers"], 200);
     assert_eq!(json[0]["layout_failed"], 5);
+    assert_eq!(json[0]["layout"][13]["check"], "page-numbers");
+    assert_eq!(json[0]["layout"][13]["result"], "fail");
+    assert_eq!(json[0]["layout"][12]["result"], "pass");
     let o = gongkai(&[
         "verify",
         ours.to_str().expect("utf-8"),

@@ -50,6 +50,9 @@ pub fn verify_cmd(inputs: &[PathBuf], json: bool) -> i32 {
                     "numbers": v.numbers,
                     "layout_checks": v.layout.0,
                     "layout_failed": v.layout.1,
+                    "layout": v.checks.iter().map(|(code, name, verdict)| serde_json::json!({
+                        "code": code, "check": name, "result": verdict,
+                    })).collect::<Vec<_>>(),
                     "findings": v.findings,
                 })
             })

@@ -62,6 +62,8 @@ pub struct Verified {
     pub numbers: usize,
     /// Layout checks made and how many failed: (made, failed).
     pub layout: (usize, usize),
+    /// Each layout check's verdict: (code, the independent checker's name for it, verdict).
+    pub checks: Vec<(String, String, layout::Verdict)>,
     /// 0 clean (warnings allowed), 1 findings that are errors, 2 unreadable.
     pub exit_code: i32,
 }
@@ -83,6 +85,7 @@ pub fn verify_file(path: &Path) -> Verified {
             }],
             numbers: 0,
             layout: (0, 0),
+            checks: Vec::new(),
             exit_code: 2,
         },
     }
@@ -110,6 +113,10 @@ pub fn verify(read: &Read, name: &str) -> Verified {
         .iter()
         .filter(|c| c.verdict == layout::Verdict::Fail)
         .count();
+    let checks = layout
+        .iter()
+        .map(|c| (c.code.to_string(), c.name.to_string(), c.verdict))
+        .collect();
     for c in layout {
         findings.extend(c.findings);
     }
@@ -118,6 +125,7 @@ pub fn verify(read: &Read, name: &str) -> Verified {
         findings,
         numbers: read.report.tables.iter().map(|t| t.cells.len()).sum(),
         layout: (made, failed),
+        checks,
         exit_code,
     }
 }
