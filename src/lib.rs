@@ -35,6 +35,7 @@ pub mod diag;
 pub mod doc;
 pub mod fonts;
 pub mod format;
+pub mod readback;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -101,6 +101,27 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 检查已发布的 PDF 或 DOCX：表格勾稽关系和 GB/T 9704 版式 / verify a published report
+    Verify {
+        /// PDF 或 DOCX 文件，或包含它们的文件夹（可多个）
+        #[arg(required = true, value_name = "FILE|DIR")]
+        files: Vec<PathBuf>,
+        /// 输出格式：text（默认，中文说明）或 json（供其他程序读取）
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// 从已发布的 PDF 或 DOCX 读出报告 YAML / import a published report as YAML
+    Import {
+        /// 已发布的报告（PDF 或 DOCX）
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// 输出文件（默认：与 PDF 同名的 .yaml）
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// 覆盖已有的文件
+        #[arg(long)]
+        force: bool,
+    },
     /// 输出报告 YAML 的 JSON Schema（供编辑器补全和检查） / JSON Schema of the report YAML
     Schema,
     /// 显示各类文字所用的字体 / which font serves each role
@@ -209,6 +230,12 @@ pub fn dispatch(cli: Cli) -> i32 {
             out,
             force,
         } => new_cmd(organ, year, from.as_deref(), out, force),
+        Command::Verify { files, format } => {
+            gongkai::readback::cmd::verify_cmd(&files, matches!(format, CheckFormat::Json))
+        }
+        Command::Import { file, out, force } => {
+            gongkai::readback::cmd::import_cmd(&file, out, force)
+        }
         Command::Schema => {
             let formats = gongkai::format::builtin().unwrap_or_default();
             out(
