@@ -429,18 +429,58 @@ impl Flow<'_> {
 
     fn new_page(&mut self) {
         let mut page = std::mem::take(&mut self.cur);
+        let lines = self.cfg.lines;
         if !page.has_table && !page.has_title {
-            self.loosen(&mut page);
+            self.loosen(&mut page, lines);
+            // still short: the text page before is set looser too, and its last lines come over
+            if page.row < lines {
+                self.spill_into(&mut page);
+            }
         }
         self.pages.push(page);
     }
 
-    /// Fills a short text page by setting its last paragraphs one line looser each (the one that
-    /// began on an earlier page only in its lines on this page).
-    fn loosen(&mut self, page: &mut PageBuild) {
+    /// Sets paragraphs of the text page before `page` one line looser each, so that its last lines
+    /// move to the top of `page`; the page before stays full and never ends with a heading.
+    fn spill_into(&mut self, page: &mut PageBuild) {
         let lines = self.cfg.lines;
+        let Some(mut prev) = self.pages.pop() else {
+            return;
+        };
+        if !prev.has_table && !prev.has_title && prev.row == lines {
+            let target = lines + (lines - page.row);
+            self.loosen(&mut prev, target);
+            let mut g = prev.row - lines;
+            // a heading goes with what follows it
+            while g > 0 && g < prev.slots.len() {
+                let b = prev.slots[prev.slots.len() - g - 1].block;
+                if self.texts[b].paragraph || self.is_signature_part(b) {
+                    break;
+                }
+                g += 1;
+            }
+            if g > 0 && page.row + g <= lines {
+                let moved = prev.slots.split_off(prev.slots.len() - g);
+                prev.row = prev.slots.last().map_or(0, |s| s.row + 1);
+                for s in page.slots.iter_mut() {
+                    s.row += g;
+                }
+                let head = moved
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| Slot { row: i, ..s });
+                page.slots.splice(0..0, head);
+                page.row += g;
+            }
+        }
+        self.pages.push(prev);
+    }
+
+    /// Fills a short text page up to `target` rows by setting its last paragraphs one line looser
+    /// each (the one that began on an earlier page only in its lines on this page).
+    fn loosen(&mut self, page: &mut PageBuild, target: usize) {
         let mut tried = Vec::new();
-        while page.row < lines {
+        while page.row < target {
             // the last paragraph ending on this page that was not tried yet
             let cand = page.slots.iter().rev().map(|s| s.block).find(|&b| {
                 let n = self.texts[b].lines.len();
