@@ -438,13 +438,6 @@ mod tests {
         sh
     }
 
-    fn texts(sh: &Shaped, lines: &[Range<usize>]) -> Vec<String> {
-        lines
-            .iter()
-            .map(|r| sh.items[r.clone()].iter().map(|i| i.ch).collect())
-            .collect()
-    }
-
     #[test]
     fn space_between_han_and_digits_inside_a_line_only() {
         let fs = fonts();
