@@ -83,7 +83,7 @@ fn run_checkers(pdf: &Path) {
         .expect("run checker");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("14 passed, 0 failed"),
+        text.contains("15 passed, 0 failed"),
         "{}:\n{text}",
         pdf.display()
     );
