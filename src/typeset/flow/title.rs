@@ -14,8 +14,9 @@
 //! - a hint inside brackets costs a little more (a reader takes a bracket as one piece);
 //! - anywhere else 禁则 allows, only when no hinted layout fits (a word broken mid-way).
 //!
-//! Among the layouts with the fewest lines those breaks allow, the one whose lines are most equal
-//! (least sum of squared slack) wins.
+//! Each line costs a constant (fewer lines first) plus the square of its slack in em, each break its
+//! class's cost; the layout of least total wins: words whole, then few lines, then lines of equal
+//! length (`[青禾县自然资源局2021年 | 政府信息公开工作年度报告]`, not a short organ over a long line).
 
 use std::ops::Range;
 
