@@ -1,5 +1,6 @@
 //! Stage timings (issue 7): load + check, compose, typeset, PDF write, DOCX write — for the 李旺镇
-//! sample and for a generated ~20-page report whose tables cross pages. Fonts are loaded once, as in a
+//! sample and for a generated ~20-page report whose tables cross pages; the typesetting of a paragraph
+//! of 300 000 digits with no break opportunity (issue 15 item 6). Fonts are loaded once, as in a
 //! batch run.
 
 use std::hint::black_box;
@@ -31,6 +32,7 @@ fn bench(c: &mut Criterion) {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/liwang-2020.yaml"),
     )
     .unwrap();
+    let liwang_text = liwang.clone();
     for (name, text) in [("liwang", liwang), ("long20", long_report())] {
         let mut g = c.benchmark_group(name);
         g.sample_size(20);
@@ -73,6 +75,33 @@ fn bench(c: &mut Criterion) {
         });
         g.finish();
     }
+    // issue 15 item 6: a paragraph with no break opportunity (300 000 digits) is broken in linear
+    // time; it was quadratic (100 000 digits 8 s, 300 000 86 s)
+    let mut doc = gongkai::compose::compose(
+        &gongkai::check::resolve(gongkai::report::load_str(&liwang_text, None).unwrap()).unwrap(),
+    );
+    let digits: String = (0..300_000)
+        .map(|i| char::from(b'0' + (i % 10) as u8))
+        .collect();
+    doc.blocks.insert(
+        1,
+        gongkai::doc::Block::Paragraph {
+            runs: vec![gongkai::doc::Run {
+                role: gongkai::doc::Role::Body,
+                text: digits,
+            }],
+            origin: gongkai::doc::Origin {
+                place: "300k".into(),
+                line: 0,
+            },
+        },
+    );
+    let mut g = c.benchmark_group("nobreak300k");
+    g.sample_size(10);
+    g.bench_function("typeset", |b| {
+        b.iter(|| black_box(gongkai::typeset::typeset(black_box(&doc), &style, &fonts).unwrap()))
+    });
+    g.finish();
     c.bench_function("fonts/load-bundled", |b| {
         b.iter(|| black_box(FontSet::load(&style, &FontOptions::bundled()).unwrap()))
     });

@@ -59,6 +59,35 @@ pub fn word_processor_joins(a: char, b: char) -> bool {
         || (a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric())
 }
 
+/// Whether an ASCII word (no spaces) is a web or e-mail address: it has a scheme (`://`), starts
+/// with `www.`, is `name@host.tld`, or is a host of two or more dot-separated labels ending in a
+/// top-level domain of letters with a path after it (`hy.gov.cn/xxgk`) or three labels at least.
+/// Telephone numbers (`0955-4638738`), standard numbers (`GB/T 9704`) and decimals are not.
+pub fn is_web_address(word: &str) -> bool {
+    let l = word.to_ascii_lowercase();
+    if l.contains("://") || l.starts_with("www.") {
+        return true;
+    }
+    if let Some(at) = l.find('@') {
+        return at > 0 && l[at..].contains('.');
+    }
+    let host = l.split('/').next().unwrap_or_default();
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last().copied().unwrap_or_default();
+    (labels.len() >= 3 || (labels.len() == 2 && l.contains('/')))
+        && tld.len() >= 2
+        && tld.chars().all(|c| c.is_ascii_lowercase())
+        && labels
+            .iter()
+            .all(|x| !x.is_empty() && x.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
+/// Whether a line may break between `a` and `b` inside a web address: after `/`, `.` or `-` before
+/// a letter or digit (so never inside `://` or `//`), as clreq and UAX #14's tailoring for URLs allow.
+pub fn breaks_in_address(a: char, b: char) -> bool {
+    matches!(a, '/' | '.' | '-') && b.is_ascii_alphanumeric()
+}
+
 /// Whether a space goes between `a` and `b` (中西文间距): a CJK letter next to a Latin letter or
 /// digit. Word, WPS and LibreOffice add it by default (the WPS reference report has it; LibreOffice
 /// always does, whatever the DOCX says), so the PDF does too and the DOCX breaks the same lines.
@@ -168,6 +197,33 @@ mod tests {
         for c in ['a', 'Z', '1', '%', '(', ' ', '\u{1FFF}', '\u{2013}', 'é'] {
             assert!(!is_fullwidth(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn web_addresses() {
+        for a in [
+            "http://www.hy.gov.cn/",
+            "https://x.cn",
+            "www.qinghe.gov.cn",
+            "hy.gov.cn/xxgk",
+            "zrzyj.qinghe.gov.cn",
+            "gk@qinghe.gov.cn",
+        ] {
+            assert!(is_web_address(a), "{a}");
+        }
+        for a in [
+            "0955-4638738",
+            "GB/T",
+            "12.5%",
+            "1,286",
+            "3.5",
+            "e.g.",
+            "A-1",
+        ] {
+            assert!(!is_web_address(a), "{a}");
+        }
+        assert!(breaks_in_address('/', 'w') && breaks_in_address('.', 'g'));
+        assert!(!breaks_in_address(':', '/') && !breaks_in_address('/', '/'));
     }
 
     #[test]

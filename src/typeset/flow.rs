@@ -18,12 +18,17 @@ use crate::fonts::FontSet;
 use crate::style::{FooterAlign, PT_PER_MM};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod loosen;
+mod title;
+
 /// Space kept between a table's bottom rule and the next text line's glyph tops, in line pitches.
 const AFTER_TABLE_GAP: f64 = 0.2;
 /// Most characters a loosened line gives up (clreq 均排: beyond this the spacing looks gappy).
 const MAX_LOOSEN_CHARS: usize = 4;
 /// Float slack for fitting heights, pt.
 const EPS: f64 = 0.01;
+/// Slack for a justified line's right edge, pt.
+const EPS_WIDTH: f64 = 0.05;
 
 /// A block of text set in lines, kept so that a page can re-set it one line looser.
 struct TextBlock {
@@ -237,30 +242,32 @@ fn make_block<'d>(
     match b {
         Block::Title { parts } => {
             let runs: Vec<(Role, &str)> = parts.iter().map(|p| (Role::Title, p.as_str())).collect();
-            let mut sh = inline::shape(&runs, fonts, &metric, "标题", diags);
-            // the title breaks only between its parts (GB/T 9704 7.3.1: words kept whole)
-            sh.breaks.iter_mut().for_each(|x| *x = false);
-            let mut at = 0;
-            for p in parts {
-                at += p.chars().filter(|c| !c.is_control()).count();
-                if at < sh.breaks.len() {
-                    sh.breaks[at] = true;
-                }
-            }
+            let sh = inline::shape(&runs, fonts, &metric, "标题", diags);
+            // words kept whole, lines balanced (GB/T 9704 7.3.1; see `title`)
+            let parts_at: Vec<usize> = parts
+                .iter()
+                .scan(0, |at, p| {
+                    *at += p.chars().filter(|c| !c.is_control()).count();
+                    Some(*at)
+                })
+                .collect();
             let align = if cfg.centred.contains(&Role::Title) {
                 Align::Center
             } else {
                 Align::Left
             };
-            Made::Title(text_block(
+            let ranges = title::line_ranges(&sh, &parts_at, full);
+            let lines = inline::set_lines(&sh, ranges, &|_| full, 0.0, align);
+            Made::Title(TextBlock {
                 sh,
-                0.0,
+                indent: 0.0,
                 align,
-                false,
-                cfg.size(Role::Title),
-                0.0,
-                full,
-            ))
+                paragraph: false,
+                size: cfg.size(Role::Title),
+                x: 0.0,
+                measure: full,
+                lines,
+            })
         }
         Block::Heading {
             level,
@@ -423,76 +430,15 @@ impl Flow<'_> {
 
     fn new_page(&mut self) {
         let mut page = std::mem::take(&mut self.cur);
+        let lines = self.cfg.lines;
         if !page.has_table && !page.has_title {
-            self.loosen(&mut page);
+            self.loosen(&mut page, lines);
+            // still short: the text page before is set looser too, and its last lines come over
+            if page.row < lines {
+                self.spill_into(&mut page);
+            }
         }
         self.pages.push(page);
-    }
-
-    /// Fills a short text page by setting its last whole paragraphs one line looser each.
-    fn loosen(&mut self, page: &mut PageBuild) {
-        let lines = self.cfg.lines;
-        let mut tried = Vec::new();
-        while page.row < lines {
-            // the last paragraph lying wholly on this page that was not tried yet
-            let cand = page.slots.iter().rev().map(|s| s.block).find(|&b| {
-                let n = self.texts[b].lines.len();
-                self.texts[b].paragraph
-                    && !tried.contains(&b)
-                    && page.slots.iter().any(|s| s.block == b && s.line == 0)
-                    && page.slots.iter().any(|s| s.block == b && s.line + 1 == n)
-            });
-            let Some(b) = cand else { break };
-            tried.push(b);
-            let tb = &self.texts[b];
-            let n = tb.lines.len();
-            let mut found = None;
-            'search: for r in 1..=MAX_LOOSEN_CHARS {
-                for j in 1..=n {
-                    let m = tb.measure;
-                    let cut = r as f64 * self.cfg.char_pitch;
-                    let ranges = inline::line_ranges(
-                        &tb.sh,
-                        &|i| if i + j >= n { m - cut } else { m },
-                        tb.indent,
-                        true,
-                    );
-                    if ranges.len() == n + 1 {
-                        found = Some(ranges);
-                        break 'search;
-                    }
-                }
-            }
-            let Some(ranges) = found else { continue };
-            // broken at the shorter measure, each line is set (justified) across the full one
-            self.texts[b].lines =
-                inline::set_lines(&tb.sh, ranges, &|_| tb.measure, tb.indent, tb.align);
-            let first_row = page
-                .slots
-                .iter()
-                .find(|s| s.block == b)
-                .map_or(0, |s| s.row);
-            let last_row = first_row + n - 1;
-            for s in page.slots.iter_mut() {
-                if s.row > last_row {
-                    s.row += 1;
-                }
-            }
-            let at = page
-                .slots
-                .iter()
-                .position(|s| s.block == b && s.line + 1 == n)
-                .map_or(page.slots.len(), |p| p + 1);
-            page.slots.insert(
-                at,
-                Slot {
-                    block: b,
-                    line: n,
-                    row: last_row + 1,
-                },
-            );
-            page.row += 1;
-        }
     }
 
     fn place_text(&mut self, block: usize) {
@@ -715,7 +661,7 @@ impl Flow<'_> {
                 height: cfg.page_h,
                 number,
                 runs,
-                rules: merge_rules(pb.rules),
+                rules: table::merge_rules(pb.rules),
                 marks: Vec::new(),
             });
         }
@@ -750,65 +696,4 @@ fn push_line(runs: &mut Vec<GlyphRun>, line: &Line, x: f64, baseline: f64) {
     if let Some(r) = cur {
         runs.push(r);
     }
-}
-
-/// Joins collinear touching or overlapping rules into one, so no stretch of border is drawn twice
-/// (a doubled anti-aliased line looks darker in some viewers).
-fn merge_rules(rules: Vec<Rule>) -> Vec<Rule> {
-    let key = |v: f64| (v * 100.0).round() as i64;
-    // (horizontal?, fixed coordinate, width bits) → spans
-    let mut lines: std::collections::BTreeMap<(bool, i64, u64), Vec<(f64, f64)>> =
-        std::collections::BTreeMap::new();
-    for r in rules {
-        let horizontal = (r.y0 - r.y1).abs() < 1e-6;
-        let (fixed, a, b) = if horizontal {
-            (r.y0, r.x0.min(r.x1), r.x0.max(r.x1))
-        } else {
-            (r.x0, r.y0.min(r.y1), r.y0.max(r.y1))
-        };
-        lines
-            .entry((horizontal, key(fixed), r.width.to_bits()))
-            .or_default()
-            .push((a, b));
-    }
-    let mut out = Vec::new();
-    for ((horizontal, fixed, wbits), mut spans) in lines {
-        spans.sort_by(|p, q| p.0.total_cmp(&q.0));
-        let mut cur: Option<(f64, f64)> = None;
-        let fixed = fixed as f64 / 100.0;
-        let width = f64::from_bits(wbits);
-        let mut emit = |(a, b): (f64, f64)| {
-            out.push(if horizontal {
-                Rule {
-                    x0: a,
-                    y0: fixed,
-                    x1: b,
-                    y1: fixed,
-                    width,
-                }
-            } else {
-                Rule {
-                    x0: fixed,
-                    y0: a,
-                    x1: fixed,
-                    y1: b,
-                    width,
-                }
-            })
-        };
-        for (a, b) in spans {
-            cur = match cur {
-                Some((ca, cb)) if a <= cb + 0.01 => Some((ca, cb.max(b))),
-                Some(c) => {
-                    emit(c);
-                    Some((a, b))
-                }
-                None => Some((a, b)),
-            };
-        }
-        if let Some(c) = cur {
-            emit(c);
-        }
-    }
-    out
 }

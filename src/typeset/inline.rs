@@ -6,11 +6,15 @@
 
 use std::ops::Range;
 
+mod breaking;
+
 use super::cjk::{self, Blank};
 use super::PlacedGlyph;
 use crate::diag::Diagnostic;
 use crate::doc::Role;
 use crate::fonts::{FaceId, FontSet};
+
+pub(crate) use breaking::{break_lines, fix_lone_last, natural_fits, MAX_STRETCH_EM};
 
 /// Slack for float comparisons of widths, pt: a line of 28 slots of 15.79 pt is exactly the measure.
 const EPS: f64 = 0.01;
@@ -39,6 +43,20 @@ pub(crate) struct Shaped {
     pub items: Vec<Item>,
     /// `breaks[i]`: a line may start at item `i` (UAX #14 opportunity kept by 禁则).
     pub breaks: Vec<bool>,
+}
+
+impl Shaped {
+    /// The items from `start` on, as a text of their own (no break before its first item).
+    pub(crate) fn tail(&self, start: usize) -> Shaped {
+        let mut breaks = self.breaks[start..].to_vec();
+        if let Some(b) = breaks.first_mut() {
+            *b = false;
+        }
+        Shaped {
+            items: self.items[start..].to_vec(),
+            breaks,
+        }
+    }
 }
 
 /// How a line is set.
@@ -131,6 +149,47 @@ pub(crate) fn shape(
             breaks[i] = false;
         }
     }
+    // 禁则 across spaces: the line's edge spaces are trimmed, so what counts is the mark before
+    // the spaces and the one after them
+    let mut next_visible = vec![None; items.len() + 1];
+    for i in (0..items.len()).rev() {
+        next_visible[i] = if items[i].ch.is_whitespace() {
+            next_visible[i + 1]
+        } else {
+            Some(items[i].ch)
+        };
+    }
+    let mut prev_visible = None;
+    for i in 1..items.len() {
+        if !items[i - 1].ch.is_whitespace() {
+            prev_visible = Some(items[i - 1].ch);
+        }
+        if prev_visible.is_some_and(cjk::is_no_line_end)
+            || next_visible[i].is_some_and(cjk::is_no_line_start)
+        {
+            breaks[i] = false;
+        }
+    }
+    // inside a web address a line may break after / . - (clreq; UAX #14 tailoring for URLs)
+    let mut i = 0;
+    while i < items.len() {
+        if !items[i].ch.is_ascii_graphic() {
+            i += 1;
+            continue;
+        }
+        let j = (i..items.len())
+            .find(|&j| !items[j].ch.is_ascii_graphic())
+            .unwrap_or(items.len());
+        let run: String = items[i..j].iter().map(|it| it.ch).collect();
+        if cjk::is_web_address(&run) {
+            for k in i + 1..j {
+                if cjk::breaks_in_address(items[k - 1].ch, items[k].ch) {
+                    breaks[k] = true;
+                }
+            }
+        }
+        i = j;
+    }
     if let Some(b) = breaks.first_mut() {
         *b = false;
     }
@@ -202,104 +261,20 @@ fn trim(items: &[Item], mut r: Range<usize>) -> Range<usize> {
     r
 }
 
-/// Narrowest width of `items[r]` as a non-final line: squeezed, every blank half shrunk.
-fn min_width(items: &[Item], r: Range<usize>) -> f64 {
-    let r = trim(items, r);
-    let w = squeeze(items, r, false);
-    w.w.iter().sum::<f64>() - w.shrink.iter().sum::<f64>()
-}
-
-/// First-fit line breaking at the allowed breaks; `measure(i)` is the width of line `i`.
-/// A piece wider than its line is split between characters (emergency, never overflows).
-pub(crate) fn break_lines(sh: &Shaped, measure: &dyn Fn(usize) -> f64) -> Vec<Range<usize>> {
-    let n = sh.items.len();
-    // Line ends: positions after `start` where a break is allowed, and the text's end.
-    let is_end = |p: usize| p == n || sh.breaks[p];
-    let next_end = |p: usize| (p + 1..=n).find(|&q| is_end(q)).unwrap_or(n);
-    // Natural widths from the start, for a first guess of where a line ends.
-    let mut natural = Vec::with_capacity(n + 1);
-    natural.push(0.0);
-    for it in &sh.items {
-        natural.push(natural[natural.len() - 1] + it.width);
-    }
-    let mut lines = Vec::new();
-    let mut start = 0;
-    while start < n {
-        while start < n && sh.items[start].ch.is_whitespace() {
-            start += 1;
-        }
-        if start >= n {
-            break;
-        }
-        let m = measure(lines.len());
-        let fits = |e: usize| min_width(&sh.items, start..e) <= m + EPS;
-        // The line takes the last end that fits before the first that does not (the narrowest
-        // width only grows as a line takes more). Start from the end nearest the natural width
-        // and step forward or back from there: two or three trials a line instead of one per
-        // character.
-        let guess = natural[start..]
-            .partition_point(|&x| x - natural[start] <= m)
-            .saturating_sub(1)
-            + start;
-        // the last line end before `p`
-        let prev_end = |p: usize| (start + 1..p).rev().find(|&q| is_end(q));
-        let mut c = prev_end(guess.max(start + 1) + 1).unwrap_or_else(|| next_end(start));
-        let mut end = start;
-        if fits(c) {
-            end = c;
-            while c < n {
-                c = next_end(c);
-                if !fits(c) {
-                    break;
-                }
-                end = c;
-            }
-        } else {
-            while let Some(p) = prev_end(c) {
-                c = p;
-                if fits(c) {
-                    end = c;
-                    break;
-                }
-            }
-        }
-        if end == start {
-            // one unbreakable piece is wider than the line: cut it where it overflows
-            end = start + 1;
-            while end < n && min_width(&sh.items, start..end + 1) <= m + EPS {
-                end += 1;
-            }
-        }
-        lines.push(start..end);
-        start = end;
-    }
-    lines
-}
-
-/// 孤字不成行 (clreq §3.5): a last line holding one Han character (with at most two marks) takes
-/// the last breakable piece of the line above.
-pub(crate) fn fix_lone_last(sh: &Shaped, lines: &mut [Range<usize>]) {
-    let k = lines.len();
-    if k < 2 {
-        return;
-    }
-    let last = trim(&sh.items, lines[k - 1].clone());
-    let han = sh.items[last.clone()]
-        .iter()
-        .filter(|i| cjk::is_han(i.ch))
-        .count();
-    if han != 1 || last.len() > 3 {
-        return;
-    }
-    let prev = lines[k - 2].clone();
-    if let Some(b) = (prev.start + 2..prev.end).rev().find(|&b| sh.breaks[b]) {
-        lines[k - 2].end = b;
-        lines[k - 1].start = b;
+/// The order in which mid-line marks give up their blank half when a line must be squeezed
+/// (clreq §3.2 reduction order): brackets and quotes first, then 、，；：, then 。？！ last.
+fn shrink_rank(c: char) -> usize {
+    match c {
+        '、' | '，' | '；' | '：' => 1,
+        '。' | '．' | '？' | '！' => 2,
+        _ => 0,
     }
 }
 
-/// Sets one line of `items[r]` in `measure`: squeeze, then shrink if still too wide, then justify
-/// by equal inter-character spacing (never inside Latin runs or —— ……), or align.
+/// Sets one line of `items[r]` in `measure`: squeeze adjacent marks, and the line-end mark when the
+/// line does not fit otherwise (a centred line always); if still too wide, mid-line marks give up
+/// their blank halves in clreq's order; a short line is justified by equal inter-character spacing
+/// (never inside Latin runs or —— ……) up to the stretch cap, or aligned.
 pub(crate) fn set_line(
     items: &[Item],
     r: Range<usize>,
@@ -309,21 +284,37 @@ pub(crate) fn set_line(
 ) -> Line {
     let r = trim(items, r);
     let its = &items[r.clone()];
-    let mut wd = squeeze(items, r.clone(), last);
+    // a justified line's last mark keeps its full cell when it fits (the line stays on the grid);
+    // it gives up its blank half only to make the line fit (GB/T 15834-2011 5.1.10)
+    let mut wd = squeeze(items, r.clone(), last || align == Align::Justify);
     let mut total: f64 = wd.w.iter().sum();
     if total > measure + EPS {
-        let can: f64 = wd.shrink.iter().sum();
-        if can > 0.0 {
-            let ratio = ((total - measure) / can).min(1.0);
-            for (j, it) in its.iter().enumerate() {
-                let s = wd.shrink[j] * ratio;
-                wd.w[j] -= s;
-                if cjk::blank_side(it.ch) == Blank::Left {
-                    wd.shift[j] += s;
-                }
-            }
-            total = wd.w.iter().sum();
+        wd = squeeze(items, r.clone(), false);
+        total = wd.w.iter().sum();
+    }
+    for rank in 0..3 {
+        if total <= measure + EPS {
+            break;
         }
+        let can: f64 = (0..its.len())
+            .filter(|&j| shrink_rank(its[j].ch) == rank)
+            .map(|j| wd.shrink[j])
+            .sum();
+        if can <= 0.0 {
+            continue;
+        }
+        let ratio = ((total - measure) / can).min(1.0);
+        for (j, it) in its.iter().enumerate() {
+            if shrink_rank(it.ch) != rank {
+                continue;
+            }
+            let s = wd.shrink[j] * ratio;
+            wd.w[j] -= s;
+            if cjk::blank_side(it.ch) == Blank::Left {
+                wd.shift[j] += s;
+            }
+        }
+        total = wd.w.iter().sum();
     }
     let mut extra = vec![0.0; its.len()];
     let mut offset = 0.0;
@@ -338,7 +329,8 @@ pub(crate) fn set_line(
                 gaps
             };
             if !gaps.is_empty() {
-                let each = (measure - total) / gaps.len() as f64;
+                let size = its.iter().map(|i| i.size).fold(0.0, f64::max);
+                let each = ((measure - total) / gaps.len() as f64).min(MAX_STRETCH_EM * size);
                 for j in gaps {
                     extra[j] = each;
                 }
@@ -397,9 +389,11 @@ pub(crate) fn line_ranges(
     indent: f64,
     lone_rule: bool,
 ) -> Vec<Range<usize>> {
-    let mut ranges = break_lines(sh, &|i| measure(i) - if i == 0 { indent } else { 0.0 });
-    if lone_rule {
-        fix_lone_last(sh, &mut ranges);
+    let m = |i: usize| measure(i) - if i == 0 { indent } else { 0.0 };
+    let mut ranges = break_lines(sh, &m);
+    if lone_rule && ranges.len() >= 2 {
+        let above = m(ranges.len() - 2);
+        fix_lone_last(sh, &mut ranges, above);
     }
     ranges
 }
@@ -442,92 +436,6 @@ mod tests {
         let sh = shape(&[(Role::Body, s)], fs, &|_| (16.0, PITCH), "测试", &mut d);
         assert!(d.is_empty());
         sh
-    }
-
-    fn texts(sh: &Shaped, lines: &[Range<usize>]) -> Vec<String> {
-        lines
-            .iter()
-            .map(|r| sh.items[r.clone()].iter().map(|i| i.ch).collect())
-            .collect()
-    }
-
-    #[test]
-    fn kinsoku_no_closing_mark_at_line_start() {
-        let fs = fonts();
-        // 10 slots per line; the comma after them may not start line 2: squeezing the 顿号 makes
-        // room for it (先挤进, clreq §3.1.7)
-        let sh = body(&fs, "一二三、四五六七八九，甲乙丙丁");
-        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert_eq!(t[0], "一二三、四五六七八九，", "{t:?}");
-        let l = set_line(&sh.items, 0..11, 10.0 * PITCH, Align::Justify, false);
-        assert!(
-            (l.width - 10.0 * PITCH).abs() < 0.02,
-            "squeezed line fills the measure exactly: {}",
-            l.width
-        );
-        // without a mark to squeeze, the last character goes down with the comma (推出)
-        let sh = body(&fs, "一二三四五六七八九十，甲乙丙丁");
-        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert_eq!(t[0], "一二三四五六七八九", "{t:?}");
-        assert_eq!(t[1], "十，甲乙丙丁");
-        // with no room to squeeze (two closing marks), the last Han character is pushed down with them
-        let sh = body(&fs, "一二三四五六七八九十。”甲乙");
-        let lines = break_lines(&sh, &|_| 10.0 * PITCH);
-        let t = texts(&sh, &lines);
-        assert!(!t[1].starts_with('。') && !t[1].starts_with('”'), "{t:?}");
-    }
-
-    #[test]
-    fn kinsoku_no_opening_mark_at_line_end_and_dashes_whole() {
-        let fs = fonts();
-        let sh = body(&fs, "一二三四五六七八九《十》甲乙");
-        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert!(!t[0].ends_with('《'), "{t:?}");
-        let sh = body(&fs, "一二三四五六七八九——十甲乙");
-        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert!(
-            t.iter().all(|l| !l.starts_with('—') || l.starts_with("——")),
-            "{t:?}"
-        );
-        assert!(
-            t.iter().all(|l| !l.ends_with('—') || l.ends_with("——")),
-            "{t:?}"
-        );
-        let sh = body(&fs, "一二三四五六七八九……十甲乙");
-        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert!(t.iter().all(|l| l.matches('…').count() % 2 == 0), "{t:?}");
-    }
-
-    #[test]
-    fn a_closing_mark_holds_the_number_after_it() {
-        let fs = fonts();
-        // "，2020" does not break (LibreOffice would not break there either): 九， go down with it
-        let sh = body(&fs, "一二三四五六七八九，2020年甲乙");
-        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert_eq!(t[0], "一二三四五六七八", "{t:?}");
-        // after a colon it may
-        let sh = body(&fs, "一二三四五六七八九：2020年甲乙");
-        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert_eq!(t[0], "一二三四五六七八九：", "{t:?}");
-    }
-
-    #[test]
-    fn latin_runs_stay_whole() {
-        let fs = fonts();
-        // a web address or telephone number is one word, as word processors keep it
-        let sh = body(
-            &fs,
-            "一二三四五六七（http://www.hy.gov.cn/）甲，0955-4638738。",
-        );
-        let t = texts(&sh, &break_lines(&sh, &|_| 16.0 * PITCH));
-        assert!(
-            t.iter().any(|l| l.contains("http://www.hy.gov.cn/")),
-            "{t:?}"
-        );
-        assert!(t.iter().any(|l| l.contains("0955-4638738")), "{t:?}");
-        let sh = body(&fs, "一二三四五六七八12345678甲乙丙丁");
-        let t = texts(&sh, &break_lines(&sh, &|_| 10.0 * PITCH));
-        assert!(t.iter().any(|l| l.contains("12345678")), "{t:?}");
     }
 
     #[test]
@@ -606,17 +514,6 @@ mod tests {
         let g = &l.glyphs;
         let adv = g[8].x - g[7].x;
         assert!(adv < 12.0, "digit pitch {adv}");
-    }
-
-    #[test]
-    fn lone_character_is_not_left_on_the_last_line() {
-        let fs = fonts();
-        let sh = body(&fs, "一二三四五六七八九十甲。");
-        let mut lines = break_lines(&sh, &|_| 10.0 * PITCH);
-        assert_eq!(texts(&sh, &lines)[1], "甲。");
-        fix_lone_last(&sh, &mut lines);
-        let t = texts(&sh, &lines);
-        assert_eq!(t[1], "十甲。", "{t:?}");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::inline::{self, Align, Line};
-use super::{Config, TableGeometry, TextLines};
+use super::{Config, Rule, TableGeometry, TextLines};
 use crate::diag::Diagnostic;
 use crate::doc::{CellKind, GridEntry, Role, Table};
 use crate::fonts::FontSet;
@@ -407,6 +407,67 @@ impl TableLayout {
         });
         any && all
     }
+}
+
+/// Joins collinear touching or overlapping rules into one, so no stretch of border is drawn twice
+/// (a doubled anti-aliased line looks darker in some viewers).
+pub(super) fn merge_rules(rules: Vec<Rule>) -> Vec<Rule> {
+    let key = |v: f64| (v * 100.0).round() as i64;
+    // (horizontal?, fixed coordinate, width bits) → spans
+    let mut lines: std::collections::BTreeMap<(bool, i64, u64), Vec<(f64, f64)>> =
+        std::collections::BTreeMap::new();
+    for r in rules {
+        let horizontal = (r.y0 - r.y1).abs() < 1e-6;
+        let (fixed, a, b) = if horizontal {
+            (r.y0, r.x0.min(r.x1), r.x0.max(r.x1))
+        } else {
+            (r.x0, r.y0.min(r.y1), r.y0.max(r.y1))
+        };
+        lines
+            .entry((horizontal, key(fixed), r.width.to_bits()))
+            .or_default()
+            .push((a, b));
+    }
+    let mut out = Vec::new();
+    for ((horizontal, fixed, wbits), mut spans) in lines {
+        spans.sort_by(|p, q| p.0.total_cmp(&q.0));
+        let mut cur: Option<(f64, f64)> = None;
+        let fixed = fixed as f64 / 100.0;
+        let width = f64::from_bits(wbits);
+        let mut emit = |(a, b): (f64, f64)| {
+            out.push(if horizontal {
+                Rule {
+                    x0: a,
+                    y0: fixed,
+                    x1: b,
+                    y1: fixed,
+                    width,
+                }
+            } else {
+                Rule {
+                    x0: fixed,
+                    y0: a,
+                    x1: fixed,
+                    y1: b,
+                    width,
+                }
+            })
+        };
+        for (a, b) in spans {
+            cur = match cur {
+                Some((ca, cb)) if a <= cb + 0.01 => Some((ca, cb.max(b))),
+                Some(c) => {
+                    emit(c);
+                    Some((a, b))
+                }
+                None => Some((a, b)),
+            };
+        }
+        if let Some(c) = cur {
+            emit(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
