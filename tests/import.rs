@@ -39,6 +39,7 @@ fn render_docx(res: &Resolved) -> Vec<u8> {
     gongkai::backend::docx::write(
         &doc,
         &style,
+        &Default::default(),
         &gongkai::backend::docx::DocxOptions {
             bundled_font_names: false,
             epoch: None,
@@ -213,4 +214,37 @@ fn last_years_published_pdf_resolves_for_new_from() {
         },
     );
     assert!(template.contains("103"), "{template}");
+}
+
+/// `new --from` takes last year's published PDF as it takes last year's YAML: the template it
+/// writes from our PDF of a sample is the one it writes from the sample itself.
+#[test]
+fn new_from_a_published_pdf_writes_the_same_template_as_from_its_yaml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = root().join("samples/qinghe-2021.yaml");
+    let res = gongkai::load(&yaml).expect("sample loads");
+    let pdf = dir.path().join("qinghe-2021.pdf");
+    std::fs::write(&pdf, render(&res)).expect("pdf written");
+    let new = |from: &std::path::Path, out: &str| {
+        let st = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(["new", "--year", "2022", "--from"])
+            .arg(from)
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .output()
+            .expect("runs");
+        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        std::fs::read_to_string(dir.path().join(out)).expect("template written")
+    };
+    let from_yaml = new(&yaml, "from-yaml.yaml");
+    let from_pdf = new(&pdf, "from-pdf.yaml");
+    // the comment naming last year's file differs; everything the clerk fills in is the same
+    let body = |t: &str| {
+        t.lines()
+            .filter(|l| !l.contains("qinghe-2021."))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&from_pdf), body(&from_yaml));
+    assert!(from_pdf.contains("青禾县自然资源局"), "{from_pdf}");
 }

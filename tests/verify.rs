@@ -165,6 +165,7 @@ fn a_docx_with_a_broken_total_is_flagged_at_that_cell_without_a_page() {
     let bytes = gongkai::backend::docx::write(
         &gongkai::compose::compose(&res),
         &style,
+        &Default::default(),
         &gongkai::backend::docx::DocxOptions {
             bundled_font_names: false,
             epoch: None,
@@ -552,6 +553,7 @@ fn libreoffices_pdf_of_our_docx_reads_back_every_number_with_the_checkers_verdic
         let bytes = gongkai::backend::docx::write(
             &gongkai::compose::compose(&res),
             &style,
+            &Default::default(),
             &gongkai::backend::docx::DocxOptions {
                 bundled_font_names: true,
                 epoch: None,

@@ -91,8 +91,8 @@ enum Command {
         /// 报告年度
         #[arg(long, value_parser = parse_year)]
         year: i32,
-        /// 上一年度的报告：带入机关名称、导语、上年结转等数字
-        #[arg(long, value_name = "LAST.yaml")]
+        /// 上一年度的报告（YAML，或已发布的 PDF、DOCX）：带入机关名称、导语、上年结转等数字
+        #[arg(long, value_name = "LAST.yaml|pdf|docx")]
         from: Option<PathBuf>,
         /// 输出文件（默认：当前文件夹中的“机关名称-年度.yaml”）
         #[arg(short = 'o', long = "out", value_name = "FILE")]
@@ -360,7 +360,16 @@ fn new_cmd(
     out: Option<PathBuf>,
     force: bool,
 ) -> i32 {
-    let previous = match from.map(gongkai::load) {
+    // last year's report: its YAML, or the PDF or DOCX it was published as
+    let published = |p: &Path| {
+        let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase());
+        if matches!(ext.as_deref(), Some("pdf" | "docx")) {
+            gongkai::readback::load_published(p)
+        } else {
+            gongkai::load(p)
+        }
+    };
+    let previous = match from.map(published) {
         None => None,
         Some(Ok(p)) => Some(p),
         Some(Err(d)) => {

@@ -98,12 +98,30 @@ pub fn read_file(path: &Path) -> Result<Read, Diagnostic> {
             .in_file(Some(path))
             .with_hint("请指定 PDF 文件"));
     }
-    if meta.len() > MAX_PDF_BYTES {
-        return Err(Diagnostic::error("io", "文件太大，不像是一份年度报告")
+    // a device (/dev/zero), a pipe or a socket is refused by its type, before it is opened
+    if !meta.is_file() {
+        return Err(Diagnostic::error("io", "这不是普通文件（是设备、管道或套接字）")
             .in_file(Some(path))
-            .with_hint("请指定年度报告的 PDF 文件"));
+            .with_hint("请指定年度报告的 PDF 或 DOCX 文件"));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let too_large = || {
+        Diagnostic::error("io", "文件太大，不像是一份年度报告")
+            .in_file(Some(path))
+            .with_hint("请指定年度报告的 PDF 文件")
+    };
+    if meta.len() > MAX_PDF_BYTES {
+        return Err(too_large());
+    }
+    // read through the limit: the file may grow between the look and the read
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path).map_err(io)?, MAX_PDF_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(io)?;
+    if bytes.len() as u64 > MAX_PDF_BYTES {
+        return Err(too_large());
+    }
     read_bytes(&bytes).map_err(|d| d.in_file(Some(path)))
 }
 
