@@ -233,7 +233,11 @@ fn new_from_a_published_pdf_writes_the_same_template_as_from_its_yaml() {
             .arg(dir.path().join(out))
             .output()
             .expect("runs");
-        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
         std::fs::read_to_string(dir.path().join(out)).expect("template written")
     };
     let from_yaml = new(&yaml, "from-yaml.yaml");

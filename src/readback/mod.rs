@@ -100,9 +100,11 @@ pub fn read_file(path: &Path) -> Result<Read, Diagnostic> {
     }
     // a device (/dev/zero), a pipe or a socket is refused by its type, before it is opened
     if !meta.is_file() {
-        return Err(Diagnostic::error("io", "这不是普通文件（是设备、管道或套接字）")
-            .in_file(Some(path))
-            .with_hint("请指定年度报告的 PDF 或 DOCX 文件"));
+        return Err(
+            Diagnostic::error("io", "这不是普通文件（是设备、管道或套接字）")
+                .in_file(Some(path))
+                .with_hint("请指定年度报告的 PDF 或 DOCX 文件"),
+        );
     }
     let too_large = || {
         Diagnostic::error("io", "文件太大，不像是一份年度报告")
