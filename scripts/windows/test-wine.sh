@@ -13,7 +13,8 @@ fails=0; total=0
 pass() { total=$((total + 1)); say "ok   $*"; }
 fail() { total=$((total + 1)); fails=$((fails + 1)); say "FAIL $*"; }
 
-# The Linux build to compare with.
+# The Linux build to compare with, by the project's own toolchain (not the cross-build's settings).
+unset RUSTC RUSTC_BOOTSTRAP CARGO_PROFILE_RELEASE_STRIP
 cargo build -q --release --bin gongkai
 linux=$(realpath target/release/gongkai)
 
