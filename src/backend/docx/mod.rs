@@ -92,6 +92,7 @@ fn zip(parts: &[(String, Vec<u8>)], epoch: Option<i64>) -> zip::result::ZipResul
         .last_modified_time(stamp)
         // written as made on Unix on every system: the zip crate otherwise records the host it
         // runs on (DOS on Windows), and the same report would give different bytes there
+        .system(zip::System::Unix)
         .unix_permissions(0o644);
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in parts {
