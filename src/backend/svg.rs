@@ -216,10 +216,13 @@ impl<'a> Outlines<'a> {
 }
 
 /// Path data written by ttf-parser's outline walk: relative commands between coordinates rounded
-/// to a tenth of a font unit (the differences of rounded points, so no error accumulates).
+/// to a tenth of a font unit (the differences of rounded points, so no error accumulates), a
+/// command's letter left out when it repeats the one before (as SVG allows).
 #[derive(Default)]
 struct PathData {
     d: String,
+    /// The last command written.
+    last: Option<char>,
     /// The current point, in tenths of a unit.
     at: (i64, i64),
     /// The current contour's start.
@@ -227,6 +230,15 @@ struct PathData {
 }
 
 impl PathData {
+    /// Starts a command: its letter unless the same command came just before (a moveto is
+    /// always written: a repeated one would be read as a lineto).
+    fn command(&mut self, c: char) {
+        if self.last != Some(c) || c == 'm' {
+            self.d.push(c);
+        }
+        self.last = Some(c);
+    }
+
     fn point(&mut self, x: f32, y: f32) {
         let p = (tenths(x), tenths(y));
         let (dx, dy) = (p.0 - self.at.0, p.1 - self.at.1);
@@ -253,27 +265,27 @@ impl PathData {
 
 impl ttf_parser::OutlineBuilder for PathData {
     fn move_to(&mut self, x: f32, y: f32) {
-        self.d.push('m');
+        self.command('m');
         self.point(x, y);
         self.start = self.at;
     }
     fn line_to(&mut self, x: f32, y: f32) {
-        self.d.push('l');
+        self.command('l');
         self.point(x, y);
     }
     fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        self.d.push('q');
+        self.command('q');
         self.control(x1, y1);
         self.point(x, y);
     }
     fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-        self.d.push('c');
+        self.command('c');
         self.control(x1, y1);
         self.control(x2, y2);
         self.point(x, y);
     }
     fn close(&mut self) {
-        self.d.push('z');
+        self.command('z');
         // after `z` the current point is the contour's start
         self.at = self.start;
     }
@@ -454,6 +466,8 @@ mod tests {
         b.quad_to(20.0, 20.0, 25.0, 14.5);
         b.close();
         b.move_to(12.0, 20.0);
-        assert_eq!(b.d, "m10 20l5-5.5q5 5.5 10 0zm2 0");
+        b.quad_to(14.0, 20.0, 12.0, 21.0);
+        b.quad_to(10.0, 22.0, 12.0, 20.0);
+        assert_eq!(b.d, "m10 20l5-5.5q5 5.5 10 0zm2 0q2 0 0 1-2 1 0-1");
     }
 }
