@@ -217,7 +217,9 @@ impl<'a> Outlines<'a> {
 
 /// Path data written by ttf-parser's outline walk: relative commands between coordinates rounded
 /// to a tenth of a font unit (the differences of rounded points, so no error accumulates), a
-/// command's letter left out when it repeats the one before (as SVG allows).
+/// command's letter left out when it repeats the one before (as SVG allows). A quadratic curve
+/// whose control point mirrors the previous one's (a TrueType contour's implied on-curve point, at
+/// the middle of two control points) is written as a smooth `t` with its end point only.
 #[derive(Default)]
 struct PathData {
     d: String,
@@ -227,12 +229,15 @@ struct PathData {
     at: (i64, i64),
     /// The current contour's start.
     start: (i64, i64),
+    /// The control point of the quadratic curve just written, if the last command was one.
+    control: Option<(i64, i64)>,
 }
 
 impl PathData {
     /// Starts a command: its letter unless the same command came just before (a moveto is
     /// always written: a repeated one would be read as a lineto).
     fn command(&mut self, c: char) {
+        self.control = None;
         if self.last != Some(c) || c == 'm' {
             self.d.push(c);
         }
@@ -248,7 +253,7 @@ impl PathData {
     }
 
     /// Offsets relative to the current point, as the control points of a curve are written.
-    fn control(&mut self, x: f32, y: f32) {
+    fn offset(&mut self, x: f32, y: f32) {
         let (dx, dy) = (tenths(x) - self.at.0, tenths(y) - self.at.1);
         self.num(dx);
         self.num(dy);
@@ -274,14 +279,23 @@ impl ttf_parser::OutlineBuilder for PathData {
         self.point(x, y);
     }
     fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        self.command('q');
-        self.control(x1, y1);
+        let c = (tenths(x1), tenths(y1));
+        let mirrored = self
+            .control
+            .map(|p| (2 * self.at.0 - p.0, 2 * self.at.1 - p.1));
+        if mirrored == Some(c) {
+            self.command('t');
+        } else {
+            self.command('q');
+            self.offset(x1, y1);
+        }
         self.point(x, y);
+        self.control = Some(c);
     }
     fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
         self.command('c');
-        self.control(x1, y1);
-        self.control(x2, y2);
+        self.offset(x1, y1);
+        self.offset(x2, y2);
         self.point(x, y);
     }
     fn close(&mut self) {
@@ -468,6 +482,14 @@ mod tests {
         b.move_to(12.0, 20.0);
         b.quad_to(14.0, 20.0, 12.0, 21.0);
         b.quad_to(10.0, 22.0, 12.0, 20.0);
-        assert_eq!(b.d, "m10 20l5-5.5q5 5.5 10 0zm2 0q2 0 0 1-2 1 0-1");
+        // an implied on-curve point between two control points: the second curve is smooth
+        b.quad_to(14.0, 18.0, 16.0, 18.0);
+        b.quad_to(18.0, 18.0, 18.0, 16.0);
+        b.line_to(18.0, 10.0);
+        b.quad_to(18.0, 8.0, 16.0, 8.0);
+        assert_eq!(
+            b.d,
+            "m10 20l5-5.5q5 5.5 10 0zm2 0q2 0 0 1t0-1 4-2 2-2l0-6q0-2-2-2"
+        );
     }
 }
