@@ -76,12 +76,18 @@ fn long_report() -> Document {
     doc
 }
 
-/// The documents every test reads: both samples and the long report.
+/// The documents every test reads: both samples, the long report, and the suite's stress report
+/// (Latin, digits, URLs and spaces mixed into the Chinese).
 fn documents() -> Vec<(&'static str, Document)> {
+    let stress = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/suite/docx/stress.yaml"),
+    )
+    .expect("stress report");
     vec![
         ("liwang-2020", document(&sample_text("liwang-2020.yaml"))),
         ("qinghe-2021", document(&sample_text("qinghe-2021.yaml"))),
         ("long", long_report()),
+        ("stress", document(&stress)),
     ]
 }
 
