@@ -98,15 +98,29 @@ fn libreoffice_pdf_of_the_docx_passes_every_check() {
     let mut failures = Vec::new();
     for c in CASES {
         let res = check(&dir.path().join(format!("{}.pdf", stem(c))));
-        // the samples pass every check; the mixed-text suites every check but where the word
-        // processor's own line and page breaks may differ from GB/T 9704's (a page short of 22
-        // lines before a signature that turns the page, a break LibreOffice makes inside a web
-        // address in random text) — see `docx-in-libreoffice.md`
-        let own_breaks = ["22-line-grid", "paragraph-lines"];
+        // every report passes every check, but for one thing a word processor does on its own:
+        // in the random text of the stress suite, LibreOffice finds no break in
+        // "如http://www.example.gov.cn/，http://www.example.gov.cn/Word电" (it keeps a Han
+        // character with the Latin after it, and breaks no address that follows a full-width
+        // comma) and cuts the word where the line is full, so a line starts with "." — the
+        // checker's 禁则 finding, and only that, is accepted there
+        let cut_word = |detail: &str| {
+            let (n, items) = detail.split_once(": ").unwrap_or(("", ""));
+            let listed: Vec<&str> = items.split("\", \"").collect();
+            n.parse::<usize>() == Ok(listed.len())
+                && listed.iter().all(|f| {
+                    f.split_once("starts with '")
+                        .and_then(|(_, c)| c.chars().next())
+                        .is_some_and(|c| c.is_ascii_punctuation())
+                })
+        };
         let failed: Vec<_> = res
             .iter()
-            .filter(|(name, (r, _))| {
-                r == "FAIL" && (c.starts_with("samples/") || !own_breaks.contains(&name.as_str()))
+            .filter(|(name, (r, detail))| {
+                r == "FAIL"
+                    && !(c.ends_with("/stress")
+                        && name.as_str() == "paragraph-lines"
+                        && cut_word(detail))
             })
             .collect();
         if !failed.is_empty() {

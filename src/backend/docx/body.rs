@@ -95,7 +95,10 @@ impl Writer<'_> {
 
     /// The one spacing (twentieths of a point) for a paragraph that would otherwise end with one
     /// character alone on its last line, as LibreOffice and Word fill lines (see
-    /// `measure::ends_alone`); none for every other paragraph.
+    /// `measure::ends_alone`); none for every other paragraph. Latin text is measured at the
+    /// widths of Times New Roman and of the bundled serif (`measure::LATIN_WIDTHS`): the spacing
+    /// keeps company for the last character in both where one value does, else in the face
+    /// this file names.
     fn condensing(&self, role: Role, runs: &[DocRun]) -> Option<i32> {
         let chars: Vec<(char, f64)> = runs
             .iter()
@@ -106,13 +109,29 @@ impl Writer<'_> {
             .collect();
         let width = f64::from(self.page.type_width) / TW_PER_PT;
         let indent = self.style.body_indent_chars * self.body_size();
-        let alone =
-            |s: i32| measure::ends_alone(&chars, width - indent, width, f64::from(s) / TW_PER_PT);
+        let alone_at = |s: i32, latin: f64| {
+            measure::ends_alone(
+                &chars,
+                width - indent,
+                width,
+                f64::from(s) / TW_PER_PT,
+                latin,
+            )
+        };
+        let named = measure::LATIN_WIDTHS[usize::from(self.opts.bundled_font_names)];
+        let alone_any = |s: i32| measure::LATIN_WIDTHS.iter().any(|&k| alone_at(s, k));
         let base = self.role_spacing(role);
-        if !alone(base) {
+        if !alone_any(base) {
             return None;
         }
-        (MOST_CONDENSED..base).rev().find(|&s| !alone(s))
+        (MOST_CONDENSED..base)
+            .rev()
+            .find(|&s| !alone_any(s))
+            .or_else(|| {
+                alone_at(base, named)
+                    .then(|| (MOST_CONDENSED..base).rev().find(|&s| !alone_at(s, named)))
+                    .flatten()
+            })
     }
 
     /// The title, on the lines the PDF set it on (`pdf_lines`, when they hold the title's text), or
