@@ -308,6 +308,7 @@ impl Layout {
         });
         g::Geometry {
             tables: tables.collect(),
+            title_lines: g::title_lines(self.pages.first()),
         }
     }
 }

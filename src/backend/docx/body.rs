@@ -27,7 +27,7 @@ impl Writer<'_> {
         for (bi, b) in doc.blocks.iter().enumerate() {
             match b {
                 Block::Title { parts } => {
-                    for p in self.title(parts) {
+                    for p in self.title(parts, &geometry.title_lines) {
                         d = d.add_paragraph(p);
                     }
                 }
@@ -95,7 +95,10 @@ impl Writer<'_> {
 
     /// The one spacing (twentieths of a point) for a paragraph that would otherwise end with one
     /// character alone on its last line, as LibreOffice and Word fill lines (see
-    /// `measure::ends_alone`); none for every other paragraph.
+    /// `measure::ends_alone`); none for every other paragraph. Latin text is measured at the
+    /// widths of Times New Roman and of the bundled serif (`measure::LATIN_WIDTHS`): the spacing
+    /// keeps company for the last character in both where one value does, else in the face
+    /// this file names.
     fn condensing(&self, role: Role, runs: &[DocRun]) -> Option<i32> {
         let chars: Vec<(char, f64)> = runs
             .iter()
@@ -106,29 +109,55 @@ impl Writer<'_> {
             .collect();
         let width = f64::from(self.page.type_width) / TW_PER_PT;
         let indent = self.style.body_indent_chars * self.body_size();
-        let alone =
-            |s: i32| measure::ends_alone(&chars, width - indent, width, f64::from(s) / TW_PER_PT);
+        let alone_at = |s: i32, latin: f64| {
+            measure::ends_alone(
+                &chars,
+                width - indent,
+                width,
+                f64::from(s) / TW_PER_PT,
+                latin,
+            )
+        };
+        let named = measure::LATIN_WIDTHS[usize::from(self.opts.bundled_font_names)];
+        let alone_any = |s: i32| measure::LATIN_WIDTHS.iter().any(|&k| alone_at(s, k));
         let base = self.role_spacing(role);
-        if !alone(base) {
+        if !alone_any(base) {
             return None;
         }
-        (MOST_CONDENSED..base).rev().find(|&s| !alone(s))
+        (MOST_CONDENSED..base)
+            .rev()
+            .find(|&s| !alone_any(s))
+            .or_else(|| {
+                alone_at(base, named)
+                    .then(|| (MOST_CONDENSED..base).rev().find(|&s| !alone_at(s, named)))
+                    .flatten()
+            })
     }
 
-    /// The title, whole parts per line (broken only between them), and the blank lines after it,
-    /// which make up the title's taller lines so that the body below stays on the page grid.
-    fn title(&self, parts: &[String]) -> Vec<Paragraph> {
+    /// The title, on the lines the PDF set it on (`pdf_lines`, when they hold the title's text), or
+    /// else whole parts per line; each line ends with a line break, so that Word and LibreOffice
+    /// show the PDF's lines. Then the blank lines after it, which make up the title's taller
+    /// lines so that the body below stays on the page grid.
+    fn title(&self, parts: &[String], pdf_lines: &[String]) -> Vec<Paragraph> {
         let size = self.style.role(Role::Title).size_pt;
         let width = f64::from(self.page.type_width) / TW_PER_PT;
-        let mut lines: Vec<String> = Vec::new();
-        for part in parts {
-            match lines.last_mut() {
-                Some(l) if (measure::text_em(l) + measure::text_em(part)) * size <= width => {
-                    l.push_str(part)
+        let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let lines: Vec<String> = if !pdf_lines.is_empty()
+            && bare(&pdf_lines.concat()) == bare(&parts.concat())
+        {
+            title_lines_in(parts, pdf_lines)
+        } else {
+            let mut lines: Vec<String> = Vec::new();
+            for part in parts {
+                match lines.last_mut() {
+                    Some(l) if (measure::text_em(l) + measure::text_em(part)) * size <= width => {
+                        l.push_str(part)
+                    }
+                    _ => lines.push(part.clone()),
                 }
-                _ => lines.push(part.clone()),
             }
-        }
+            lines
+        };
         let mut p = Paragraph::new().style(style_id(Role::Title).0);
         for (i, l) in lines.iter().enumerate() {
             if i > 0 {
@@ -240,14 +269,10 @@ impl Writer<'_> {
         let mut rows = Vec::with_capacity(t.grid.len());
         for (r, row) in t.grid.iter().enumerate() {
             let restart = r >= t.header_rows && restarts.contains(&r);
-            // a row the PDF puts at a page's top is as much taller as LibreOffice starts the
-            // page higher (see `measure::page`), so that the rest of the table breaks where the
-            // PDF's does
-            let lift = if t.header_rows == 0 && restart {
-                self.page_lift()
-            } else {
-                0
-            };
+            // a row the PDF puts at a page's top (below the repeated header rows, if any) is as
+            // much taller as LibreOffice starts the page higher (see `measure::page`): it does not
+            // fit where the PDF's did not, and the rest of the table breaks where the PDF's does
+            let lift = if restart { self.page_lift() } else { 0 };
             let h = geo
                 .and_then(|g| g.heights_pt.get(r))
                 .map_or(min_h, |h| (h * TW_PER_PT).floor() as i32)
@@ -342,6 +367,31 @@ impl Writer<'_> {
         // 0.7 mm inside the checker's 1 mm tolerance
         measure::pt_tw(lift_pt - 0.7 * PT_PER_MM - inner).max(TABLE_CELL_PAD_V)
     }
+}
+
+/// The title's own text (its spaces kept) cut where the PDF's lines end.
+fn title_lines_in(parts: &[String], pdf_lines: &[String]) -> Vec<String> {
+    let text = parts.concat();
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    for l in pdf_lines {
+        let mut line = String::new();
+        let mut need = l.chars().filter(|c| !c.is_whitespace()).count();
+        while need > 0 {
+            let Some(c) = chars.next() else { break };
+            if !c.is_whitespace() {
+                need -= 1;
+            }
+            line.push(c);
+        }
+        // spaces at a break belong to neither line
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        out.push(line.trim().to_string());
+    }
+    out.retain(|l| !l.is_empty());
+    out
 }
 
 /// A cell's width and span, centred vertically.

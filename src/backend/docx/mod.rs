@@ -11,7 +11,7 @@
 //! spans and merges, footers with PAGE fields) — `styles` and `body`; one XML step (`fixup`) adds
 //! what docx-rs cannot write and puts property elements in ECMA-376 order; the `zip` crate packs
 //! the parts with deflate. From the PDF's layout the writer reads only the plain numbers of
-//! [`geometry::Geometry`] (table columns and rows).
+//! [`geometry::Geometry`] (table columns and rows, the title's lines).
 
 mod body;
 mod fixup;
