@@ -22,6 +22,10 @@
 //! - **save** ([`render::write_outputs`], in the CLI): the bytes → files on disk, each through a
 //!   locked temporary file, `fsync` and a rename, the pair renamed under one lock.
 //!
+//! - **edit** ([`edit`]): the browser editor's model — a report as plain data ([`edit::Draft`]) read
+//!   from and written back to its YAML, the national tables as printed ([`edit::Form`]), and the
+//!   checks pointed at the Draft's fields ([`edit::check_draft`]).
+//!
 //! What the run writes is planned before any report is built ([`render::plan`]): two reports
 //! that would write the same file, or an output that would replace an input, stop the run.
 #![deny(missing_docs)]
@@ -33,6 +37,7 @@ pub mod check;
 pub mod compose;
 pub mod diag;
 pub mod doc;
+pub mod edit;
 pub mod fonts;
 pub mod format;
 pub mod readback;
