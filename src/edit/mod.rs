@@ -10,6 +10,8 @@
 //! The YAML file stays the document: everything here goes through the YAML text and the normal
 //! loader ([`crate::report::load_str`]), so the page and the CLI can never disagree.
 
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
