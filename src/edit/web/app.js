@@ -121,13 +121,8 @@ async function folderView() {
 
 // ---------------------------------------------------------------- report view
 
-const state = { report: null, seq: 0, timer: null, t0: 0, pending: 0, shownPages: [], timings: [] };
+const state = { report: null, seq: 0, timer: null, since: null, inflight: false, queued: false, shownPages: [], timings: [] };
 window.gongkai = state;
-
-function setPending(delta) {
-  state.pending += delta;
-  document.body.dataset.pending = String(state.pending);
-}
 
 async function reportView(file) {
   $("#main").replaceChildren(el("p", { class: "muted" }, "正在打开 " + file + " ……"));
@@ -180,7 +175,8 @@ function drawReport(rep) {
   rep.form.sections.forEach((fs, i) => {
     const ds = d.sections.find((s) => s.id === fs.id) || d.sections[i];
     const body = fs.kind === "table" ? tableEditor(fs, ds) : blocksEditor(d, fs.id, ds.blocks || (ds.blocks = []));
-    left.append(el("section", { class: "panel sec", "data-section": fs.id }, el("h2", {}, fs.heading), body));
+    left.append(el("section", { class: "panel sec", "data-section": fs.id }, el("h2", {}, fs.heading),
+      fs.what ? el("p", { class: "muted" }, "应写：" + fs.what) : null, body));
   });
   const right = el("div", { class: "previewcol" }, el("div", { id: "pages", "aria-label": "预览" }));
   $("#main").replaceChildren(el("div", { class: "report" }, left, right));
@@ -190,9 +186,9 @@ function setField(d, name, value) {
   if (name === "year") { d.year = value === "" ? 0 : Number(value); return; }
   if (name.startsWith("signature.")) {
     const k = name.slice(10);
-    if (!d.signature) d.signature = { organ: null, date: null };
-    d.signature[k] = value === "" ? null : value;
-    if (d.signature.organ === null && d.signature.date === null) d.signature = null;
+    if (!d.signature) d.signature = { organ: null, date: "" };
+    d.signature[k] = k === "organ" && value === "" ? null : value;
+    if (d.signature.organ === null && d.signature.date === "") d.signature = null;
     return;
   }
   d[name] = name === "organ" ? value : (value === "" ? null : value);
@@ -273,7 +269,7 @@ function tableEditor(fs, ds) {
         const input = el("input", { class: "num" + (total ? " total" : ""), inputmode: "decimal",
           "data-section": fs.id, "data-row": row, "data-col": col, value: vals[col],
           "aria-label": (c.name || c.text || row) });
-        input.addEventListener("input", () => { vals[col] = input.value.trim(); changed(); });
+        input.addEventListener("input", () => { vals[col] = input.value.trim(); changed(true); });
         tr.append(el("td", Object.assign({ class: "num", "data-target": "t:" + fs.id + ":" + row + ":" + col }, span), input));
       } else {
         const tag = c.kind === "caption" || c.kind === "header" ? "th" : "td";
@@ -349,25 +345,43 @@ function goTo(key) {
 }
 
 // ---------------------------------------------------------------- check and preview as the clerk types
+// A number goes to the server at once; text after a pause of 150 ms. One request pair is in flight
+// at a time; changes made meanwhile go together in the next one.
 
-function changed() {
+function busy() {
+  const b = state.inflight || state.timer !== null || state.queued;
+  document.body.dataset.busy = b ? "1" : "0";
+}
+
+function changed(immediate) {
   const rep = state.report;
   if (!rep) return;
   rep.dirty = true;
   setStatus("有未保存的修改");
-  if (!state.timer) state.t0 = performance.now();
+  if (state.since === null) state.since = performance.now();
   clearTimeout(state.timer);
-  state.timer = setTimeout(() => { state.timer = null; update(false); }, 150);
+  state.timer = null;
+  if (immediate) kick();
+  else state.timer = setTimeout(kick, 150);
+  busy();
 }
 
-/** POST check and preview at once; a newer keystroke's answers replace an older one's. */
+function kick() {
+  state.timer = null;
+  if (state.inflight) state.queued = true;
+  else update(false);
+  busy();
+}
+
+/** POST check and preview at once; applies what they answer. */
 async function update(first) {
   const rep = state.report;
   const seq = ++state.seq;
-  const t0 = first ? performance.now() : state.t0;
+  const t0 = first || state.since === null ? performance.now() : state.since;
+  state.since = null;
+  state.inflight = true;
+  busy();
   const body = { file: rep.file, draft: rep.draft };
-  setPending(1);
-  $("#pages") && $("#pages").classList.add("stale");
   const check = api("POST", "/api/check", body).then((r) => {
     if (seq !== state.seq || state.report !== rep) return null;
     if (r.ok) { applyFindings(r.data.findings); applyComputed(r.data.computed || {}); }
@@ -379,13 +393,15 @@ async function update(first) {
     return r;
   });
   const [c, p] = await Promise.all([check, preview]);
+  // on screen: after the next frame is painted
   await new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
-  setPending(-1);
-  if (seq !== state.seq) return;
-  if (c && p && !first) {
+  if (c && p && c.ok && p.ok && !first) {
     state.timings.push({ total: performance.now() - t0, check: c.data.ms, preview: p.data.ms });
   }
+  state.inflight = false;
   document.body.dataset.gen = String(Number(document.body.dataset.gen) + 1);
+  if (state.queued && state.report === rep) { state.queued = false; update(false); }
+  busy();
 }
 
 function showPages(r) {
