@@ -1,4 +1,4 @@
-//! Stage timings (issue 7): load + check, compose, typeset, PDF write, DOCX write — for the 李旺镇
+//! Stage timings (issue 7): load + check, compose, typeset, PDF write, SVG write, DOCX write — for the 李旺镇
 //! sample and for a generated ~20-page report whose tables cross pages; the typesetting of a paragraph
 //! of 300 000 digits with no break opportunity (issue 15 item 6). Fonts are loaded once, as in a
 //! batch run.
@@ -59,6 +59,10 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 black_box(gongkai::backend::pdf::write(black_box(&pages), &fonts, &meta).unwrap())
             })
+        });
+        // the editor's preview: every page as SVG (issue 20)
+        g.bench_function("svg", |b| {
+            b.iter(|| black_box(gongkai::backend::svg::write(black_box(&pages), &fonts)))
         });
         g.bench_function("docx", |b| {
             b.iter(|| {

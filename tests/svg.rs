@@ -144,7 +144,7 @@ fn parse(svg: &str) -> Parsed {
                 let a = a.expect("attribute");
                 let k = String::from_utf8(a.key.as_ref().to_vec()).expect("utf-8 key");
                 let v = a
-                    .decode_and_unescape_value(reader.decoder())
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .expect("attribute value")
                     .into_owned();
                 (k, v)

@@ -216,17 +216,34 @@ impl<'a> Outlines<'a> {
 }
 
 /// Path data written by ttf-parser's outline walk: relative commands between coordinates rounded
-/// to a tenth of a font unit (the differences of rounded points, so no error accumulates).
+/// to a tenth of a font unit (the differences of rounded points, so no error accumulates), a
+/// command's letter left out when it repeats the one before (as SVG allows). A quadratic curve
+/// whose control point mirrors the previous one's (a TrueType contour's implied on-curve point, at
+/// the middle of two control points) is written as a smooth `t` with its end point only.
 #[derive(Default)]
 struct PathData {
     d: String,
+    /// The last command written.
+    last: Option<char>,
     /// The current point, in tenths of a unit.
     at: (i64, i64),
     /// The current contour's start.
     start: (i64, i64),
+    /// The control point of the quadratic curve just written, if the last command was one.
+    control: Option<(i64, i64)>,
 }
 
 impl PathData {
+    /// Starts a command: its letter unless the same command came just before (a moveto is
+    /// always written: a repeated one would be read as a lineto).
+    fn command(&mut self, c: char) {
+        self.control = None;
+        if self.last != Some(c) || c == 'm' {
+            self.d.push(c);
+        }
+        self.last = Some(c);
+    }
+
     fn point(&mut self, x: f32, y: f32) {
         let p = (tenths(x), tenths(y));
         let (dx, dy) = (p.0 - self.at.0, p.1 - self.at.1);
@@ -236,7 +253,7 @@ impl PathData {
     }
 
     /// Offsets relative to the current point, as the control points of a curve are written.
-    fn control(&mut self, x: f32, y: f32) {
+    fn offset(&mut self, x: f32, y: f32) {
         let (dx, dy) = (tenths(x) - self.at.0, tenths(y) - self.at.1);
         self.num(dx);
         self.num(dy);
@@ -253,27 +270,36 @@ impl PathData {
 
 impl ttf_parser::OutlineBuilder for PathData {
     fn move_to(&mut self, x: f32, y: f32) {
-        self.d.push('m');
+        self.command('m');
         self.point(x, y);
         self.start = self.at;
     }
     fn line_to(&mut self, x: f32, y: f32) {
-        self.d.push('l');
+        self.command('l');
         self.point(x, y);
     }
     fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        self.d.push('q');
-        self.control(x1, y1);
+        let c = (tenths(x1), tenths(y1));
+        let mirrored = self
+            .control
+            .map(|p| (2 * self.at.0 - p.0, 2 * self.at.1 - p.1));
+        if mirrored == Some(c) {
+            self.command('t');
+        } else {
+            self.command('q');
+            self.offset(x1, y1);
+        }
         self.point(x, y);
+        self.control = Some(c);
     }
     fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-        self.d.push('c');
-        self.control(x1, y1);
-        self.control(x2, y2);
+        self.command('c');
+        self.offset(x1, y1);
+        self.offset(x2, y2);
         self.point(x, y);
     }
     fn close(&mut self) {
-        self.d.push('z');
+        self.command('z');
         // after `z` the current point is the contour's start
         self.at = self.start;
     }
@@ -454,6 +480,16 @@ mod tests {
         b.quad_to(20.0, 20.0, 25.0, 14.5);
         b.close();
         b.move_to(12.0, 20.0);
-        assert_eq!(b.d, "m10 20l5-5.5q5 5.5 10 0zm2 0");
+        b.quad_to(14.0, 20.0, 12.0, 21.0);
+        b.quad_to(10.0, 22.0, 12.0, 20.0);
+        // an implied on-curve point between two control points: the second curve is smooth
+        b.quad_to(14.0, 18.0, 16.0, 18.0);
+        b.quad_to(18.0, 18.0, 18.0, 16.0);
+        b.line_to(18.0, 10.0);
+        b.quad_to(18.0, 8.0, 16.0, 8.0);
+        assert_eq!(
+            b.d,
+            "m10 20l5-5.5q5 5.5 10 0zm2 0q2 0 0 1t0-1 4-2 2-2l0-6q0-2-2-2"
+        );
     }
 }

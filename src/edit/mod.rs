@@ -10,15 +10,22 @@
 //! The YAML file stays the document: everything here goes through the YAML text and the normal
 //! loader ([`crate::report::load_str`]), so the page and the CLI can never disagree.
 
+mod findings;
+mod form;
+mod read;
+pub(crate) mod write;
 pub mod server;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::check;
-use crate::diag::{Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::format::{self, Format};
+pub use write::normalise;
 
 /// What the page edits: one report, plain data, serde JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -236,46 +243,117 @@ pub enum Target {
     },
 }
 
-/// A report's YAML text → its Draft. Errors: the located diagnostics `check` gives for a file it
-/// cannot read (exit code 2); a cell whose value is not a number is kept as typed (the check
-/// reports it on the cell).
+/// A report's YAML text → its Draft (what the page shows when a file is opened). Errors: the
+/// located diagnostics `check` gives for a file it cannot read (exit code 2), except that a cell
+/// whose value is not a number is kept as typed (the check then reports it on that cell).
 pub fn draft_from_yaml(text: &str, path: Option<&Path>) -> Result<Draft, Diagnostics> {
-    let _ = (text, path);
-    todo!()
+    let rep = read::load(text, path)?;
+    let format = read::format_of(&rep)?;
+    Ok(read::draft_of(&rep, &format))
 }
 
-/// A Draft → the report's YAML, laid out as the template of `gongkai new`.
+/// A Draft → the report's YAML, laid out as the template of `gongkai new`: its explanatory
+/// comments, prose as block scalars, each table row on one line with its printed label.
+///
+/// The Draft is first made [`normalise`]d (paragraphs split at line breaks and trimmed, as the
+/// loader reads them); `draft_from_yaml(draft_to_yaml(d)) == normalise(d)`, which is `d` for a
+/// Draft read from a file. Refused (the diagnostics say why, without a place): a Draft whose shape
+/// is not its format's, or whose YAML the loader would not read (an empty organ, a date that is
+/// not a date, invisible control characters, a format that does not exist for its year) —
+/// [`check_draft`] points those at their fields.
 pub fn draft_to_yaml(d: &Draft) -> Result<String, Diagnostics> {
-    let _ = d;
-    todo!()
+    let d = normalise(d);
+    let format = format_of_draft(&d)?;
+    let shape = write::shape_errors(&d, &format);
+    if !shape.is_empty() {
+        return Err(shape);
+    }
+    let text = write::write(
+        &d,
+        &format,
+        &write::Extras {
+            schema_ref: SCHEMA_REF,
+            ..Default::default()
+        },
+    )
+    .text;
+    draft_from_yaml(&text, None).map_err(unplaced)?;
+    Ok(text)
+}
+
+/// The schema the written YAML names (as `gongkai new` names it).
+const SCHEMA_REF: &str = "gongkai.schema.json";
+
+/// Diagnostics about the generated YAML: its places mean nothing to the clerk.
+fn unplaced(d: Diagnostics) -> Diagnostics {
+    d.into_iter()
+        .map(|x| Diagnostic {
+            pos: Default::default(),
+            file: None,
+            ..x
+        })
+        .collect()
+}
+
+/// The national format a Draft names or its year implies, with the message `check` gives when
+/// there is none.
+fn format_of_draft(d: &Draft) -> Result<Arc<Format>, Diagnostics> {
+    let found = match &d.format {
+        Some(f) => format::by_id(format::id_of(f)),
+        None => format::for_year(d.year),
+    };
+    match found {
+        Some(f) => Ok(f),
+        None => {
+            // the loader and resolve say why, in their words
+            let mut probe = format!("organ: x\nyear: {}\n", d.year);
+            if let Some(f) = &d.format {
+                probe.push_str(&format!("format: {}\n", write::quoted(f)));
+            }
+            let why = crate::report::load_str(&probe, None)
+                .and_then(check::resolve)
+                .err()
+                .unwrap_or_else(|| vec![Diagnostic::error("format", "没有适用的报告格式")]);
+            Err(unplaced(why))
+        }
+    }
 }
 
 /// A new report's Draft (organ, year, optionally carried over from last year's report — the same
-/// carry-over as `gongkai new --from`).
+/// carry-over as `gongkai new --from`): every section and row present, the template's
+/// placeholders in the text, zeros (or last year's carried values) in the tables.
 pub fn new_draft(
     organ: &str,
     year: i32,
     previous: Option<&check::Resolved>,
 ) -> Result<Draft, Diagnostics> {
-    let _ = (organ, year, previous);
-    todo!()
+    let d = Draft {
+        organ: organ.to_string(),
+        year,
+        format: None,
+        title: None,
+        kind: None,
+        lead: Vec::new(),
+        sections: Vec::new(),
+        signature: None,
+    };
+    let format = format_of_draft(&d)?;
+    Ok(crate::template::draft(&format, organ, year, previous))
 }
 
 /// The form of the Draft's national format: sections in order and each table's printed grid.
 pub fn form(d: &Draft) -> Result<Form, Diagnostics> {
-    let _ = d;
-    todo!()
+    Ok(form::of(&*format_of_draft(d)?))
 }
 
-/// The diagnostics `gongkai check` gives (with last year's report for R5–R7 when given), each
-/// pointing at the field of the Draft it is about when there is one.
+/// The diagnostics `gongkai check` gives (with last year's report for R5–R7 when given; not the
+/// font check), each pointing at the field of the Draft it is about when there is one.
 pub fn check_draft(d: &Draft, previous: Option<&check::Resolved>) -> Vec<Finding> {
-    let _ = (d, previous);
-    todo!()
+    findings::check(&normalise(d), previous)
 }
 
-/// The Draft resolved (for previews and render): YAML → load → resolve.
+/// The Draft resolved (for previews and render): its YAML → load → resolve.
 pub fn resolve_draft(d: &Draft) -> Result<check::Resolved, Diagnostics> {
-    let _ = d;
-    todo!()
+    let text = draft_to_yaml(d)?;
+    check::resolve(read::load(&text, None)?)
 }
