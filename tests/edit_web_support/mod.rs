@@ -118,10 +118,15 @@ pub fn post_with(
     body: &str,
     headers: &[(&str, &str)],
 ) -> (u16, serde_json::Value) {
-    let mut req = agent()
-        .post(&ed.at(path))
-        .header("Content-Type", "application/json")
-        .header("Origin", &format!("http://{}", ed.host()));
+    let origin = format!("http://{}", ed.host());
+    let given = |name: &str| headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+    let mut req = agent().post(&ed.at(path));
+    if !given("Content-Type") {
+        req = req.header("Content-Type", "application/json");
+    }
+    if !given("Origin") {
+        req = req.header("Origin", &origin);
+    }
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
@@ -137,6 +142,38 @@ pub fn post_with(
         status,
         serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
     )
+}
+
+/// The status line's code of a POST whose body is `len` bytes, sent whole while the answer is read
+/// (the server may answer, and close, before it has read it all).
+pub fn post_large(ed: &Editor, path: &str, len: usize) -> u16 {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(ed.host()).expect("connect");
+    let head = format!(
+        "POST {path}?token={} HTTP/1.1\r\nHost: {}\r\nOrigin: http://{}\r\n\
+         Content-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n",
+        ed.token,
+        ed.host(),
+        ed.host()
+    );
+    let mut writer = conn.try_clone().expect("clone");
+    let sending = std::thread::spawn(move || {
+        let _ = writer.write_all(head.as_bytes());
+        let chunk = vec![b' '; 64 * 1024];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            if writer.write_all(&chunk[..n]).is_err() {
+                break;
+            }
+            left -= n;
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = conn.read_to_end(&mut answer);
+    let _ = sending.join();
+    let text = String::from_utf8_lossy(&answer);
+    text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
 /// `GET /api/open?file=`.

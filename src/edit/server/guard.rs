@@ -74,6 +74,12 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 /// (`Sec-Fetch-Site`, `Origin`), and with a JSON body (which a form on another site cannot send
 /// without asking first, and this server never answers that question).
 fn same_origin(headers: &HeaderMap, host: &str) -> bool {
+    // a header given twice is not trusted either way
+    for name in ["sec-fetch-site", "origin", "content-type", "host"] {
+        if headers.get_all(name).iter().count() > 1 {
+            return false;
+        }
+    }
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = get("sec-fetch-site") {
         if site != "same-origin" && site != "none" {
@@ -182,6 +188,10 @@ mod tests {
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(!same_origin(&h, "127.0.0.1:5"));
         h.remove("sec-fetch-site");
+        h.append("origin", HeaderValue::from_static("http://127.0.0.1:5"));
+        h.append("origin", HeaderValue::from_static("http://evil.example"));
+        assert!(!same_origin(&h, "127.0.0.1:5"));
+        h.remove("origin");
         h.insert("content-type", HeaderValue::from_static("text/plain"));
         assert!(!same_origin(&h, "127.0.0.1:5"));
     }
