@@ -134,10 +134,6 @@ async fn browser_opens_the_2021_sample() {
     assert_eq!(new0.prop("value").await.unwrap().as_deref(), Some("21"));
     assert!(count(&c, "textarea.para[data-section='overview']").await >= 5);
     assert!(count(&c, "[data-section='overview'] .block.heading").await >= 5);
-    c.execute("document.querySelector(\"[data-table='applications']\").scrollIntoView()", vec![])
-        .await
-        .unwrap();
-    screenshot(&c, "edit-report.png").await;
     c.close().await.unwrap();
 }
 
@@ -160,7 +156,14 @@ async fn browser_a_broken_total_is_marked_then_clean_again() {
     assert!(notes.contains("本年新收"), "the message names the row: {notes}");
     let summary = text_of(&c, "#summary").await;
     assert!(summary.contains("个错误"), "{summary}");
+    c.execute("document.querySelector(\"section[data-section='applications']\").scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    screenshot(&c, "edit-report.png").await;
     // the list is clickable: it brings the cell into focus
+    c.execute("document.querySelector('#findings li.error').scrollIntoView({block: 'center'})", vec![])
+        .await
+        .unwrap();
     c.find(Locator::Css("#findings li.error")).await.unwrap().click().await.unwrap();
     let focused = c
         .execute("return document.activeElement.dataset.row || ''", vec![])
