@@ -257,6 +257,7 @@ fn check_and_preview_answer_for_a_draft() {
     assert!(!pages.is_empty());
     assert!(pages[0].as_str().unwrap().starts_with("<svg"));
     assert!(squeeze(preview["lines"][0][0].as_str().unwrap()).contains("青禾县自然资源局"));
+    assert_eq!(*pages, svg_pages(&opened["draft"]), "the pages svg::write draws");
     // a broken total: the cell is named, the page's findings point at it
     let mut draft = opened["draft"].clone();
     let apps = draft["sections"]
@@ -266,6 +267,25 @@ fn check_and_preview_answer_for_a_draft() {
         .find(|s| s["id"] == "applications")
         .unwrap();
     apps["rows"]["new"][0] = json!("22");
+    // the preview after the edit: what svg::write draws of the edited report's pages, the pages
+    // the page already shows not sent again
+    let (status, again) = post(
+        &ed,
+        "/api/preview",
+        &json!({"file": SAMPLE, "draft": draft, "have": preview["fingerprints"]}),
+    );
+    assert_eq!(status, 200);
+    let want = svg_pages(&draft);
+    let sent = again["pages"].as_array().unwrap();
+    assert_eq!(sent.len(), want.len());
+    assert!(sent.iter().any(|p| p.is_null()), "unchanged pages are not sent");
+    assert!(sent.iter().any(|p| p.is_string()), "the changed page is");
+    for (i, p) in sent.iter().enumerate() {
+        match p.as_str() {
+            Some(svg) => assert_eq!(svg, want[i], "page {}", i + 1),
+            None => assert_eq!(pages[i].as_str().unwrap(), want[i], "page {}", i + 1),
+        }
+    }
     let (status, checked) = post(&ed, "/api/check", &json!({"file": SAMPLE, "draft": draft}));
     assert_eq!(status, 200);
     let findings = checked["findings"].as_array().unwrap();
@@ -275,6 +295,16 @@ fn check_and_preview_answer_for_a_draft() {
             && f["target"]["row"].is_string()),
         "{checked}"
     );
+}
+
+/// A draft's pages as the SVG backend draws them (bundled fonts, as the editor is started here).
+fn svg_pages(draft: &serde_json::Value) -> Vec<String> {
+    let d: gongkai::edit::Draft = serde_json::from_value(draft.clone()).unwrap();
+    let res = gongkai::edit::resolve_draft(&d).unwrap();
+    let style = gongkai::style::Style::builtin("gbt9704").unwrap();
+    let fonts = gongkai::fonts::FontSet::load(&style, &gongkai::fonts::FontOptions::bundled()).unwrap();
+    let layout = gongkai::typeset::layout(&gongkai::compose::compose(&res), &style, &fonts).unwrap();
+    gongkai::backend::svg::write(&layout.pages, &fonts)
 }
 
 #[test]

@@ -237,17 +237,32 @@ pub(crate) async fn check(
     .await
 }
 
-/// `POST /api/preview`: the pages as they will print, one SVG each, and each page's lines.
+/// `POST /api/preview`'s body.
+#[derive(Deserialize)]
+pub(crate) struct PreviewBody {
+    /// The file name (which report's last preview to draw on).
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The draft.
+    pub draft: Draft,
+    /// The fingerprints of the pages the page shows: those pages are not sent again.
+    #[serde(default)]
+    pub have: Vec<String>,
+}
+
+/// `POST /api/preview`: the pages as they will print, one SVG each (`null` for a page the page
+/// already shows), their fingerprints, and each page's lines.
 pub(crate) async fn preview(
     State(app): State<Shared>,
-    Json(body): Json<DraftBody>,
+    Json(body): Json<PreviewBody>,
 ) -> Result<Json<Value>, ApiError> {
     let t0 = Instant::now();
     blocking(move || {
-        let (pages, lines) = super::render::preview(&app, &body.draft)?;
-        Ok(Json(
-            json!({ "pages": pages, "lines": lines, "ms": ms(t0) }),
-        ))
+        let key = body.file.as_deref().unwrap_or("");
+        let p = super::render::preview(&app, key, &body.draft, &body.have)?;
+        Ok(Json(json!({
+            "pages": p.svgs, "fingerprints": p.fingerprints, "lines": p.lines, "ms": ms(t0),
+        })))
     })
     .await?
 }

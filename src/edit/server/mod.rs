@@ -78,6 +78,8 @@ pub(crate) struct App {
     pub index: Mutex<files::Index>,
     /// Held while a report file is compared with the page's version and replaced.
     pub saving: tokio::sync::Mutex<()>,
+    /// The last preview of each report open.
+    pub previews: Mutex<render::Previews>,
 }
 
 /// Shared state of the handlers.
@@ -146,6 +148,7 @@ impl Editor {
             font_options: config.fonts.clone(),
             index: Mutex::new(files::Index::default()),
             saving: tokio::sync::Mutex::new(()),
+            previews: Mutex::new(render::Previews::default()),
         });
         Ok(Editor {
             listener,

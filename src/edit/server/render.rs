@@ -19,25 +19,95 @@ use crate::backend::svg;
 use crate::edit::{self, Draft};
 use crate::fonts::FontSet;
 use crate::style::Style;
+use crate::typeset::Page;
 use crate::Formats;
 
 /// The file-name suffix of the notice-board copy, as `gongkai render --style notice-board` names it.
 const NOTICE_BOARD_SUFFIX: &str = "-公开栏";
 
+/// One page of a preview: the typeset page, its SVG and the SVG's fingerprint.
+pub(crate) struct Drawn {
+    page: Page,
+    svg: String,
+    fingerprint: String,
+}
+
+/// The last preview of each report, so that an edit draws again only the pages it changed.
+#[derive(Default)]
+pub(crate) struct Previews(BTreeMap<String, Vec<Drawn>>);
+
+/// Reports whose last preview is kept.
+const KEPT_PREVIEWS: usize = 8;
+
+/// A preview: each page's SVG (`None` where the page already has the one with that fingerprint),
+/// each page's fingerprint and its lines of text.
+pub(crate) struct Preview {
+    pub svgs: Vec<Option<String>>,
+    pub fingerprints: Vec<String>,
+    pub lines: Vec<Vec<String>>,
+}
+
+fn quick_fingerprint(svg: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    svg.hash(&mut h);
+    format!("{:016x}-{}", h.finish(), svg.len())
+}
+
 /// The pages of a draft as they will print (one SVG each) and each page's lines of text: the same
-/// steps as the PDF (resolve → compose → layout) with the same fonts.
+/// steps as the PDF (resolve → compose → layout) with the same fonts. Only pages that differ from
+/// the report's last preview are drawn again, and only pages the page does not hold (`have`: the
+/// fingerprints it shows) are sent.
 pub(crate) fn preview(
     app: &Shared,
+    key: &str,
     d: &Draft,
-) -> Result<(Vec<String>, Vec<Vec<String>>), ApiError> {
+    have: &[String],
+) -> Result<Preview, ApiError> {
     let res = edit::resolve_draft(d)
         .map_err(|x| ApiError::diags("预览暂时无法显示：报告中有无法读取的内容", &x))?;
     let doc = crate::compose::compose(&res);
     let layout = crate::typeset::layout(&doc, &app.style, &app.fonts)
         .map_err(|x| ApiError::diags("预览暂时无法显示", &x))?;
-    let pages = svg::write(&layout.pages, &app.fonts);
-    let lines = layout.pages.iter().map(svg::page_lines).collect();
-    Ok((pages, lines))
+    let last = app
+        .previews
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .0
+        .remove(key)
+        .unwrap_or_default();
+    let mut last = last.into_iter().map(Some).collect::<Vec<_>>();
+    let changed: Vec<usize> = (0..layout.pages.len())
+        .filter(|&i| last.get(i).and_then(Option::as_ref).map(|x| &x.page) != Some(&layout.pages[i]))
+        .collect();
+    let fresh_pages: Vec<Page> = changed.iter().map(|&i| layout.pages[i].clone()).collect();
+    let mut fresh = svg::write(&fresh_pages, &app.fonts).into_iter();
+    let mut drawn = Vec::with_capacity(layout.pages.len());
+    for (i, page) in layout.pages.into_iter().enumerate() {
+        let d = match last.get_mut(i).and_then(Option::take) {
+            Some(old) if !changed.contains(&i) => old,
+            _ => {
+                let svg = fresh.next().unwrap_or_default();
+                Drawn { fingerprint: quick_fingerprint(&svg), svg, page }
+            }
+        };
+        drawn.push(d);
+    }
+    let out = Preview {
+        svgs: drawn
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (have.get(i) != Some(&d.fingerprint)).then(|| d.svg.clone()))
+            .collect(),
+        fingerprints: drawn.iter().map(|d| d.fingerprint.clone()).collect(),
+        lines: drawn.iter().map(|d| svg::page_lines(&d.page)).collect(),
+    };
+    let mut kept = app.previews.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.0.len() >= KEPT_PREVIEWS {
+        kept.0.clear();
+    }
+    kept.0.insert(key.to_string(), drawn);
+    Ok(out)
 }
 
 /// The 总计 the program computes for the cells the draft leaves empty: section → row → index in

@@ -121,7 +121,7 @@ async function folderView() {
 
 // ---------------------------------------------------------------- report view
 
-const state = { report: null, seq: 0, timer: null, since: null, inflight: false, queued: false, shownPages: [], timings: [] };
+const state = { report: null, seq: 0, timer: null, since: null, inflight: false, queued: false, shownPrints: [], timings: [] };
 window.gongkai = state;
 
 async function reportView(file) {
@@ -137,7 +137,7 @@ async function reportView(file) {
   const rep = { file: r.data.file, draft: r.data.draft, form: r.data.form, fingerprint: r.data.fingerprint,
     previous: r.data.previous, dirty: false, computed: {} };
   state.report = rep;
-  state.shownPages = [];
+  state.shownPrints = [];
   $("#where").textContent = rep.file;
   $("#actions").replaceChildren(
     el("button", { id: "save", class: "primary", onclick: () => save(false) }, "保存"),
@@ -387,7 +387,7 @@ async function update(first) {
     if (r.ok) { applyFindings(r.data.findings); applyComputed(r.data.computed || {}); }
     return r;
   });
-  const preview = api("POST", "/api/preview", body).then((r) => {
+  const preview = api("POST", "/api/preview", Object.assign({ have: state.shownPrints }, body)).then((r) => {
     if (seq !== state.seq || state.report !== rep) return null;
     showPages(r);
     return r;
@@ -422,12 +422,12 @@ function showPages(r) {
   svgs.forEach((svg, i) => {
     let box = boxes[i];
     if (!box) { box = el("div", { class: "page", "data-page": i + 1 }); pages.append(box); }
-    // only pages that changed are drawn again
-    if (state.shownPages[i] !== svg) { box.innerHTML = svg; state.shownPages[i] = svg; }
+    // a page the server did not send again is unchanged
+    if (svg !== null) { box.innerHTML = svg; state.shownPrints[i] = r.data.fingerprints[i]; }
     box.dataset.lines = JSON.stringify(r.data.lines[i] || []);
   });
   for (const extra of boxes.slice(svgs.length)) extra.remove();
-  state.shownPages.length = svgs.length;
+  state.shownPrints.length = svgs.length;
   pages.dataset.count = String(svgs.length);
 }
 
