@@ -78,10 +78,15 @@ async fn main() {
     let t: Vec<serde_json::Value> = serde_json::from_value(t).unwrap();
     let col = |k: &str| -> Vec<f64> { t.iter().filter_map(|x| x[k].as_f64()).collect() };
     let (mut total, mut check, mut preview) = (col("total"), col("check"), col("preview"));
+    let (mut applied, mut check_shown, mut preview_shown) =
+        (col("applied"), col("checkShown"), col("previewShown"));
     let mut server: Vec<f64> = check.iter().zip(&preview).map(|(a, b)| a.max(*b)).collect();
     println!("gongkai edit, 2021 sample, {} keystrokes in a 表三 cell (headless Chromium)", t.len());
     for (name, v) in [
         ("keystroke → findings and preview on screen", &mut total),
+        ("keystroke → both answers in the page (before painting)", &mut applied),
+        ("keystroke → findings shown (check answered and applied)", &mut check_shown),
+        ("keystroke → preview pages replaced (answered and applied)", &mut preview_shown),
         ("server: check (draft → findings)", &mut check),
         ("server: preview (draft → layout → SVG)", &mut preview),
         ("server share (the slower of the two, run side by side)", &mut server),

@@ -385,18 +385,22 @@ async function update(first) {
   const check = api("POST", "/api/check", body).then((r) => {
     if (seq !== state.seq || state.report !== rep) return null;
     if (r.ok) { applyFindings(r.data.findings); applyComputed(r.data.computed || {}); }
+    r.at = performance.now();
     return r;
   });
   const preview = api("POST", "/api/preview", Object.assign({ have: state.shownPrints }, body)).then((r) => {
     if (seq !== state.seq || state.report !== rep) return null;
     showPages(r);
+    r.at = performance.now();
     return r;
   });
   const [c, p] = await Promise.all([check, preview]);
+  const applied = performance.now();
   // on screen: after the next frame is painted
   await new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
   if (c && p && c.ok && p.ok && !first) {
-    state.timings.push({ total: performance.now() - t0, check: c.data.ms, preview: p.data.ms });
+    state.timings.push({ total: performance.now() - t0, applied: applied - t0, checkShown: c.at - t0,
+      previewShown: p.at - t0, check: c.data.ms, preview: p.data.ms });
   }
   state.inflight = false;
   document.body.dataset.gen = String(Number(document.body.dataset.gen) + 1);
