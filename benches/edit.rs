@@ -29,7 +29,9 @@ async fn main() {
     let driver = Driver::start();
     let downloads = tempfile::tempdir().unwrap();
     let c = browser(&driver, downloads.path()).await;
-    c.goto(&format!("{}#/r/qinghe-2021.yaml", ed.url)).await.unwrap();
+    c.goto(&format!("{}#/r/qinghe-2021.yaml", ed.url))
+        .await
+        .unwrap();
     let gen = || async {
         c.execute("return Number(document.body.dataset.gen)", vec![])
             .await
@@ -41,7 +43,10 @@ async fn main() {
         let c = &c;
         async move {
             wait_for("the update", || async {
-                let busy = c.execute("return document.body.dataset.busy", vec![]).await.ok();
+                let busy = c
+                    .execute("return document.body.dataset.busy", vec![])
+                    .await
+                    .ok();
                 let g = c
                     .execute("return Number(document.body.dataset.gen)", vec![])
                     .await
@@ -61,9 +66,12 @@ async fn main() {
         .await
         .unwrap();
     cell.click().await.unwrap();
-    c.execute("const i = document.activeElement; i.setSelectionRange(i.value.length, i.value.length)", vec![])
-        .await
-        .unwrap();
+    c.execute(
+        "const i = document.activeElement; i.setSelectionRange(i.value.length, i.value.length)",
+        vec![],
+    )
+    .await
+    .unwrap();
     for k in 0..keys {
         let g = gen().await;
         // "21" → "2" → "21" …: every other state breaks 表三's totals
@@ -81,15 +89,30 @@ async fn main() {
     let (mut applied, mut check_shown, mut preview_shown) =
         (col("applied"), col("checkShown"), col("previewShown"));
     let mut server: Vec<f64> = check.iter().zip(&preview).map(|(a, b)| a.max(*b)).collect();
-    println!("gongkai edit, 2021 sample, {} keystrokes in a 表三 cell (headless Chromium)", t.len());
+    println!(
+        "gongkai edit, 2021 sample, {} keystrokes in a 表三 cell (headless Chromium)",
+        t.len()
+    );
     for (name, v) in [
         ("keystroke → findings and preview on screen", &mut total),
-        ("keystroke → both answers in the page (before painting)", &mut applied),
-        ("keystroke → findings shown (check answered and applied)", &mut check_shown),
-        ("keystroke → preview pages replaced (answered and applied)", &mut preview_shown),
+        (
+            "keystroke → both answers in the page (before painting)",
+            &mut applied,
+        ),
+        (
+            "keystroke → findings shown (check answered and applied)",
+            &mut check_shown,
+        ),
+        (
+            "keystroke → preview pages replaced (answered and applied)",
+            &mut preview_shown,
+        ),
         ("server: check (draft → findings)", &mut check),
         ("server: preview (draft → layout → SVG)", &mut preview),
-        ("server share (the slower of the two, run side by side)", &mut server),
+        (
+            "server share (the slower of the two, run side by side)",
+            &mut server,
+        ),
     ] {
         println!(
             "  {name}: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",

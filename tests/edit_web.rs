@@ -2,9 +2,9 @@
 //! without a browser run by default (Rust only); those driving Chromium are in `edit_web_browser`
 //! (external group).
 
-mod edit_web_support;
 #[path = "edit_web_support/browser.rs"]
 mod browser;
+mod edit_web_support;
 
 use edit_web_support::*;
 use serde_json::json;
@@ -26,10 +26,18 @@ fn the_page_is_served_on_loopback_only_with_the_token() {
     // the token as the cookie the first visit sets
     let mut r = agent()
         .get(&format!("{}/api/folder", ed.base))
-        .header("Cookie", &format!("gongkai_{}={}", &ed.base[17..], ed.token))
+        .header(
+            "Cookie",
+            &format!("gongkai_{}={}", &ed.base[17..], ed.token),
+        )
         .call()
         .unwrap();
-    assert_eq!(r.status().as_u16(), 200, "{}", r.body_mut().read_to_string().unwrap());
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "{}",
+        r.body_mut().read_to_string().unwrap()
+    );
 }
 
 #[test]
@@ -45,7 +53,12 @@ fn listening_elsewhere_needs_the_token_on_every_request() {
         .header("Content-Type", "application/json")
         .send("{}")
         .unwrap();
-    assert_eq!(r.status().as_u16(), 401, "{}", r.body_mut().read_to_string().unwrap());
+    assert_eq!(
+        r.status().as_u16(),
+        401,
+        "{}",
+        r.body_mut().read_to_string().unwrap()
+    );
     assert_eq!(get(&ed.at("/api/folder")).0, 200);
 }
 
@@ -62,7 +75,10 @@ fn the_folder_lists_each_report_with_its_status() {
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     let reports = v["reports"].as_array().unwrap();
-    let files: Vec<&str> = reports.iter().map(|r| r["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = reports
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
     assert_eq!(files, ["broken-2021.yaml", "liwang-2020.yaml", SAMPLE]);
     let of = |f: &str| reports.iter().find(|r| r["file"] == f).unwrap();
     assert_eq!(of(SAMPLE)["organ"], "青禾县自然资源局");
@@ -86,16 +102,25 @@ fn files_outside_the_folder_are_never_read() {
     std::fs::copy(sample(SAMPLE), sub.join("inner.yaml")).unwrap();
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(outside.path().join("secret.yaml"), dir.path().join("link.yaml"))
-            .unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.pdf"), dir.path().join("link.pdf"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.yaml"),
+            dir.path().join("link.yaml"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.pdf"),
+            dir.path().join("link.pdf"),
+        )
+        .unwrap();
     }
     let ed = Editor::start(dir.path(), &[]);
     let secret = outside.path().join("secret.yaml");
     let names = [
         "../secret.yaml".to_string(),
-        format!("../{}/secret.yaml", outside.path().file_name().unwrap().to_string_lossy()),
+        format!(
+            "../{}/secret.yaml",
+            outside.path().file_name().unwrap().to_string_lossy()
+        ),
         secret.display().to_string(),
         "sub/inner.yaml".to_string(),
         "link.yaml".to_string(),
@@ -104,7 +129,10 @@ fn files_outside_the_folder_are_never_read() {
     for name in &names {
         let (status, body) = get(&ed.at(&format!("/api/open?file={}", enc(name))));
         assert!(status == 403 || status == 404, "{name}: {status} {body}");
-        assert!(!body.contains("青禾县"), "{name}: nothing of the file is shown");
+        assert!(
+            !body.contains("青禾县"),
+            "{name}: nothing of the file is shown"
+        );
     }
     for name in ["../secret.pdf", "link.pdf", "/etc/passwd"] {
         let (status, body) = get_bytes(&ed.at(&format!("/api/download?file={}", enc(name))));
@@ -119,7 +147,10 @@ fn files_outside_the_folder_are_never_read() {
         &json!({"file": "../secret.yaml", "draft": draft, "fingerprint": "x"}),
     );
     assert_eq!(status, 403);
-    assert_eq!(std::fs::read(&secret).unwrap(), std::fs::read(sample(SAMPLE)).unwrap());
+    assert_eq!(
+        std::fs::read(&secret).unwrap(),
+        std::fs::read(sample(SAMPLE)).unwrap()
+    );
     let (status, _) = post(
         &ed,
         "/api/save",
@@ -134,8 +165,9 @@ fn a_request_from_another_site_changes_nothing() {
     let dir = folder_with(&[SAMPLE]);
     let ed = Editor::start(dir.path(), &[]);
     let opened = open(&ed, SAMPLE);
-    let body = json!({"file": SAMPLE, "draft": opened["draft"], "fingerprint": opened["fingerprint"]})
-        .to_string();
+    let body =
+        json!({"file": SAMPLE, "draft": opened["draft"], "fingerprint": opened["fingerprint"]})
+            .to_string();
     let before = std::fs::read(dir.path().join(SAMPLE)).unwrap();
     for headers in [
         vec![("Origin", "http://evil.example")],
@@ -152,7 +184,12 @@ fn a_request_from_another_site_changes_nothing() {
         .header("Host", "attacker.example:80")
         .call()
         .unwrap();
-    assert_eq!(r.status().as_u16(), 403, "{}", r.body_mut().read_to_string().unwrap());
+    assert_eq!(
+        r.status().as_u16(),
+        403,
+        "{}",
+        r.body_mut().read_to_string().unwrap()
+    );
     assert_eq!(std::fs::read(dir.path().join(SAMPLE)).unwrap(), before);
     // the same request from the page itself is taken
     assert_eq!(post_with(&ed, "/api/save", &body, &[]).0, 200);
@@ -186,7 +223,11 @@ fn saving_without_edits_keeps_the_report() {
     let numbers = |r: &gongkai::check::Resolved| {
         r.values
             .iter()
-            .flat_map(|(t, v)| v.iter().map(move |(k, c)| (t.clone(), k.clone(), c.number, c.blank, c.computed, c.unit)))
+            .flat_map(|(t, v)| {
+                v.iter().map(move |(k, c)| {
+                    (t.clone(), k.clone(), c.number, c.blank, c.computed, c.unit)
+                })
+            })
             .collect::<Vec<_>>()
     };
     assert_eq!(numbers(&before), numbers(&after));
@@ -198,7 +239,12 @@ fn saving_without_edits_keeps_the_report() {
                 .map(|p| p.split_once('}').map_or(p, |x| x.1).to_string())
                 .collect::<String>()
         };
-        assert_eq!(strip(text(&before)), strip(text(&after)), "section {}", s.id);
+        assert_eq!(
+            strip(text(&before)),
+            strip(text(&after)),
+            "section {}",
+            s.id
+        );
     }
     assert_eq!(gongkai::check_file(&path, None).exit_code, 0);
     // reopened: the same draft, and the fingerprint the save answered
@@ -226,9 +272,16 @@ fn a_file_changed_on_disk_is_never_saved_over() {
     };
     let (status, conflict) = save(false, &opened["fingerprint"]);
     assert_eq!(status, 409, "{conflict}");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "the disk file is unchanged");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        theirs,
+        "the disk file is unchanged"
+    );
     assert_eq!(conflict["disk"]["yaml"], theirs.as_str());
-    assert!(conflict["mine"]["yaml"].as_str().unwrap().contains("（本页修改）"));
+    assert!(conflict["mine"]["yaml"]
+        .as_str()
+        .unwrap()
+        .contains("（本页修改）"));
     assert!(conflict["message"].as_str().unwrap().contains("改过"));
     // keep both: a new file, the other one untouched
     let (status, copy) = save(true, &opened["fingerprint"]);
@@ -242,7 +295,9 @@ fn a_file_changed_on_disk_is_never_saved_over() {
     // overwrite, having seen the disk's version
     let (status, _) = save(false, &conflict["disk"]["fingerprint"]);
     assert_eq!(status, 200);
-    assert!(std::fs::read_to_string(&path).unwrap().contains("（本页修改）"));
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("（本页修改）"));
 }
 
 #[test]
@@ -250,14 +305,27 @@ fn check_and_preview_answer_for_a_draft() {
     let dir = folder_with(&[SAMPLE]);
     let ed = Editor::start(dir.path(), &[]);
     let opened = open(&ed, SAMPLE);
-    assert_eq!(opened["findings"].as_array().unwrap().len(), 0, "{}", opened["findings"]);
-    let (status, preview) = post(&ed, "/api/preview", &json!({"file": SAMPLE, "draft": opened["draft"]}));
+    assert_eq!(
+        opened["findings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        opened["findings"]
+    );
+    let (status, preview) = post(
+        &ed,
+        "/api/preview",
+        &json!({"file": SAMPLE, "draft": opened["draft"]}),
+    );
     assert_eq!(status, 200);
     let pages = preview["pages"].as_array().unwrap();
     assert!(!pages.is_empty());
     assert!(pages[0].as_str().unwrap().starts_with("<svg"));
     assert!(squeeze(preview["lines"][0][0].as_str().unwrap()).contains("青禾县自然资源局"));
-    assert_eq!(*pages, svg_pages(&opened["draft"]), "the pages svg::write draws");
+    assert_eq!(
+        *pages,
+        svg_pages(&opened["draft"]),
+        "the pages svg::write draws"
+    );
     // a broken total: the cell is named, the page's findings point at it
     let mut draft = opened["draft"].clone();
     let apps = draft["sections"]
@@ -278,7 +346,10 @@ fn check_and_preview_answer_for_a_draft() {
     let want = svg_pages(&draft);
     let sent = again["pages"].as_array().unwrap();
     assert_eq!(sent.len(), want.len());
-    assert!(sent.iter().any(|p| p.is_null()), "unchanged pages are not sent");
+    assert!(
+        sent.iter().any(|p| p.is_null()),
+        "unchanged pages are not sent"
+    );
     assert!(sent.iter().any(|p| p.is_string()), "the changed page is");
     for (i, p) in sent.iter().enumerate() {
         match p.as_str() {
@@ -302,8 +373,10 @@ fn svg_pages(draft: &serde_json::Value) -> Vec<String> {
     let d: gongkai::edit::Draft = serde_json::from_value(draft.clone()).unwrap();
     let res = gongkai::edit::resolve_draft(&d).unwrap();
     let style = gongkai::style::Style::builtin("gbt9704").unwrap();
-    let fonts = gongkai::fonts::FontSet::load(&style, &gongkai::fonts::FontOptions::bundled()).unwrap();
-    let layout = gongkai::typeset::layout(&gongkai::compose::compose(&res), &style, &fonts).unwrap();
+    let fonts =
+        gongkai::fonts::FontSet::load(&style, &gongkai::fonts::FontOptions::bundled()).unwrap();
+    let layout =
+        gongkai::typeset::layout(&gongkai::compose::compose(&res), &style, &fonts).unwrap();
     gongkai::backend::svg::write(&layout.pages, &fonts)
 }
 
@@ -313,14 +386,24 @@ fn render_writes_beside_the_report_and_downloads() {
     let ed = Editor::start(dir.path(), &[]);
     let (status, made) = post(&ed, "/api/render", &json!({"file": SAMPLE}));
     assert_eq!(status, 200, "{made}");
-    assert_eq!(made["files"], json!(["qinghe-2021.pdf", "qinghe-2021.docx"]));
+    assert_eq!(
+        made["files"],
+        json!(["qinghe-2021.pdf", "qinghe-2021.docx"])
+    );
     let (status, pdf) = get_bytes(&ed.at("/api/download?file=qinghe-2021.pdf"));
     assert_eq!(status, 200);
-    assert_eq!(pdf, std::fs::read(dir.path().join("qinghe-2021.pdf")).unwrap());
+    assert_eq!(
+        pdf,
+        std::fs::read(dir.path().join("qinghe-2021.pdf")).unwrap()
+    );
     let (status, docx) = get_bytes(&ed.at("/api/download?file=qinghe-2021.docx"));
     assert_eq!(status, 200);
     assert!(docx.starts_with(b"PK"));
-    let (status, made) = post(&ed, "/api/render", &json!({"file": SAMPLE, "style": "notice-board"}));
+    let (status, made) = post(
+        &ed,
+        "/api/render",
+        &json!({"file": SAMPLE, "style": "notice-board"}),
+    );
     assert_eq!(status, 200, "{made}");
     assert_eq!(made["files"], json!(["qinghe-2021-公开栏.pdf"]));
     // a report that fails its checks makes nothing
@@ -350,8 +433,15 @@ fn a_new_report_never_replaces_a_file() {
     let first = std::fs::read(&path).unwrap();
     let opened = open(&ed, "青禾县自然资源局-2022.yaml");
     assert_eq!(opened["draft"]["year"], 2022);
-    assert_eq!(opened["previous"], SAMPLE, "last year's report is found for the cross-year rules");
-    let (status, _) = post(&ed, "/api/new", &json!({"organ": "青禾县自然资源局", "year": 2022}));
+    assert_eq!(
+        opened["previous"], SAMPLE,
+        "last year's report is found for the cross-year rules"
+    );
+    let (status, _) = post(
+        &ed,
+        "/api/new",
+        &json!({"organ": "青禾县自然资源局", "year": 2022}),
+    );
     assert_eq!(status, 409);
     assert_eq!(std::fs::read(&path).unwrap(), first);
     let (status, _) = post(&ed, "/api/new", &json!({"organ": "../../x", "year": 2022}));

@@ -25,7 +25,10 @@ pub struct Args {
 pub fn run(a: Args) -> i32 {
     let path = a.path.unwrap_or_else(|| PathBuf::from("."));
     let (folder, open) = if path.is_file() {
-        let name = path.file_name().and_then(|n| n.to_str()).map(str::to_string);
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string);
         let folder = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -51,7 +54,10 @@ pub fn run(a: Args) -> i32 {
     print_diags(editor.font_warnings());
     let url = editor.started.url.clone();
     outln!("{url}");
-    sayln!("gongkai edit：已在上面的地址打开报告编辑页面（{}）。", config.folder.display());
+    sayln!(
+        "gongkai edit：已在上面的地址打开报告编辑页面（{}）。",
+        config.folder.display()
+    );
     if a.listen.is_some() {
         sayln!("  注意：其他电脑也可访问此地址；地址中的访问口令只显示这一次，请只告诉需要填写报告的人。");
     }

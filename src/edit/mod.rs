@@ -13,8 +13,8 @@
 mod findings;
 mod form;
 mod read;
-pub(crate) mod write;
 pub mod server;
+pub(crate) mod write;
 
 use std::collections::BTreeMap;
 use std::path::Path;

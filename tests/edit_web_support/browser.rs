@@ -83,7 +83,12 @@ async fn count(c: &Client, css: &str) -> usize {
 
 /// Clicks a button and waits for the status line to say `done` (or the dialog to open).
 async fn click_and_wait(c: &Client, button: &str, done: &str) {
-    c.find(Locator::Css(button)).await.expect(button).click().await.expect("click");
+    c.find(Locator::Css(button))
+        .await
+        .expect(button)
+        .click()
+        .await
+        .expect("click");
     wait_for(done, || async {
         text_of(c, "#status").await.contains(done)
             || c.execute("return document.getElementById('dialog').open", vec![])
@@ -110,7 +115,9 @@ async fn browser_opens_the_2021_sample() {
     let downloads = tempfile::tempdir().unwrap();
     let c = open_page(&ed, &driver, downloads.path(), None).await;
     assert!(text_of(&c, "#reports").await.contains("青禾县自然资源局"));
-    assert!(text_of(&c, "tr[data-file='qinghe-2021.yaml'] td.status").await.contains("通过"));
+    assert!(text_of(&c, "tr[data-file='qinghe-2021.yaml'] td.status")
+        .await
+        .contains("通过"));
     screenshot(&c, "edit-folder.png").await;
     c.find(Locator::Css("tr[data-file='qinghe-2021.yaml'] a"))
         .await
@@ -118,17 +125,27 @@ async fn browser_opens_the_2021_sample() {
         .click()
         .await
         .unwrap();
-    wait_for("the report view", || async { count(&c, "#pages .page svg").await > 0 }).await;
+    wait_for("the report view", || async {
+        count(&c, "#pages .page svg").await > 0
+    })
+    .await;
     idle(&c, 0).await;
     assert_eq!(text_of(&c, "#organ-title").await, "青禾县自然资源局");
     assert_eq!(text_of(&c, "#summary").await, "检查通过");
     // 表三 drawn from the format: its labels as printed, an input per number cell
     let t3 = text_of(&c, "table[data-table='applications']").await;
-    for label in ["自然人", "商业企业", "一、本年新收政府信息公开申请数量", "（七）总计"] {
+    for label in [
+        "自然人",
+        "商业企业",
+        "一、本年新收政府信息公开申请数量",
+        "（七）总计",
+    ] {
         assert!(t3.contains(label), "表三 shows {label}");
     }
     let new0 = c
-        .find(Locator::Css("input[data-section='applications'][data-row='new'][data-col='0']"))
+        .find(Locator::Css(
+            "input[data-section='applications'][data-row='new'][data-col='0']",
+        ))
         .await
         .unwrap();
     assert_eq!(new0.prop("value").await.unwrap().as_deref(), Some("21"));
@@ -153,18 +170,32 @@ async fn browser_a_broken_total_is_marked_then_clean_again() {
     let marked = count(&c, "td.err[data-target^='t:applications:new:']").await;
     assert!(marked >= 1, "a cell of the row is marked");
     let notes = text_of(&c, "[data-notes='applications']").await;
-    assert!(notes.contains("本年新收"), "the message names the row: {notes}");
+    assert!(
+        notes.contains("本年新收"),
+        "the message names the row: {notes}"
+    );
     let summary = text_of(&c, "#summary").await;
     assert!(summary.contains("个错误"), "{summary}");
-    c.execute("document.querySelector(\"section[data-section='applications']\").scrollIntoView()", vec![])
-        .await
-        .unwrap();
+    c.execute(
+        "document.querySelector(\"section[data-section='applications']\").scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
     screenshot(&c, "edit-report.png").await;
     // the list is clickable: it brings the cell into focus
-    c.execute("document.querySelector('#findings li.error').scrollIntoView({block: 'center'})", vec![])
+    c.execute(
+        "document.querySelector('#findings li.error').scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#findings li.error"))
+        .await
+        .unwrap()
+        .click()
         .await
         .unwrap();
-    c.find(Locator::Css("#findings li.error")).await.unwrap().click().await.unwrap();
     let focused = c
         .execute("return document.activeElement.dataset.row || ''", vec![])
         .await
@@ -188,18 +219,29 @@ async fn browser_hash_and_colon_are_kept_to_the_pdf() {
     let c = open_page(&ed, &driver, downloads.path(), Some(SAMPLE)).await;
     let typed = "本局按照#3号文件：公开时限为20个工作日 # 不是注释 key: 不是键";
     let g = gen(&c).await;
-    type_into(&c, "textarea.para[data-section='overview'][data-block='0']", typed).await;
+    type_into(
+        &c,
+        "textarea.para[data-section='overview'][data-block='0']",
+        typed,
+    )
+    .await;
     idle(&c, g).await;
     click_and_wait(&c, "#save", "已保存").await;
     let path = dir.path().join(SAMPLE);
     assert_eq!(gongkai::check_file(&path, None).exit_code, 0);
     let saved = gongkai::load(&path).unwrap();
     let first = format!("{:?}", saved.text("overview")[0]);
-    assert!(first.contains(typed), "the YAML keeps the text exactly: {first}");
+    assert!(
+        first.contains(typed),
+        "the YAML keeps the text exactly: {first}"
+    );
     click_and_wait(&c, "#render", "已生成").await;
     let pdf = std::fs::read(dir.path().join("qinghe-2021.pdf")).unwrap();
     let text: String = pdf_lines(&pdf).concat().concat();
-    assert!(squeeze(&text).contains(&squeeze(typed)), "the PDF's text holds it");
+    assert!(
+        squeeze(&text).contains(&squeeze(typed)),
+        "the PDF's text holds it"
+    );
     c.close().await.unwrap();
 }
 
@@ -212,24 +254,45 @@ async fn browser_a_conflict_is_reported_and_nothing_is_lost() {
     let downloads = tempfile::tempdir().unwrap();
     let c = open_page(&ed, &driver, downloads.path(), Some(SAMPLE)).await;
     let g = gen(&c).await;
-    type_into(&c, "textarea.para[data-section='problems'][data-block='0']", "本页的修改。").await;
+    type_into(
+        &c,
+        "textarea.para[data-section='problems'][data-block='0']",
+        "本页的修改。",
+    )
+    .await;
     idle(&c, g).await;
     let path = dir.path().join(SAMPLE);
     let theirs = std::fs::read_to_string(&path).unwrap() + "# 同事在别处的修改\n";
     std::fs::write(&path, &theirs).unwrap();
     click_and_wait(&c, "#save", "已保存").await;
     assert!(text_of(&c, "#dialog").await.contains("改过"));
-    assert!(text_of(&c, "#disk-version").await.contains("同事在别处的修改"));
+    assert!(text_of(&c, "#disk-version")
+        .await
+        .contains("同事在别处的修改"));
     assert!(text_of(&c, "#my-version").await.contains("本页的修改。"));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "not overwritten");
-    c.find(Locator::Css("#copy")).await.unwrap().click().await.unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        theirs,
+        "not overwritten"
+    );
+    c.find(Locator::Css("#copy"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let copy = dir.path().join("qinghe-2021-副本.yaml");
     wait_for("the copy", || async { copy.exists() }).await;
     wait_for("the copy opened", || async {
-        c.current_url().await.is_ok_and(|u| u.fragment().is_some_and(|f| f.contains("%E5%89%AF%E6%9C%AC")))
+        c.current_url().await.is_ok_and(|u| {
+            u.fragment()
+                .is_some_and(|f| f.contains("%E5%89%AF%E6%9C%AC"))
+        })
     })
     .await;
-    assert!(std::fs::read_to_string(&copy).unwrap().contains("本页的修改。"));
+    assert!(std::fs::read_to_string(&copy)
+        .unwrap()
+        .contains("本页的修改。"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "both kept");
     c.close().await.unwrap();
 }
@@ -256,7 +319,10 @@ async fn browser_preview_pages_and_first_line_match_the_pdf() {
     let pdf = pdf_lines(&std::fs::read(dir.path().join("qinghe-2021.pdf")).unwrap());
     assert_eq!(shown.len(), pdf.len(), "page count");
     assert_eq!(squeeze(&shown[0][0]), squeeze(&pdf[0][0]), "first line");
-    assert_eq!(squeeze(shown.last().unwrap().last().unwrap()), squeeze(pdf.last().unwrap().last().unwrap()));
+    assert_eq!(
+        squeeze(shown.last().unwrap().last().unwrap()),
+        squeeze(pdf.last().unwrap().last().unwrap())
+    );
     c.close().await.unwrap();
 }
 
@@ -269,7 +335,10 @@ async fn browser_downloads_the_pdf_and_the_docx() {
     let downloads = tempfile::tempdir().unwrap();
     let c = open_page(&ed, &driver, downloads.path(), Some(SAMPLE)).await;
     click_and_wait(&c, "#render", "已生成").await;
-    let links = c.find_all(Locator::Css("#status a.download")).await.unwrap();
+    let links = c
+        .find_all(Locator::Css("#status a.download"))
+        .await
+        .unwrap();
     assert_eq!(links.len(), 2);
     for l in links {
         l.click().await.unwrap();
@@ -301,7 +370,10 @@ async fn browser_shows_a_script_organ_as_text() {
     let c = open_page(&ed, &driver, downloads.path(), None).await;
     assert_eq!(text_of(&c, "tr[data-file='xss.yaml'] td.organ").await, evil);
     c.goto(&format!("{}#/r/xss.yaml", ed.url)).await.unwrap();
-    wait_for("the report view", || async { count(&c, "#pages .page svg").await > 0 }).await;
+    wait_for("the report view", || async {
+        count(&c, "#pages .page svg").await > 0
+    })
+    .await;
     assert_eq!(text_of(&c, "#organ-title").await, evil);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(c.get_alert_text().await.is_err(), "no script ran");

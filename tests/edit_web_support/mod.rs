@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 /// The repository's sample reports.
 pub fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
 }
 
 /// A temporary folder holding copies of the named samples.
@@ -173,7 +175,10 @@ pub fn post_large(ed: &Editor, path: &str, len: usize) -> u16 {
     let _ = conn.read_to_end(&mut answer);
     let _ = sending.join();
     let text = String::from_utf8_lossy(&answer);
-    text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+    text.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
 }
 
 /// `GET /api/open?file=`.

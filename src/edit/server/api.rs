@@ -313,9 +313,9 @@ pub(crate) async fn save(
     };
     let on_disk = disk.as_ref().and_then(|(_, b)| b.as_deref());
     if on_disk.map(files::fingerprint).as_deref() != Some(body.fingerprint.as_str()) {
-        let theirs = on_disk.map(|b| {
-            json!({ "yaml": String::from_utf8_lossy(b), "fingerprint": files::fingerprint(b) })
-        });
+        let theirs = on_disk.map(
+            |b| json!({ "yaml": String::from_utf8_lossy(b), "fingerprint": files::fingerprint(b) }),
+        );
         return Err(ApiError {
             status: StatusCode::CONFLICT,
             body: json!({
@@ -372,16 +372,13 @@ pub(crate) async fn new_report(
         };
         let draft = edit::new_draft(&organ, year, previous.as_ref())
             .map_err(|d| ApiError::diags("无法生成新报告", &d))?;
-        let yaml = edit::draft_to_yaml(&draft)
-            .map_err(|d| ApiError::diags("无法生成新报告", &d))?;
+        let yaml =
+            edit::draft_to_yaml(&draft).map_err(|d| ApiError::diags("无法生成新报告", &d))?;
         Ok((organ, yaml))
     })
     .await??;
     let (organ, yaml) = yaml;
-    let name = format!(
-        "{}-{year}.yaml",
-        crate::render::file_name_component(&organ)
-    );
+    let name = format!("{}-{year}.yaml", crate::render::file_name_component(&organ));
     let Some(path) = files::reserve(&app.root, &name, REPORT_EXTS)? else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

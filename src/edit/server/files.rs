@@ -42,7 +42,10 @@ impl Refused {
 fn plain_name<'a>(name: &'a str, exts: &[&str]) -> Result<&'a Path, Refused> {
     let p = Path::new(name);
     let mut parts = p.components();
-    let one = matches!((parts.next(), parts.next()), (Some(Component::Normal(_)), None));
+    let one = matches!(
+        (parts.next(), parts.next()),
+        (Some(Component::Normal(_)), None)
+    );
     let ext_ok = p
         .extension()
         .and_then(|e| e.to_str())
@@ -206,8 +209,14 @@ mod tests {
         let root = std::fs::canonicalize(dir.path()).unwrap();
         std::os::unix::fs::symlink(&secret, root.join("link.yaml")).unwrap();
         std::fs::write(root.join("own.yaml"), "organ: y\n").unwrap();
-        assert_eq!(existing(&root, "link.yaml", REPORT_EXTS), Err(Refused::Outside));
-        assert_eq!(existing(&root, "none.yaml", REPORT_EXTS), Err(Refused::Missing));
+        assert_eq!(
+            existing(&root, "link.yaml", REPORT_EXTS),
+            Err(Refused::Outside)
+        );
+        assert_eq!(
+            existing(&root, "none.yaml", REPORT_EXTS),
+            Err(Refused::Missing)
+        );
         assert!(existing(&root, "own.yaml", REPORT_EXTS).is_ok());
         assert_eq!(report_names(&root), vec!["own.yaml".to_string()]);
     }

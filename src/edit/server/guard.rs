@@ -43,10 +43,10 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// The token a request carries: `?token=` in the URL, or the cookie.
 fn token_of<'a>(req: &'a Request, cookie: &str) -> (Option<&'a str>, Option<&'a str>) {
-    let query = req.uri().query().and_then(|q| {
-        q.split('&')
-            .find_map(|kv| kv.strip_prefix("token="))
-    });
+    let query = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
     let cookie = req
         .headers()
         .get_all(header::COOKIE)
@@ -140,7 +140,10 @@ pub(crate) async fn guard(State(app): State<Shared>, req: Request<Body>, next: N
         }
     }
     // the token is in the address: never sent on to another site
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -171,7 +174,10 @@ mod tests {
 
     #[test]
     fn names_are_percent_encoded() {
-        assert_eq!(percent_encode("青禾-2021.yaml"), "%E9%9D%92%E7%A6%BE-2021.yaml");
+        assert_eq!(
+            percent_encode("青禾-2021.yaml"),
+            "%E9%9D%92%E7%A6%BE-2021.yaml"
+        );
         assert_eq!(percent_encode("a b/&"), "a%20b%2F%26");
     }
 

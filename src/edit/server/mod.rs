@@ -126,8 +126,12 @@ impl Editor {
             )
             .with_hint("请换一个地址或端口（--listen 127.0.0.1:8080），或不加 --listen 自动选择")]
         })?;
-        let token = guard::new_token()
-            .map_err(|e| vec![Diagnostic::error("edit", format!("无法生成访问口令（{e}）"))])?;
+        let token = guard::new_token().map_err(|e| {
+            vec![Diagnostic::error(
+                "edit",
+                format!("无法生成访问口令（{e}）"),
+            )]
+        })?;
         let hosts = match config.listen {
             Some(_) => Vec::new(),
             None => guard::loopback_hosts(addr.port()),

@@ -78,7 +78,9 @@ pub(crate) fn preview(
         .unwrap_or_default();
     let mut last = last.into_iter().map(Some).collect::<Vec<_>>();
     let changed: Vec<usize> = (0..layout.pages.len())
-        .filter(|&i| last.get(i).and_then(Option::as_ref).map(|x| &x.page) != Some(&layout.pages[i]))
+        .filter(|&i| {
+            last.get(i).and_then(Option::as_ref).map(|x| &x.page) != Some(&layout.pages[i])
+        })
         .collect();
     let fresh_pages: Vec<Page> = changed.iter().map(|&i| layout.pages[i].clone()).collect();
     let mut fresh = svg::write(&fresh_pages, &app.fonts).into_iter();
@@ -88,7 +90,11 @@ pub(crate) fn preview(
             Some(old) if !changed.contains(&i) => old,
             _ => {
                 let svg = fresh.next().unwrap_or_default();
-                Drawn { fingerprint: quick_fingerprint(&svg), svg, page }
+                Drawn {
+                    fingerprint: quick_fingerprint(&svg),
+                    svg,
+                    page,
+                }
             }
         };
         drawn.push(d);
@@ -211,7 +217,11 @@ pub(crate) async fn render(
         let plan = crate::render::plan(std::slice::from_ref(&path), None, formats, suffix, &others)
             .map_err(|d| ApiError::diags("没有生成文件", &d))?;
         let Some(targets) = plan.first() else {
-            return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "没有生成文件", None));
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "没有生成文件",
+                None,
+            ));
         };
         let docx = crate::backend::docx::DocxOptions::default();
         let opts = crate::Options {
@@ -224,7 +234,10 @@ pub(crate) async fn render(
             epoch: crate::render::source_date_epoch(),
         };
         let made = crate::build(&path, &opts).map_err(|f| {
-            ApiError::diags("报告未通过检查，没有生成文件；请按提示改正后再生成", &f.diagnostics)
+            ApiError::diags(
+                "报告未通过检查，没有生成文件；请按提示改正后再生成",
+                &f.diagnostics,
+            )
         })?;
         let written =
             crate::render::write_outputs(targets, made.pdf.as_deref(), made.docx.as_deref())
