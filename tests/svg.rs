@@ -76,12 +76,18 @@ fn long_report() -> Document {
     doc
 }
 
-/// The documents every test reads: both samples and the long report.
+/// The documents every test reads: both samples, the long report, and the suite's stress report
+/// (Latin, digits, URLs and spaces mixed into the Chinese).
 fn documents() -> Vec<(&'static str, Document)> {
+    let stress = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/suite/docx/stress.yaml"),
+    )
+    .expect("stress report");
     vec![
         ("liwang-2020", document(&sample_text("liwang-2020.yaml"))),
         ("qinghe-2021", document(&sample_text("qinghe-2021.yaml"))),
         ("long", long_report()),
+        ("stress", document(&stress)),
     ]
 }
 
@@ -108,6 +114,8 @@ struct Parsed {
     defined: Vec<String>,
     /// `<use href>` targets.
     used: Vec<String>,
+    /// Where each `<use>` stands: its group's `matrix(a b c d e f)` and its own x.
+    placed: Vec<([f64; 6], f64)>,
     /// `aria-label` of every `<g>` that has one, unescaped.
     labels: Vec<String>,
 }
@@ -116,6 +124,8 @@ fn parse(svg: &str) -> Parsed {
     let mut reader = quick_xml::Reader::from_str(svg);
     let mut out = Parsed::default();
     let mut depth = 0usize;
+    // the transform of each open element (`None`: it has none)
+    let mut transforms: Vec<Option<[f64; 6]>> = Vec::new();
     loop {
         let ev = reader
             .read_event()
@@ -125,6 +135,7 @@ fn parse(svg: &str) -> Parsed {
             Event::Empty(e) => (e, true),
             Event::End(_) => {
                 depth -= 1;
+                transforms.pop();
                 continue;
             }
             Event::Eof => break,
@@ -156,17 +167,40 @@ fn parse(svg: &str) -> Parsed {
         }
         match name.as_str() {
             "path" => out.defined.push(attrs["id"].clone()),
-            "use" => out.used.push(attrs["href"].clone()),
+            "use" => {
+                out.used.push(attrs["href"].clone());
+                let m = transforms
+                    .iter()
+                    .rev()
+                    .find_map(|t| *t)
+                    .expect("a <use> inside a transformed group");
+                let x = attrs.get("x").map_or(0.0, |x| x.parse().expect("x"));
+                out.placed.push((m, x));
+            }
             "g" => out.labels.extend(attrs.get("aria-label").cloned()),
             _ => {}
         }
         out.elements.push(name);
         if !empty {
             depth += 1;
+            transforms.push(attrs.get("transform").map(|t| matrix(t)));
         }
     }
     assert_eq!(depth, 0, "unclosed elements");
     out
+}
+
+/// `matrix(a b c d e f)` → its six numbers.
+fn matrix(t: &str) -> [f64; 6] {
+    let inner = t
+        .strip_prefix("matrix(")
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("not a matrix: {t}"));
+    let v: Vec<f64> = inner
+        .split(' ')
+        .map(|n| n.parse().expect("a number"))
+        .collect();
+    v.try_into().expect("six numbers")
 }
 
 /// The number of glyphs on the page (text and marks) whose face has an outline for them, counted
@@ -255,6 +289,62 @@ fn one_well_formed_a4_svg_per_pdf_page_with_every_outlined_glyph_placed_once_per
             let lines = p.elements.iter().filter(|e| *e == "line").count();
             assert_eq!(lines, page.rules.len(), "{at}: rules");
             assert!(s.contains(r##"fill="#fff""##), "{at}: white page");
+        }
+    }
+}
+
+#[test]
+fn every_glyph_stands_where_the_pdf_draws_it() {
+    let fonts = fonts();
+    for (name, doc) in documents() {
+        let pages = pages(&doc, &fonts);
+        let svgs = svg::write(&pages, &fonts);
+        let pdf = pdf_read(&pages, &fonts);
+        for (i, s) in svgs.iter().enumerate() {
+            let at = format!("{name} page {}", i + 1);
+            let p = parse(s);
+            // each <use>: baseline origin and size in pt, from its group's matrix and the face's em
+            let mut ours: Vec<(f64, f64, f64)> = p
+                .used
+                .iter()
+                .zip(&p.placed)
+                .map(|(href, &([a, b, c, d, e, f], x))| {
+                    assert_eq!((b, c), (0.0, 0.0), "{at}: {href} is not upright");
+                    assert_eq!(d, -a, "{at}: {href} is not flipped to y-down");
+                    let face: usize = href
+                        .strip_prefix("#f")
+                        .and_then(|h| h.split('g').next())
+                        .and_then(|f| f.parse().ok())
+                        .expect("f<face>g<glyph>");
+                    let ff = fonts.face(gongkai::fonts::FaceId(face));
+                    let em = ttf_parser::Face::parse(ff.data(), ff.index)
+                        .expect("face")
+                        .units_per_em();
+                    (e + a * x, f, a * f64::from(em))
+                })
+                .collect();
+            // the PDF's glyphs that have ink (spaces have none)
+            let mut theirs: Vec<(f64, f64, f64)> = pdf.pages[i]
+                .glyphs
+                .iter()
+                .filter(|g| !g.text.trim().is_empty())
+                .map(|g| (g.x, g.y, g.size))
+                .collect();
+            let order = |v: &mut Vec<(f64, f64, f64)>| {
+                v.sort_by(|a, b| {
+                    (a.1 * 10.0)
+                        .round()
+                        .total_cmp(&(b.1 * 10.0).round())
+                        .then(a.0.total_cmp(&b.0))
+                })
+            };
+            order(&mut ours);
+            order(&mut theirs);
+            assert_eq!(ours.len(), theirs.len(), "{at}");
+            for (o, t) in ours.iter().zip(&theirs) {
+                let close = (o.0 - t.0).abs() < 0.02 && (o.1 - t.1).abs() < 0.02;
+                assert!(close && (o.2 - t.2).abs() < 0.01, "{at}: {o:?} vs {t:?}");
+            }
         }
     }
 }

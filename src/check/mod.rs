@@ -364,9 +364,12 @@ pub fn run(res: &Resolved, previous: Option<&Resolved>) -> Diagnostics {
         // shares with another failed rule (it breaks both); else the first row of the left side
         // the clerk typed (a 总计 that agrees with its own items is not the likely mistake);
         // else the rule's `at`
+        // a cell of this year the clerk typed (a term of last year's report is no cell here)
         let typed = |t: &&Term| {
-            this.get(&(t.row.clone(), t.column.clone()))
-                .is_some_and(|v| !v.computed)
+            !t.previous
+                && this
+                    .get(&(t.row.clone(), t.column.clone()))
+                    .is_some_and(|v| !v.computed)
         };
         let balance = inst.left.len() + inst.right.len() >= 4
             && inst.left.len() >= 2

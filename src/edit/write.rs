@@ -586,11 +586,11 @@ fn table_rows(
         } else if uniform {
             let last_kept = (0..all.len()).rev().find(|&i| keep(i)).unwrap_or(0);
             pieces.push(("[".into(), None));
-            for i in 0..=last_kept {
+            for (i, v) in vals.iter().enumerate().take(last_kept + 1) {
                 if i > 0 {
                     pieces.push((", ".into(), None));
                 }
-                pieces.push((value(vals[i]), Some(i)));
+                pieces.push((value(v), Some(i)));
             }
             pieces.push(("]".into(), None));
         } else {

@@ -698,18 +698,18 @@ impl Reader<'_> {
 }
 
 fn split_lines(s: &str, pos: Pos) -> Vec<Located<String>> {
-    // A block scalar pasted from Word: one paragraph per non-empty line. Positions are the scalar's
-    // start line plus the line offset (exact for `|` blocks, approximate for quoted scalars).
-    let block_offset = u32::from(s.contains('\n'));
+    // A block scalar pasted from Word: one paragraph per non-empty line. Positions are the line
+    // the scalar's text starts on (for a `|` block: the line after the indicator) plus the line
+    // offset (exact for `|` blocks, approximate for quoted scalars).
     s.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| Located {
             value: l.trim().to_string(),
-            pos: if i == 0 && block_offset == 0 {
+            pos: if i == 0 {
                 pos
             } else {
-                Pos::new(pos.line + block_offset * (i as u32 + 1), pos.col)
+                Pos::new(pos.line + i as u32, pos.col)
             },
         })
         .collect()
