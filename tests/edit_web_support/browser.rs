@@ -384,3 +384,58 @@ async fn browser_shows_a_script_organ_as_text() {
     assert_eq!(scripts, 1, "only the page's own script");
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "external: needs chromium and chromedriver"]
+async fn browser_enter_starts_a_new_paragraph() {
+    let dir = folder_with(&[SAMPLE]);
+    let ed = Editor::start(dir.path(), &[]);
+    let driver = Driver::start();
+    let downloads = tempfile::tempdir().unwrap();
+    let c = open_page(&ed, &driver, downloads.path(), Some(SAMPLE)).await;
+    let boxes = "textarea.para[data-section='problems']:not(.runin)";
+    let before = count(&c, boxes).await;
+    let first = c
+        .find(Locator::Css(&format!("{boxes}[data-block='0']")))
+        .await
+        .unwrap();
+    first.click().await.unwrap();
+    c.execute(
+        "const t = document.activeElement; t.setSelectionRange(t.value.length, t.value.length)",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let g = gen(&c).await;
+    // Enter, then the new paragraph's text, typed into the box the page moved to
+    first.send_keys("\u{E007}").await.unwrap();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("另起的一段。")
+        .await
+        .unwrap();
+    idle(&c, g).await;
+    assert_eq!(count(&c, boxes).await, before + 1);
+    let second = c
+        .find(Locator::Css(&format!("{boxes}[data-block='1']")))
+        .await
+        .unwrap();
+    assert_eq!(
+        second.prop("value").await.unwrap().as_deref(),
+        Some("另起的一段。")
+    );
+    click_and_wait(&c, "#save", "已保存").await;
+    let saved = gongkai::load(&dir.path().join(SAMPLE)).unwrap();
+    let blocks = format!("{:?}", saved.text("problems"));
+    assert!(blocks.contains("另起的一段。"), "{blocks}");
+    assert_eq!(
+        saved.text("problems").len(),
+        gongkai::load(&sample(SAMPLE))
+            .unwrap()
+            .text("problems")
+            .len()
+            + 1
+    );
+    c.close().await.unwrap();
+}

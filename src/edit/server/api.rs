@@ -302,7 +302,11 @@ pub(crate) async fn save(
     };
     if body.copy {
         let (name, path) = files::reserve_copy(&app.root, &body.file)?;
-        write(&path)?;
+        if let Err(e) = write(&path) {
+            // the name reserved (an empty file) is given back
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
         return Ok(Json(json!({ "file": name, "fingerprint": fp })));
     }
     let _held = app.saving.lock().await;

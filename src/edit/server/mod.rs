@@ -106,6 +106,8 @@ impl Editor {
                     .in_file(Some(&config.folder))
                     .with_hint("请指定存放报告的文件夹，或其中的一份报告（.yaml）")]
             })?;
+        // temporary files a killed run left (as `render` does)
+        crate::render::clean_stale_temps(&root);
         let style = Style::builtin("gbt9704")
             .ok_or_else(|| vec![Diagnostic::error("edit", "内置版式 gbt9704 缺失")])?;
         let fonts = FontSet::load(&style, &config.fonts)?;

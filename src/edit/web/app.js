@@ -209,14 +209,19 @@ function numbering(level, count) {
 /** Paragraphs and headings of a text section: one box per paragraph. */
 function blocksEditor(d, sectionId, blocks) {
   const wrap = el("div", { class: "blocks" });
-  const redraw = () => {
+  const redraw = (focus) => {
     wrap.replaceChildren(...blocks.map((b, i) => blockEditor(blocks, b, i, sectionId, redraw)),
       el("div", { class: "adders" },
-        el("button", { class: "small", onclick: () => { blocks.push({ para: "" }); redraw(); changed(); } }, "＋ 段落"),
-        el("button", { class: "small", onclick: () => {
+        el("button", { class: "small", onclick: () => { blocks.push({ para: "" }); redraw(blocks.length - 1); changed(); } }, "＋ 段落"),
+        // the lead is paragraphs only (the format has no headings there)
+        sectionId === "lead" ? null : el("button", { class: "small", onclick: () => {
           const count = blocks.filter((x) => x.heading !== undefined && (x.level || 2) === 2).length;
-          blocks.push({ heading: numbering(2, count), level: null, text: null }); redraw(); changed();
+          blocks.push({ heading: numbering(2, count), level: null, text: null }); redraw(blocks.length - 1); changed();
         } }, "＋ 小标题")));
+    if (focus !== undefined) {
+      const box = $("[data-block='" + focus + "']:is(textarea.para:not(.runin), input.htext)", wrap);
+      if (box) { box.focus(); if (box.setSelectionRange) box.setSelectionRange(0, 0); }
+    }
   };
   redraw();
   return wrap;
@@ -248,6 +253,16 @@ function blockEditor(blocks, b, i, sectionId, redraw) {
   const t = el("textarea", { class: "para", rows: 3, "data-section": sectionId, "data-block": i });
   t.value = b.para;
   t.addEventListener("input", () => { b.para = t.value; autoGrow(t); changed(); });
+  // Enter starts a new paragraph (a paragraph is one box), the text after the caret going with it
+  t.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter" || ev.shiftKey || ev.isComposing) return;
+    ev.preventDefault();
+    const at = t.selectionStart;
+    b.para = t.value.slice(0, at);
+    blocks.splice(i + 1, 0, { para: t.value.slice(at) });
+    redraw(i + 1);
+    changed();
+  });
   setTimeout(() => autoGrow(t));
   return el("div", { class: "block", "data-target": target }, t, tools);
 }
