@@ -448,3 +448,20 @@ fn a_new_report_never_replaces_a_file() {
     assert_eq!(status, 200, "a name made from data stays in the folder");
     assert!(dir.path().join("x-2022.yaml").exists());
 }
+
+#[test]
+fn a_report_given_is_opened_and_a_missing_folder_is_refused() {
+    let dir = folder_with(&[SAMPLE]);
+    let ed = Editor::start(&dir.path().join(SAMPLE), &[]);
+    assert!(ed.url.ends_with("#/r/qinghe-2021.yaml"), "{}", ed.url);
+    let (status, body) = get(&ed.at("/api/folder"));
+    assert_eq!(status, 200);
+    assert!(body.contains(SAMPLE));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["edit", "--no-browser"])
+        .arg(dir.path().join("没有这个文件夹"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到这个文件夹"));
+}
