@@ -663,6 +663,40 @@ fn findings_point_at_values_rows_texts_and_fields() {
 }
 
 #[test]
+fn a_draft_of_another_shape_is_refused_with_its_place() {
+    let mut d = qinghe();
+    d.lead.push(Block::Heading {
+        heading: "（一）导语中的标题".into(),
+        level: None,
+        text: None,
+    });
+    rows(&mut d, "review")
+        .get_mut("review")
+        .unwrap()
+        .push("1".into());
+    assert!(draft_to_yaml(&d).is_err());
+    assert!(resolve_draft(&d).is_err());
+    let f = check_draft(&d, None);
+    let targets: Vec<_> = f.iter().map(|f| f.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            Some(Target::Block {
+                section: "lead".into(),
+                block: 1
+            }),
+            cell("review", "review", 0)
+        ]
+    );
+    assert!(f[1]
+        .message
+        .contains("表四“行政复议”行应有 5 个数，这里有 6 个"));
+    let mut d = qinghe();
+    rows(&mut d, "review").insert("appeal".into(), vec!["1".into()]);
+    assert!(draft_to_yaml(&d).is_err());
+}
+
+#[test]
 fn cross_year_findings_need_last_year() {
     let prev = resolve_text(&sample("qinghe-2021.yaml")).unwrap();
     let mut d = new_draft("青禾县自然资源局", 2022, Some(&prev)).unwrap();

@@ -26,9 +26,9 @@ pub(super) fn check(d: &Draft, previous: Option<&Resolved>) -> Vec<Finding> {
                 .collect();
         }
     };
-    let shape = write::shape_errors(d, &format);
+    let shape = write::placed_shape_errors(d, &format);
     if !shape.is_empty() {
-        return shape.into_iter().map(|x| finding(x, None)).collect();
+        return shape.into_iter().map(|(x, t)| finding(x, t)).collect();
     }
     let written = write::write(d, &format, &Extras::default());
     let place = |x: &Diagnostic, res: Option<&Resolved>| target(x, &written, &format, res);

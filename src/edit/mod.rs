@@ -262,23 +262,24 @@ pub fn draft_from_yaml(text: &str, path: Option<&Path>) -> Result<Draft, Diagnos
 /// not a date, invisible control characters, a format that does not exist for its year) —
 /// [`check_draft`] points those at their fields.
 pub fn draft_to_yaml(d: &Draft) -> Result<String, Diagnostics> {
+    let text = written(d)?;
+    draft_from_yaml(&text, None).map_err(unplaced)?;
+    Ok(text)
+}
+
+/// The YAML of a Draft of its format's shape, not yet read back.
+fn written(d: &Draft) -> Result<String, Diagnostics> {
     let d = normalise(d);
     let format = format_of_draft(&d)?;
     let shape = write::shape_errors(&d, &format);
     if !shape.is_empty() {
         return Err(shape);
     }
-    let text = write::write(
-        &d,
-        &format,
-        &write::Extras {
-            schema_ref: SCHEMA_REF,
-            ..Default::default()
-        },
-    )
-    .text;
-    draft_from_yaml(&text, None).map_err(unplaced)?;
-    Ok(text)
+    let extras = write::Extras {
+        schema_ref: SCHEMA_REF,
+        ..Default::default()
+    };
+    Ok(write::write(&d, &format, &extras).text)
 }
 
 /// The schema the written YAML names (as `gongkai new` names it).
@@ -354,6 +355,7 @@ pub fn check_draft(d: &Draft, previous: Option<&check::Resolved>) -> Vec<Finding
 
 /// The Draft resolved (for previews and render): its YAML → load → resolve.
 pub fn resolve_draft(d: &Draft) -> Result<check::Resolved, Diagnostics> {
-    let text = draft_to_yaml(d)?;
-    check::resolve(read::load(&text, None)?)
+    let text = written(d)?;
+    let rep = read::load(&text, None).map_err(unplaced)?;
+    check::resolve(rep).map_err(unplaced)
 }

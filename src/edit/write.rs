@@ -119,13 +119,30 @@ pub fn normalise(d: &Draft) -> Draft {
 /// What in a Draft cannot be written as a report of `format`: sections or rows the format has
 /// not, rows with the wrong number of values, headings in the lead.
 pub(crate) fn shape_errors(d: &Draft, format: &Format) -> Diagnostics {
+    placed_shape_errors(d, format)
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect()
+}
+
+/// [`shape_errors`], each with the field it is about when there is one.
+pub(crate) fn placed_shape_errors(d: &Draft, format: &Format) -> Vec<(Diagnostic, Option<Target>)> {
     let mut out = Vec::new();
-    let err = |msg: String, hint: &str| Diagnostic::error("shape", msg).with_hint(hint);
-    if d.lead.iter().any(|b| matches!(b, Block::Heading { .. })) {
-        out.push(err(
-            "导语中只能有段落，不能有小标题".into(),
-            "把小标题移到“一、总体情况”等部分中，或改成段落",
-        ));
+    let err = |msg: String, hint: &str| (Diagnostic::error("shape", msg).with_hint(hint), None);
+    for (i, b) in d.lead.iter().enumerate() {
+        if matches!(b, Block::Heading { .. }) {
+            let (e, _) = err(
+                "导语中只能有段落，不能有小标题".into(),
+                "把小标题移到“一、总体情况”等部分中，或改成段落",
+            );
+            out.push((
+                e,
+                Some(Target::Block {
+                    section: "lead".into(),
+                    block: i,
+                }),
+            ));
+        }
     }
     let mut seen = BTreeSet::new();
     for s in &d.sections {
@@ -151,7 +168,7 @@ pub(crate) fn shape_errors(d: &Draft, format: &Format) -> Diagnostics {
                             "只能填写国家格式中的各行",
                         ));
                     } else if vals.len() != n {
-                        out.push(err(
+                        let (e, _) = err(
                             format!(
                                 "{}“{}”行应有 {n} 个数，这里有 {} 个",
                                 table.def.name,
@@ -159,6 +176,14 @@ pub(crate) fn shape_errors(d: &Draft, format: &Format) -> Diagnostics {
                                 vals.len()
                             ),
                             "按表中从左到右的顺序填写",
+                        );
+                        out.push((
+                            e,
+                            Some(Target::Cell {
+                                section: s.id().to_string(),
+                                row: rid.clone(),
+                                col: 0,
+                            }),
                         ));
                     }
                 }
