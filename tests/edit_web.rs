@@ -359,6 +359,16 @@ fn check_and_preview_answer_for_a_draft() {
     }
     let (status, checked) = post(&ed, "/api/check", &json!({"file": SAMPLE, "draft": draft}));
     assert_eq!(status, 200);
+    // the 总计 left empty in the file, computed (予以公开: 9 + 2 + 0 + 1 + 0 + 0)
+    assert_eq!(
+        checked["computed"]["applications"]["granted"]["6"], "12",
+        "{}",
+        checked["computed"]
+    );
+    assert!(
+        checked["computed"]["applications"].get("new").is_none(),
+        "a 总计 given is not computed"
+    );
     let findings = checked["findings"].as_array().unwrap();
     assert!(
         findings.iter().any(|f| f["severity"] == "error"

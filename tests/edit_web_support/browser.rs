@@ -149,6 +149,21 @@ async fn browser_opens_the_2021_sample() {
         .await
         .unwrap();
     assert_eq!(new0.prop("value").await.unwrap().as_deref(), Some("21"));
+    // a 总计 the file leaves out: shown as the program computes it
+    let granted_total = c
+        .find(Locator::Css(
+            "input[data-section='applications'][data-row='granted'][data-col='6']",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        granted_total.prop("value").await.unwrap().as_deref(),
+        Some("")
+    );
+    assert_eq!(
+        granted_total.attr("placeholder").await.unwrap().as_deref(),
+        Some("12")
+    );
     assert!(count(&c, "textarea.para[data-section='overview']").await >= 5);
     assert!(count(&c, "[data-section='overview'] .block.heading").await >= 5);
     c.close().await.unwrap();
