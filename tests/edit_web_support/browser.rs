@@ -184,6 +184,12 @@ async fn browser_a_broken_total_is_marked_then_clean_again() {
     // the row's cells are outlined, the message beside the table names row and column as printed
     let marked = count(&c, "td.err[data-target^='t:applications:new:']").await;
     assert!(marked >= 1, "a cell of the row is marked");
+    // beside the cell being typed in: its message
+    let beside = text_of(&c, "#bubble").await;
+    assert!(
+        beside.contains("本年新收"),
+        "the message below the cell: {beside}"
+    );
     let notes = text_of(&c, "[data-notes='applications']").await;
     assert!(
         notes.contains("本年新收"),

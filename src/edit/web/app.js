@@ -318,7 +318,7 @@ function targetKey(t) {
 
 function applyFindings(findings) {
   findings = findings || [];
-  for (const e of $$(".err, .warn")) e.classList.remove("err", "warn");
+  for (const e of $$(".err, .warn")) { e.classList.remove("err", "warn"); e.removeAttribute("title"); }
   for (const e of $$(".msg.note")) e.remove();
   const list = $("#findings");
   if (!list) return;
@@ -332,7 +332,7 @@ function applyFindings(findings) {
       if (key.startsWith("t:")) {
         const notes = $('[data-notes="' + CSS.escape(f.target.section) + '"]');
         if (notes) notes.append(msg());
-        place.title = f.message;
+        place.title = (place.title ? place.title + "\n" : "") + f.message;
       } else {
         place.after(msg());
       }
@@ -342,11 +342,29 @@ function applyFindings(findings) {
   });
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.length - errors;
+  bubble();
   list.classList.toggle("clean", findings.length === 0);
   list.replaceChildren(el("strong", { id: "summary" }, findings.length === 0 ? "检查通过" :
     (errors ? errors + " 个错误" : "") + (errors && warnings ? "、" : "") + (warnings ? warnings + " 条警告" : "")),
   items.length ? el("ul", {}, items) : null);
 }
+
+/** The message of the table cell being typed in, shown right below it. */
+function bubble() {
+  let b = $("#bubble");
+  const input = document.activeElement;
+  const cell = input && input.matches && input.matches("input.num") ? input.closest("td") : null;
+  if (!cell || !cell.title) { if (b) b.hidden = true; return; }
+  if (!b) { b = el("div", { id: "bubble", role: "tooltip" }); document.body.append(b); }
+  b.textContent = cell.title;
+  b.className = cell.classList.contains("err") ? "error" : "warning";
+  const r = cell.getBoundingClientRect();
+  b.style.left = Math.max(4, r.left + window.scrollX) + "px";
+  b.style.top = r.bottom + window.scrollY + 2 + "px";
+  b.hidden = false;
+}
+document.addEventListener("focusin", bubble);
+document.addEventListener("focusout", () => setTimeout(bubble));
 
 function goTo(key) {
   const place = key ? $('[data-target="' + CSS.escape(key) + '"]') : null;
