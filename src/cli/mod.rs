@@ -14,6 +14,7 @@ macro_rules! outln {
     };
 }
 
+mod edit;
 mod render;
 mod usage;
 
@@ -121,6 +122,24 @@ enum Command {
         /// 覆盖已有的文件
         #[arg(long)]
         force: bool,
+    },
+    /// 在浏览器中填写报告：表格即国家格式的表格，边填边检查、边预览 / fill in reports in the browser
+    Edit {
+        /// 报告文件（YAML）或存放报告的文件夹（默认：当前文件夹）
+        #[arg(value_name = "FILE|DIR")]
+        path: Option<PathBuf>,
+        /// 在此地址上监听（默认只在本机 127.0.0.1 的空闲端口上）；其他电脑可访问，须用带访问口令的地址
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::SocketAddr>,
+        /// 不自动打开浏览器
+        #[arg(long = "no-browser")]
+        no_browser: bool,
+        /// 优先使用此文件夹中的字体
+        #[arg(long = "font-dir", value_name = "DIR")]
+        font_dirs: Vec<PathBuf>,
+        /// 只用内置字体
+        #[arg(long = "bundled-fonts")]
+        bundled_fonts: bool,
     },
     /// 输出报告 YAML 的 JSON Schema（供编辑器补全和检查） / JSON Schema of the report YAML
     Schema,
@@ -236,6 +255,21 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Import { file, out, force } => {
             gongkai::readback::cmd::import_cmd(&file, out, force)
         }
+        Command::Edit {
+            path,
+            listen,
+            no_browser,
+            font_dirs,
+            bundled_fonts,
+        } => edit::run(edit::Args {
+            path,
+            listen,
+            no_browser,
+            fonts: gongkai::fonts::FontOptions {
+                font_dirs,
+                bundled_only: bundled_fonts,
+            },
+        }),
         Command::Schema => {
             let formats = gongkai::format::builtin().unwrap_or_default();
             out(

@@ -150,6 +150,7 @@ gongkai：政府信息公开工作年度报告的检查与排版（PDF 符合 GB
 
 本程序在“命令提示符”窗口中使用：在报告所在文件夹的地址栏输入 cmd 并回车，然后输入命令，例如：
 
+  gongkai edit                                  在浏览器中填写本文件夹中的报告（边填边检查、预览，可生成 PDF 和 Word）
   gongkai new --organ 某县某局 --year 2025      生成待填写的报告模板（每一栏都有中文说明）
   gongkai check 某县某局-2025.yaml              检查数字（勾稽关系）和结构
   gongkai render 某县某局-2025.yaml             生成 PDF 和 Word 文档，放在报告旁边

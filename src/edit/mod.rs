@@ -13,6 +13,7 @@
 mod findings;
 mod form;
 mod read;
+pub mod server;
 pub(crate) mod write;
 
 use std::collections::BTreeMap;

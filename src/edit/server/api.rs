@@ -1,0 +1,398 @@
+//! The page and the JSON API: folder, open, check, preview, save, new report.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::files::{self, Refused, REPORT_EXTS};
+use super::Shared;
+use crate::check::Resolved;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::edit::{self, Draft};
+
+/// The page (one document; the script draws the folder and report views).
+const INDEX_HTML: &str = include_str!("../web/index.html");
+/// The page's script, written for this project, no libraries.
+const APP_JS: &str = include_str!("../web/app.js");
+/// The page's style sheet.
+const APP_CSS: &str = include_str!("../web/app.css");
+
+/// An answer that is not 200: a status, a Chinese message, and the diagnostics behind it.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl ApiError {
+    /// A message (and hint) with a status.
+    pub fn new(status: StatusCode, message: &str, hint: Option<&str>) -> ApiError {
+        ApiError {
+            status,
+            body: json!({ "message": message, "hint": hint }),
+        }
+    }
+
+    /// Diagnostics that stopped the work (422): the first error is the message.
+    pub fn diags(message: &str, diags: &Diagnostics) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: json!({ "message": message, "diagnostics": diags_json(diags) }),
+        }
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(r: Refused) -> ApiError {
+        let status = match r {
+            Refused::Missing => StatusCode::NOT_FOUND,
+            _ => StatusCode::FORBIDDEN,
+        };
+        ApiError::new(status, r.message(), None)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+/// Diagnostics as the page shows them: severity, message, hint, and where in which file.
+pub(crate) fn diags_json(diags: &[Diagnostic]) -> Value {
+    Value::Array(
+        diags
+            .iter()
+            .map(|d| {
+                json!({
+                    "severity": match d.severity { Severity::Error => "error", _ => "warning" },
+                    "code": d.code,
+                    "message": d.message,
+                    "hint": d.hint,
+                    "text": d.render(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Runs CPU-bound work (loading, checking, layout) off the threads that answer requests.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "处理时出现内部错误",
+            Some("请保存后重新启动 gongkai edit"),
+        )
+    })
+}
+
+/// Milliseconds since `t0`, to a tenth (the page reports the server's share of its timings).
+pub(crate) fn ms(t0: Instant) -> f64 {
+    (t0.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
+}
+
+fn asset(kind: &'static str, text: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, kind)], text).into_response()
+}
+
+/// `GET /`: the page.
+pub(crate) async fn page() -> Response {
+    asset("text/html; charset=utf-8", INDEX_HTML)
+}
+
+/// `GET /app.js`.
+pub(crate) async fn script() -> Response {
+    asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+/// `GET /app.css`.
+pub(crate) async fn stylesheet() -> Response {
+    asset("text/css; charset=utf-8", APP_CSS)
+}
+
+/// Last year's report of the same organ in the folder, if there is one.
+pub(crate) fn previous_of(
+    app: &Shared,
+    organ: &str,
+    year: i32,
+    except: Option<&str>,
+) -> Option<(String, Arc<Resolved>)> {
+    let mut index = app.index.lock().unwrap_or_else(|e| e.into_inner());
+    index.find(&app.root, organ, year.checked_sub(1)?, except)
+}
+
+/// `GET /api/folder`: every report of the folder with organ, year, format and status.
+pub(crate) async fn folder(State(app): State<Shared>) -> Result<Json<Value>, ApiError> {
+    let a = app.clone();
+    let reports = blocking(move || {
+        files::report_names(&a.root)
+            .into_iter()
+            .map(|name| folder_entry(&a, &name))
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    let folder = app.root.display().to_string();
+    Ok(Json(json!({ "folder": folder, "reports": reports })))
+}
+
+/// One report of the folder view.
+fn folder_entry(app: &Shared, name: &str) -> Value {
+    let path = app.root.join(name);
+    let res = match crate::load(&path) {
+        Ok(r) => r,
+        Err(d) => {
+            return json!({ "file": name, "organ": null, "year": null, "format": null,
+                "errors": d.iter().filter(|x| x.is_error()).count(), "warnings": 0,
+                "readable": false, "status": "无法读取", "message": d.first().map(|x| x.message.clone()) })
+        }
+    };
+    let organ = res.report.organ.value.clone();
+    let year = res.report.year.value;
+    let previous = previous_of(app, &organ, year, Some(name)).map(|(n, _)| app.root.join(n));
+    let out = crate::check_file(&path, previous.as_deref());
+    let errors = out.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = out.diagnostics.len() - errors;
+    let status = match (out.exit_code, errors, warnings) {
+        (2, _, _) => "无法读取".to_string(),
+        (_, 0, 0) => "通过".to_string(),
+        (_, 0, w) => format!("{w} 条警告"),
+        (_, e, 0) => format!("{e} 个错误"),
+        (_, e, w) => format!("{e} 个错误、{w} 条警告"),
+    };
+    json!({ "file": name, "organ": organ, "year": year,
+        "format": format!("{} 年版", res.format.id), "errors": errors, "warnings": warnings,
+        "readable": true, "status": status })
+}
+
+/// `?file=` of a GET.
+#[derive(Deserialize)]
+pub(crate) struct FileQuery {
+    /// A file name in the folder.
+    pub file: String,
+}
+
+/// `GET /api/open?file=`: the report's draft, form, findings and fingerprint.
+pub(crate) async fn open(
+    State(app): State<Shared>,
+    Query(q): Query<FileQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let path = files::existing(&app.root, &q.file, REPORT_EXTS)?;
+    let a = app.clone();
+    blocking(move || {
+        let bytes = crate::render::read_input(&path)
+            .map_err(|d| ApiError::diags("无法读取这个文件", &d))?;
+        let fingerprint = files::fingerprint(&bytes);
+        let text = String::from_utf8(bytes).map_err(|_| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "文件不是 UTF-8 编码的文本",
+                Some("请用记事本“另存为”UTF-8 编码后再打开"),
+            )
+        })?;
+        let draft = edit::draft_from_yaml(&text, Some(&path))
+            .map_err(|d| ApiError::diags("这份报告有无法读取的内容，请先用文本编辑器改正", &d))?;
+        let form = edit::form(&draft).map_err(|d| ApiError::diags("无法显示这份报告", &d))?;
+        let previous = previous_of(&a, &draft.organ, draft.year, Some(&q.file));
+        let findings = edit::check_draft(&draft, previous.as_ref().map(|(_, r)| r.as_ref()));
+        Ok(Json(json!({
+            "file": q.file, "draft": draft, "form": form, "findings": findings,
+            "fingerprint": fingerprint, "previous": previous.map(|(n, _)| n),
+        })))
+    })
+    .await?
+}
+
+/// A draft from the page, with the file it belongs to.
+#[derive(Deserialize)]
+pub(crate) struct DraftBody {
+    /// The file name (for last year's report: the file itself is not its own last year).
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The draft.
+    pub draft: Draft,
+}
+
+/// `POST /api/check`: the draft's findings, and the 总计 the program computes for empty cells.
+pub(crate) async fn check(
+    State(app): State<Shared>,
+    Json(body): Json<DraftBody>,
+) -> Result<Json<Value>, ApiError> {
+    let t0 = Instant::now();
+    blocking(move || {
+        let d = &body.draft;
+        let previous = previous_of(&app, &d.organ, d.year, body.file.as_deref());
+        let findings = edit::check_draft(d, previous.as_ref().map(|(_, r)| r.as_ref()));
+        let computed = super::render::computed_totals(d);
+        Json(json!({ "findings": findings, "computed": computed, "ms": ms(t0) }))
+    })
+    .await
+}
+
+/// `POST /api/preview`'s body.
+#[derive(Deserialize)]
+pub(crate) struct PreviewBody {
+    /// The file name (which report's last preview to draw on).
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The draft.
+    pub draft: Draft,
+    /// The fingerprints of the pages the page shows: those pages are not sent again.
+    #[serde(default)]
+    pub have: Vec<String>,
+}
+
+/// `POST /api/preview`: the pages as they will print, one SVG each (`null` for a page the page
+/// already shows), their fingerprints, and each page's lines.
+pub(crate) async fn preview(
+    State(app): State<Shared>,
+    Json(body): Json<PreviewBody>,
+) -> Result<Json<Value>, ApiError> {
+    let t0 = Instant::now();
+    blocking(move || {
+        let key = body.file.as_deref().unwrap_or("");
+        let p = super::render::preview(&app, key, &body.draft, &body.have)?;
+        Ok(Json(json!({
+            "pages": p.svgs, "fingerprints": p.fingerprints, "lines": p.lines, "ms": ms(t0),
+        })))
+    })
+    .await?
+}
+
+/// `POST /api/save`'s body.
+#[derive(Deserialize)]
+pub(crate) struct SaveBody {
+    /// The file opened.
+    pub file: String,
+    /// The draft to write.
+    pub draft: Draft,
+    /// The fingerprint of the file as the page last read it (or, to overwrite after a conflict,
+    /// of the version on disk the clerk has seen).
+    pub fingerprint: String,
+    /// Keep both: write the draft to a new file beside it instead.
+    #[serde(default)]
+    pub copy: bool,
+}
+
+/// `POST /api/save`: the draft → YAML, written atomically over the file only if the file still
+/// holds what the page opened; otherwise 409 with both versions, nothing written. With `copy`, a
+/// new file whose name did not exist.
+pub(crate) async fn save(
+    State(app): State<Shared>,
+    Json(body): Json<SaveBody>,
+) -> Result<Json<Value>, ApiError> {
+    let yaml = blocking({
+        let d = body.draft.clone();
+        move || edit::draft_to_yaml(&d)
+    })
+    .await?
+    .map_err(|d| ApiError::diags("无法保存：报告中有无法写入的内容", &d))?;
+    let bytes = yaml.into_bytes();
+    let fp = files::fingerprint(&bytes);
+    let write = |path: &std::path::Path| {
+        crate::render::write_atomic(path, &bytes).map_err(|d| ApiError::diags("保存失败", &d))
+    };
+    if body.copy {
+        let (name, path) = files::reserve_copy(&app.root, &body.file)?;
+        if let Err(e) = write(&path) {
+            // the name reserved (an empty file) is given back
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+        return Ok(Json(json!({ "file": name, "fingerprint": fp })));
+    }
+    let _held = app.saving.lock().await;
+    let disk = match files::existing(&app.root, &body.file, REPORT_EXTS) {
+        Ok(path) => Some((path.clone(), std::fs::read(&path).ok())),
+        Err(Refused::Missing) => None,
+        Err(r) => return Err(r.into()),
+    };
+    let on_disk = disk.as_ref().and_then(|(_, b)| b.as_deref());
+    if on_disk.map(files::fingerprint).as_deref() != Some(body.fingerprint.as_str()) {
+        let theirs = on_disk.map(
+            |b| json!({ "yaml": String::from_utf8_lossy(b), "fingerprint": files::fingerprint(b) }),
+        );
+        return Err(ApiError {
+            status: StatusCode::CONFLICT,
+            body: json!({
+                "message": if on_disk.is_some() { "这份报告在打开之后被其他程序或其他人改过了，没有保存" }
+                           else { "这份报告在打开之后被移走或删除了，没有保存" },
+                "hint": "请选择：重新载入（放弃本页的修改）、另存为副本（两份都保留）或覆盖（用本页的内容替换）",
+                "disk": theirs,
+                "mine": { "yaml": String::from_utf8_lossy(&bytes) },
+            }),
+        });
+    }
+    let Some((path, _)) = disk else {
+        return Err(Refused::Missing.into());
+    };
+    write(&path)?;
+    Ok(Json(json!({ "file": body.file, "fingerprint": fp })))
+}
+
+/// `POST /api/new`'s body.
+#[derive(Deserialize)]
+pub(crate) struct NewBody {
+    /// 机关名称.
+    pub organ: String,
+    /// 报告年度.
+    pub year: i32,
+    /// Last year's report in the folder, to carry over (as `gongkai new --from`).
+    #[serde(default)]
+    pub from: Option<String>,
+}
+
+/// `POST /api/new`: a new report `机关-年度.yaml` in the folder (never over an existing file).
+pub(crate) async fn new_report(
+    State(app): State<Shared>,
+    Json(body): Json<NewBody>,
+) -> Result<Json<Value>, ApiError> {
+    let organ = body.organ.trim().to_string();
+    if organ.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请填写机关名称",
+            None,
+        ));
+    }
+    let from = match body.from.as_deref().filter(|f| !f.is_empty()) {
+        Some(f) => Some(files::existing(&app.root, f, REPORT_EXTS)?),
+        None => None,
+    };
+    let year = body.year;
+    let yaml = blocking(move || {
+        let previous = match from.as_deref().map(crate::load) {
+            None => None,
+            Some(Ok(p)) => Some(p),
+            Some(Err(d)) => return Err(ApiError::diags("无法读取上一年度的报告", &d)),
+        };
+        let draft = edit::new_draft(&organ, year, previous.as_ref())
+            .map_err(|d| ApiError::diags("无法生成新报告", &d))?;
+        let yaml =
+            edit::draft_to_yaml(&draft).map_err(|d| ApiError::diags("无法生成新报告", &d))?;
+        Ok((organ, yaml))
+    })
+    .await??;
+    let (organ, yaml) = yaml;
+    let name = format!("{}-{year}.yaml", crate::render::file_name_component(&organ));
+    let Some(path) = files::reserve(&app.root, &name, REPORT_EXTS)? else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            &format!("文件夹中已有“{name}”，没有覆盖"),
+            Some("请在文件夹列表中打开它，或换一个机关名称、年度"),
+        ));
+    };
+    if let Err(d) = crate::render::write_atomic(&path, yaml.as_bytes()) {
+        let _ = std::fs::remove_file(&path);
+        return Err(ApiError::diags("无法写入新报告", &d));
+    }
+    Ok(Json(json!({ "file": name })))
+}
