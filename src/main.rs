@@ -10,10 +10,13 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Started with nothing to do — on Windows most often a double-click in Explorer, whose console
-    // closes as soon as the program ends: say what to do, and on Windows wait for a key.
+    // Started with no arguments. On Windows that is a double-click in Explorer: open the browser
+    // editor on the folder the program stands in. Elsewhere: say what to do.
     if std::env::args_os().len() == 1 {
-        cli::guide(cfg!(windows));
+        if cfg!(windows) {
+            return ExitCode::from(cli::double_click().clamp(0, 2) as u8);
+        }
+        cli::guide(false);
         return ExitCode::SUCCESS;
     }
     let code = match cli::parse() {

@@ -3,7 +3,7 @@
 # every sample (same messages, Chinese intact, same exit code), `render --bundled-fonts` on every
 # sample (PDF and DOCX byte-identical), a batch, `new`, a folder and file name with Chinese characters
 # and spaces, the Windows font folder (a test face named 仿宋/FangSong put in C:\Windows\Fonts is
-# chosen for the body), and a start with no arguments (a double-click: help in Chinese, waits for a key).
+# chosen for the body), and the browser editor, started by a double-click (no arguments) and as `edit FOLDER`.
 # Usage: scripts/windows/test-wine.sh target/windows/gongkai.exe
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -116,13 +116,37 @@ else
   fail "fontTools could not be installed to make the test face"
 fi
 
-# 6. started with no arguments (double-clicked): help in Chinese, then waits for Enter
-echo | win >"$t/w.out" 2>&1; rc=$?
-if [ $rc = 0 ] && grep -q '按回车键' "$t/w.out"; then
-  pass "no arguments: Chinese help, waits for a key"
-else
-  fail "no arguments (exit $rc)"; head -5 "$t/w.out"
-fi
+# 6–7. the browser editor, started as a double-click (no arguments: the folder it stands in) and as
+#      `gongkai edit FOLDER`: served on 127.0.0.1, the token required, the folder's reports listed
+#      and checked as on Linux
+mkdir -p "$t/e" && cp samples/*.yaml "$t/e/"
+editor_serves() { # $1: what, $2: its console output file, $3: its pid
+  local url="" base token denied
+  for _ in $(seq 60); do
+    url=$(grep -a -o 'http://127\.0\.0\.1:[0-9]*/?token=[0-9a-f]*' "$2" | head -1)
+    [ -n "$url" ] && break
+    sleep 0.5
+  done
+  if [ -n "$url" ]; then
+    base=${url%%/\?*}; token=${url##*token=}
+    denied=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/folder")
+    curl -s "$base/api/folder?token=$token" >"$t/folder.json"
+    if [ "$denied" != 200 ] && grep -q '"organ":"青禾县自然资源局"' "$t/folder.json" \
+       && grep -q '"organ":"海原县李旺镇人民政府"' "$t/folder.json" && grep -q '"status":"通过"' "$t/folder.json"; then
+      pass "$1: the folder's reports served on 127.0.0.1 with the token (without it: $denied)"
+    else
+      fail "$1: folder listing (without the token: $denied)"; head -c 300 "$t/folder.json"; echo
+    fi
+  else
+    fail "$1: no address printed"; head -5 "$2"
+  fi
+  kill "$3" 2>/dev/null; wineserver -k 2>/dev/null || true
+}
+(cd "$t/e" && exec wine "$bin/gongkai.exe" </dev/null >"$t/click.out" 2>&1) &
+editor_serves "double-click" "$t/click.out" $!
+grep -q '在浏览器中填写' "$t/click.out" || fail "double-click: no word of what it does"
+win edit "$t/e" --no-browser >"$t/edit.out" 2>&1 &
+editor_serves "edit FOLDER" "$t/edit.out" $!
 
 say "wine checks: $((total - fails)) of $total agree with Linux"
 [ $fails = 0 ]
