@@ -78,7 +78,9 @@ pub fn run(a: Args) -> i32 {
 /// its own folder): the editor on that folder, its console window the server's. When the editor
 /// cannot start, the guide, waiting for Enter so that the window stays open to be read.
 pub fn double_click() -> i32 {
-    sayln!("gongkai：在浏览器中填写本文件夹中的报告。命令行用法见“使用说明.txt”或 gongkai --help。");
+    sayln!(
+        "gongkai：在浏览器中填写本文件夹中的报告。命令行用法见“使用说明.txt”或 gongkai --help。"
+    );
     let code = run(Args {
         path: None,
         listen: None,

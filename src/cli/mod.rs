@@ -25,8 +25,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use gongkai::diag::Diagnostic;
 use gongkai::Formats;
 
-pub use usage::{guide, out, parse, say};
 pub use edit::double_click;
+pub use usage::{guide, out, parse, say};
 
 const EXIT_HELP: &str = "退出码：0 成功（可有警告）；1 报告未通过检查（勾稽关系等，用 --force 生成时也是 1）；2 输入无法读取或有误、用法错误、写文件失败";
 
