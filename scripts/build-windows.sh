@@ -23,7 +23,7 @@ fi
 pkgs=()
 command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || pkgs+=(gcc-mingw-w64-x86-64)
 command -v zip >/dev/null 2>&1 || pkgs+=(zip)
-if [ $test_too = 1 ]; then command -v wine >/dev/null 2>&1 || pkgs+=(wine wine64); fi
+if [ $test_too = 1 ]; then command -v wine >/dev/null 2>&1 || pkgs+=(wine wine64); command -v curl >/dev/null 2>&1 || pkgs+=(curl); fi
 if [ ${#pkgs[@]} -gt 0 ]; then
   say "installing ${pkgs[*]}"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}") >/dev/null
