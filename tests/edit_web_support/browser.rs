@@ -132,6 +132,8 @@ async fn browser_opens_the_2021_sample() {
     idle(&c, 0).await;
     assert_eq!(text_of(&c, "#organ-title").await, "青禾县自然资源局");
     assert_eq!(text_of(&c, "#summary").await, "检查通过");
+    // the whole findings panel says only that (no stray words beside it)
+    assert_eq!(text_of(&c, "#findings").await.trim(), "检查通过");
     // 表三 drawn from the format: its labels as printed, an input per number cell
     let t3 = text_of(&c, "table[data-table='applications']").await;
     for label in [
@@ -227,6 +229,7 @@ async fn browser_a_broken_total_is_marked_then_clean_again() {
     idle(&c, g).await;
     assert_eq!(count(&c, ".err").await, 0);
     assert_eq!(text_of(&c, "#summary").await, "检查通过");
+    assert_eq!(text_of(&c, "#findings").await.trim(), "检查通过");
     c.close().await.unwrap();
 }
 

@@ -52,7 +52,7 @@ function setStatus(text, bad, extra) {
 /** A dialog with a title, body nodes and buttons [{label, id, primary, onclick}]. */
 function showDialog(title, body, buttons) {
   const d = $("#dialog");
-  d.replaceChildren(el("h2", {}, title), ...body,
+  d.replaceChildren(el("h2", {}, title), ...body.filter((x) => x !== null && x !== undefined),
     el("div", { class: "buttons" }, buttons.map((b) =>
       el("button", { id: b.id, class: b.primary ? "primary" : "", onclick: () => { d.close(); if (b.onclick) b.onclick(); } }, b.label))));
   if (!d.open) d.showModal();
@@ -346,7 +346,7 @@ function applyFindings(findings) {
   list.classList.toggle("clean", findings.length === 0);
   list.replaceChildren(el("strong", { id: "summary" }, findings.length === 0 ? "检查通过" :
     (errors ? errors + " 个错误" : "") + (errors && warnings ? "、" : "") + (warnings ? warnings + " 条警告" : "")),
-  items.length ? el("ul", {}, items) : null);
+  ...(items.length ? [el("ul", {}, items)] : []));
 }
 
 /** The message of the table cell being typed in, shown right below it. */
