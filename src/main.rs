@@ -9,11 +9,6 @@ mod cli;
 
 use std::process::ExitCode;
 
-/// mimalloc instead of the system allocator: a report makes many short-lived allocations (every
-/// deflate stream a ~450 KB table) on which glibc's malloc spent ~10 % of a run (BENCHMARKS.md).
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // Started with nothing to do — on Windows most often a double-click in Explorer, whose console
     // closes as soon as the program ends: say what to do, and on Windows wait for a key.
