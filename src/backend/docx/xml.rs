@@ -333,7 +333,7 @@ pub fn schema_sequence(name: &str) -> Option<&'static [&'static str]> {
 }
 
 fn local(name: &str) -> &str {
-    name.split(':').next_back().unwrap_or(name)
+    name.rsplit_once(':').map_or(name, |(_, l)| l)
 }
 
 /// Puts the children of every property element into schema order (stable; unknown names last),
@@ -342,17 +342,18 @@ pub fn sort_schema(root: &mut Elem) {
     root.walk_mut(&mut |e| {
         if let Some(seq) = schema_sequence(&e.name) {
             let rank = |n: &Node| match n {
-                Node::Elem(c) => seq
-                    .iter()
-                    .position(|s| *s == local(&c.name))
-                    .unwrap_or(seq.len()),
+                Node::Elem(c) => {
+                    let name = local(&c.name);
+                    seq.iter().position(|s| *s == name).unwrap_or(seq.len())
+                }
                 Node::Text(_) => seq.len(),
             };
             e.children.sort_by_key(rank);
         } else if matches!(e.name.as_str(), "w:p" | "w:r" | "w:tbl" | "w:tr" | "w:tc") {
-            let pr = format!("{}Pr", e.name);
+            let name = e.name.as_str();
+            let is_pr = |c: &Elem| c.name.strip_suffix("Pr") == Some(name);
             e.children
-                .sort_by_key(|n| !matches!(n, Node::Elem(c) if c.name == pr));
+                .sort_by_key(|n| !matches!(n, Node::Elem(c) if is_pr(c)));
         }
     });
 }
@@ -363,9 +364,10 @@ pub fn check_schema_order(root: &Elem) -> Result<(), String> {
     if let Some(seq) = schema_sequence(&root.name) {
         let mut last = (0, "");
         for c in root.elems() {
+            let name = local(&c.name);
             let p = seq
                 .iter()
-                .position(|s| *s == local(&c.name))
+                .position(|s| *s == name)
                 .ok_or_else(|| format!("{}: unknown child {}", root.name, c.name))?;
             if p < last.0 {
                 return Err(format!("{}: {} before {}", root.name, last.1, c.name));
