@@ -108,20 +108,17 @@ pub(crate) fn flow(
         pages: Vec::new(),
         cur: PageBuild::default(),
     };
-    // Every block is shaped and set (or its table measured) on its own, so the blocks are made in
-    // parallel; they are then registered in document order (same text indices and diagnostics as
-    // one by one).
-    let made: Vec<(Made, Vec<Diagnostic>)> = {
-        use rayon::prelude::*;
-        doc.blocks
-            .par_iter()
-            .map(|b| {
-                let mut d = Vec::new();
-                let m = make_block(b, fonts, cfg, &mut d);
-                (m, d)
-            })
-            .collect()
-    };
+    // Every block is shaped and set (or its table measured) on its own, then registered in
+    // document order.
+    let made: Vec<(Made, Vec<Diagnostic>)> = doc
+        .blocks
+        .iter()
+        .map(|b| {
+            let mut d = Vec::new();
+            let m = make_block(b, fonts, cfg, &mut d);
+            (m, d)
+        })
+        .collect();
     let mut prepared = Vec::new();
     let mut title_block = None;
     for (bi, (m, d)) in made.into_iter().enumerate() {
