@@ -62,7 +62,7 @@ pub fn run(a: Args) -> i32 {
         sayln!("  注意：其他电脑也可访问此地址；地址中的访问口令只显示这一次，请只告诉需要填写报告的人。");
     }
     sayln!("  浏览器没有自动打开时，请把地址复制到浏览器中；用完后按 Ctrl+C 或关闭本窗口结束。");
-    if !a.no_browser && opener::open_browser(&url).is_err() {
+    if !a.no_browser && open::that_detached(&url).is_err() {
         sayln!("  没能自动打开浏览器，请手动打开上面的地址。");
     }
     match editor.serve() {
