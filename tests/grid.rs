@@ -1,6 +1,9 @@
 //! The 28-character grid (issue 17) and line breaking in linear time (issue 15 item 6), read from
 //! the typeset pages as a reviewer reads the PDF: where each glyph sits and how far the next one is.
 
+#[path = "common/long_report.rs"]
+mod long_report;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -58,23 +61,7 @@ fn paragraph(text: &str) -> Block {
 /// A report of ~10 pages: the qinghe sample with 36 paragraphs of varied length before 三、.
 fn long_report() -> Document {
     let mut doc = sample("samples/qinghe-2021.yaml");
-    let at = doc
-        .blocks
-        .iter()
-        .position(
-            |b| matches!(b, Block::Heading { level: 1, text, .. } if text.starts_with("三、")),
-        )
-        .expect("section 三");
-    let base = "全年通过县政府门户网站、局政务公开专栏和政务新媒体主动公开政府信息412条，其中规范性文件3件、行政许可结果356条。国土空间规划、征地信息、矿业权出让等重点领域信息做到应公开尽公开（第";
-    for i in 0..36 {
-        let text = format!(
-            "{base}{}段），“征地信息公开”栏目全年更新{}次……",
-            i + 1,
-            10 + i * 7
-        );
-        let text: String = text.chars().take(40 + (i * 13) % 90).collect::<String>() + "。";
-        doc.blocks.insert(at, paragraph(&text));
-    }
+    long_report::lengthen(&mut doc);
     doc
 }
 

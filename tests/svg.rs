@@ -2,11 +2,14 @@
 //! pages as the PDF, well-formed SVG an A4 page wide, every outlined glyph placed once, each line's
 //! text as the PDF's text layer reads it, deterministic, and the report's text only ever escaped.
 
+#[path = "common/long_report.rs"]
+mod long_report;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use gongkai::backend::{pdf, svg};
-use gongkai::doc::{Block, Document, Origin, Role, Run};
+use gongkai::doc::Document;
 use gongkai::fonts::{FontOptions, FontSet};
 use gongkai::readback;
 use gongkai::style::{Style, PT_PER_MM};
@@ -44,35 +47,7 @@ fn document(yaml: &str) -> Document {
 /// crosses pages (the long report of tests/pdf.rs).
 fn long_report() -> Document {
     let mut doc = document(&sample_text("qinghe-2021.yaml"));
-    let at = doc
-        .blocks
-        .iter()
-        .position(
-            |b| matches!(b, Block::Heading { level: 1, text, .. } if text.starts_with("三、")),
-        )
-        .expect("section 三");
-    let base = "全年通过县政府门户网站、局政务公开专栏和政务新媒体主动公开政府信息412条，其中规范性文件3件、行政许可结果356条。国土空间规划、征地信息、矿业权出让等重点领域信息做到应公开尽公开（第";
-    for i in 0..36 {
-        let text = format!(
-            "{base}{}段），“征地信息公开”栏目全年更新{}次……",
-            i + 1,
-            10 + i * 7
-        );
-        let text: String = text.chars().take(40 + (i * 13) % 90).collect::<String>() + "。";
-        doc.blocks.insert(
-            at,
-            Block::Paragraph {
-                runs: vec![Run {
-                    role: Role::Body,
-                    text,
-                }],
-                origin: Origin {
-                    place: format!("长报告第 {i} 段"),
-                    line: 0,
-                },
-            },
-        );
-    }
+    long_report::lengthen(&mut doc);
     doc
 }
 

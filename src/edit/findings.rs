@@ -32,19 +32,8 @@ pub(super) fn check(d: &Draft, previous: Option<&Resolved>) -> Vec<Finding> {
     }
     let written = write::write(d, &format, &Extras::default());
     let place = |x: &Diagnostic, res: Option<&Resolved>| target(x, &written, &format, res);
-    let rep = match super::read::load(&written.text, None) {
-        Ok(r) => r,
-        Err(diags) => {
-            return diags
-                .into_iter()
-                .map(|x| {
-                    let t = place(&x, None);
-                    finding(x, t)
-                })
-                .collect()
-        }
-    };
-    let res = match check::resolve(rep) {
+    // the written YAML read and resolved as `check` would; what stops that is pointed at its field
+    let res = match super::read::load(&written.text, None).and_then(check::resolve) {
         Ok(r) => r,
         Err(diags) => {
             return diags

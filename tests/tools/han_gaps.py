@@ -12,6 +12,8 @@ import sys
 
 import pdfplumber
 
+from text_lines import line_chars  # the same lines, from the script beside this one
+
 
 def han(c):
     return "\u3400" <= c <= "\u9fff"
@@ -22,31 +24,8 @@ def body(c):
 
 
 def page_lines(page):
-    # tables: where vertical rules run (rows share their rules' ends)
-    spans = sorted(
-        (e["top"], e["bottom"])
-        for e in page.edges
-        if e["orientation"] == "v" and e["bottom"] - e["top"] > 3
-    )
-    boxes = []
-    for top, bottom in spans:
-        if boxes and top <= boxes[-1][1] + 0.5:
-            boxes[-1] = (boxes[-1][0], max(boxes[-1][1], bottom))
-        else:
-            boxes.append((top, bottom))
-    rows = {}
-    for c in page.chars:
-        if not c["text"].strip():
-            continue
-        mid = (c["top"] + c["bottom"]) / 2
-        if any(a - 1 <= mid <= b + 1 for a, b in boxes):
-            continue
-        base = round(c["matrix"][5])
-        key = next((k for k in rows if abs(k - base) <= 2), base)
-        rows.setdefault(key, []).append(c)
     out = []
-    for k in sorted(rows, reverse=True):
-        cs = sorted(rows[k], key=lambda c: c["x0"])
+    for cs in line_chars(page):
         gaps = [
             round(b["x0"] - a["x1"], 2)
             for a, b in zip(cs, cs[1:])

@@ -11,7 +11,8 @@ import sys
 import pdfplumber
 
 
-def page_lines(page):
+def line_chars(page):
+    """The characters of each line outside tables, top to bottom, each line left to right."""
     # a table is where vertical rules run: merge their spans (rows share their rules' ends)
     spans = sorted(
         (e["top"], e["bottom"])
@@ -34,12 +35,13 @@ def page_lines(page):
         base = round(c["matrix"][5])
         key = next((k for k in rows if abs(k - base) <= 2), base)
         rows.setdefault(key, []).append(c)
-    out = []
-    for k in sorted(rows, reverse=True):
-        cs = sorted(rows[k], key=lambda c: c["x0"])
-        out.append("".join(c["text"] for c in cs))
-    return out
+    return [sorted(rows[k], key=lambda c: c["x0"]) for k in sorted(rows, reverse=True)]
 
 
-with pdfplumber.open(sys.argv[1]) as pdf:
-    print(json.dumps([page_lines(p) for p in pdf.pages], ensure_ascii=False))
+def page_lines(page):
+    return ["".join(c["text"] for c in cs) for cs in line_chars(page)]
+
+
+if __name__ == "__main__":
+    with pdfplumber.open(sys.argv[1]) as pdf:
+        print(json.dumps([page_lines(p) for p in pdf.pages], ensure_ascii=False))
