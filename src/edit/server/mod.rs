@@ -23,7 +23,7 @@ pub mod files;
 pub(crate) mod guard;
 mod render;
 
-use std::io::Read;
+use std::io::{Cursor, Read};
 use std::net::{SocketAddr, TcpListener};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -31,7 +31,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tiny_http::{Header, Method, Request, Response, Server};
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{FontOptions, FontSet};
@@ -376,19 +376,46 @@ fn answer(app: &App, mut req: Request) {
             guard::stamp(app, set_cookie, reply)
         }
     };
-    let mut res = Response::from_data(reply.body)
-        .with_status_code(reply.status)
-        // the length is always known: sent as Content-Length, never chunked
-        .with_chunked_threshold(usize::MAX);
-    let headers = std::iter::once(("Content-Type", reply.kind.to_string()))
-        .chain(reply.headers.into_iter().map(|(k, v)| (k, v)));
-    for (name, value) in headers {
-        if let Ok(h) = Header::from_bytes(name, value) {
-            res.add_header(h);
-        }
+    let headers: Vec<Header> = std::iter::once(("Content-Type", reply.kind.to_string()))
+        .chain(reply.headers)
+        .filter_map(|(name, value)| Header::from_bytes(name, value).ok())
+        .collect();
+    if req.body_length().is_some_and(|n| n > MAX_DECLARED) {
+        answer_and_keep(req, reply.status, headers, &reply.body);
+        return;
     }
+    let length = reply.body.len();
+    let res = Response::new(
+        StatusCode(reply.status),
+        headers,
+        Cursor::new(reply.body),
+        Some(length),
+        None,
+    )
+    // the length is always known: sent as Content-Length, never chunked
+    .with_chunked_threshold(usize::MAX);
     // the clerk's browser went away: nothing to tell anyone
     let _ = req.respond(res);
+}
+
+/// The longest body a request may declare and be dropped as usual. tiny_http 0.12 drops the
+/// unread rest of a body by reading it into one buffer of the declared size (`EqualReader`'s
+/// `Drop`), so a request declaring a terabyte would end the program when that allocation fails,
+/// whatever the answer. A browser never declares more than it sends, and the page's drafts are
+/// tens of KB.
+const MAX_DECLARED: usize = 16 * MAX_BODY;
+
+/// Answers a request that declared a body over [`MAX_DECLARED`], then never drops it: its
+/// connection stays open until the program ends (the only way past tiny_http's buffer). The
+/// answer goes out through `upgrade`, which writes the status and headers (and `Connection:
+/// upgrade`, harmless without a 101) and hands over the connection, on which the body follows.
+fn answer_and_keep(req: Request, status: u16, mut headers: Vec<Header>, body: &[u8]) {
+    use std::io::Write;
+    headers.extend(Header::from_bytes("Content-Length", body.len().to_string()).ok());
+    let head = Response::new(StatusCode(status), headers, std::io::empty(), Some(0), None);
+    let mut connection = req.upgrade("gongkai", head);
+    let _ = connection.write_all(body).and_then(|()| connection.flush());
+    std::mem::forget(connection);
 }
 
 #[cfg(test)]
