@@ -475,3 +475,75 @@ fn a_report_given_is_opened_and_a_missing_folder_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("找不到这个文件夹"));
 }
+
+/// What the server answers to `request` (raw bytes on a new connection), up to the first 400
+/// bytes; `None` when it does not answer within a minute.
+fn raw_answer(ed: &Editor, request: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(ed.host()).expect("connect");
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    conn.write_all(request.as_bytes()).expect("send");
+    let mut answer = vec![0; 400];
+    let n = conn.read(&mut answer).ok()?;
+    (n > 0).then(|| String::from_utf8_lossy(&answer[..n]).into_owned())
+}
+
+#[test]
+fn a_body_declared_enormous_does_not_stop_the_server() {
+    let dir = folder_with(&[SAMPLE]);
+    let ed = Editor::start(dir.path(), &[]);
+    // a terabyte announced, three bytes sent: refused (without the token, and for its size), the
+    // connection closed by the client with the body's rest unsent
+    for (path, status) in [
+        ("/api/check".to_string(), "401"),
+        (ed.at("/api/check"), "413"),
+    ] {
+        let path = path.trim_start_matches(&ed.base);
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nOrigin: http://{}\r\n\
+             Content-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\nabc",
+            ed.host(),
+            ed.host()
+        );
+        let answer = raw_answer(&ed, &request).expect("an answer");
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{answer}"
+        );
+    }
+    assert_eq!(
+        get(&ed.at("/api/folder")).0,
+        200,
+        "the server still answers"
+    );
+}
+
+#[test]
+fn a_request_still_sending_its_body_does_not_hold_up_the_others() {
+    let dir = folder_with(&[SAMPLE]);
+    let ed = Editor::start(dir.path(), &[]);
+    // three requests whose bodies never come (each keeps a thread waiting for it)
+    let stalled: Vec<std::net::TcpStream> = (0..3)
+        .map(|_| {
+            let mut conn = std::net::TcpStream::connect(ed.host()).expect("connect");
+            let head = format!(
+                "POST {} HTTP/1.1\r\nHost: {}\r\nOrigin: http://{}\r\n\
+                 Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{{\"draft\":",
+                ed.at("/api/check").trim_start_matches(&ed.base),
+                ed.host(),
+                ed.host()
+            );
+            std::io::Write::write_all(&mut conn, head.as_bytes()).unwrap();
+            conn
+        })
+        .collect();
+    let request = format!(
+        "GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        ed.at("/api/folder").trim_start_matches(&ed.base),
+        ed.host()
+    );
+    let answer = raw_answer(&ed, &request).expect("an answer while the others wait");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    drop(stalled);
+}

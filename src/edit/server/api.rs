@@ -3,15 +3,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::files::{self, Refused, REPORT_EXTS};
-use super::Shared;
+use super::{App, Call, Reply};
 use crate::check::Resolved;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::edit::{self, Draft};
@@ -26,13 +22,13 @@ const APP_CSS: &str = include_str!("../web/app.css");
 /// An answer that is not 200: a status, a Chinese message, and the diagnostics behind it.
 #[derive(Debug)]
 pub(crate) struct ApiError {
-    pub status: StatusCode,
+    pub status: u16,
     pub body: Value,
 }
 
 impl ApiError {
     /// A message (and hint) with a status.
-    pub fn new(status: StatusCode, message: &str, hint: Option<&str>) -> ApiError {
+    pub fn new(status: u16, message: &str, hint: Option<&str>) -> ApiError {
         ApiError {
             status,
             body: json!({ "message": message, "hint": hint }),
@@ -42,25 +38,33 @@ impl ApiError {
     /// Diagnostics that stopped the work (422): the first error is the message.
     pub fn diags(message: &str, diags: &Diagnostics) -> ApiError {
         ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
+            status: 422,
             body: json!({ "message": message, "diagnostics": diags_json(diags) }),
         }
+    }
+
+    /// A panic in a handler (500): the request is lost, the server goes on.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            500,
+            "处理时出现内部错误",
+            Some("请保存后重新启动 gongkai edit"),
+        )
+    }
+
+    /// The answer: the status and the JSON body.
+    pub fn into_reply(self) -> Reply {
+        Reply::with_json(self.status, &self.body)
     }
 }
 
 impl From<Refused> for ApiError {
     fn from(r: Refused) -> ApiError {
         let status = match r {
-            Refused::Missing => StatusCode::NOT_FOUND,
-            _ => StatusCode::FORBIDDEN,
+            Refused::Missing => 404,
+            _ => 403,
         };
         ApiError::new(status, r.message(), None)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
     }
 }
 
@@ -82,46 +86,38 @@ pub(crate) fn diags_json(diags: &[Diagnostic]) -> Value {
     )
 }
 
-/// Runs CPU-bound work (loading, checking, layout) off the threads that answer requests.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "处理时出现内部错误",
-            Some("请保存后重新启动 gongkai edit"),
-        )
-    })
-}
-
 /// Milliseconds since `t0`, to a tenth (the page reports the server's share of its timings).
 pub(crate) fn ms(t0: Instant) -> f64 {
     (t0.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
 }
 
-fn asset(kind: &'static str, text: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, kind)], text).into_response()
+fn asset(kind: &'static str, text: &'static str) -> Result<Reply, ApiError> {
+    Ok(Reply {
+        status: 200,
+        kind,
+        body: text.as_bytes().to_vec(),
+        headers: Vec::new(),
+    })
 }
 
 /// `GET /`: the page.
-pub(crate) async fn page() -> Response {
+pub(crate) fn page(_: &App, _: &Call) -> Result<Reply, ApiError> {
     asset("text/html; charset=utf-8", INDEX_HTML)
 }
 
 /// `GET /app.js`.
-pub(crate) async fn script() -> Response {
+pub(crate) fn script(_: &App, _: &Call) -> Result<Reply, ApiError> {
     asset("text/javascript; charset=utf-8", APP_JS)
 }
 
 /// `GET /app.css`.
-pub(crate) async fn stylesheet() -> Response {
+pub(crate) fn stylesheet(_: &App, _: &Call) -> Result<Reply, ApiError> {
     asset("text/css; charset=utf-8", APP_CSS)
 }
 
 /// Last year's report of the same organ in the folder, if there is one.
 pub(crate) fn previous_of(
-    app: &Shared,
+    app: &App,
     organ: &str,
     year: i32,
     except: Option<&str>,
@@ -131,21 +127,19 @@ pub(crate) fn previous_of(
 }
 
 /// `GET /api/folder`: every report of the folder with organ, year, format and status.
-pub(crate) async fn folder(State(app): State<Shared>) -> Result<Json<Value>, ApiError> {
-    let a = app.clone();
-    let reports = blocking(move || {
-        files::report_names(&a.root)
-            .into_iter()
-            .map(|name| folder_entry(&a, &name))
-            .collect::<Vec<_>>()
-    })
-    .await?;
+pub(crate) fn folder(app: &App, _: &Call) -> Result<Reply, ApiError> {
+    let reports: Vec<Value> = files::report_names(&app.root)
+        .into_iter()
+        .map(|name| folder_entry(app, &name))
+        .collect();
     let folder = app.root.display().to_string();
-    Ok(Json(json!({ "folder": folder, "reports": reports })))
+    Ok(Reply::json(
+        &json!({ "folder": folder, "reports": reports }),
+    ))
 }
 
 /// One report of the folder view.
-fn folder_entry(app: &Shared, name: &str) -> Value {
+fn folder_entry(app: &App, name: &str) -> Value {
     let path = app.root.join(name);
     let res = match crate::load(&path) {
         Ok(r) => r,
@@ -173,42 +167,29 @@ fn folder_entry(app: &Shared, name: &str) -> Value {
         "readable": true, "status": status })
 }
 
-/// `?file=` of a GET.
-#[derive(Deserialize)]
-pub(crate) struct FileQuery {
-    /// A file name in the folder.
-    pub file: String,
-}
-
 /// `GET /api/open?file=`: the report's draft, form, findings and fingerprint.
-pub(crate) async fn open(
-    State(app): State<Shared>,
-    Query(q): Query<FileQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let path = files::existing(&app.root, &q.file, REPORT_EXTS)?;
-    let a = app.clone();
-    blocking(move || {
-        let bytes = crate::render::read_input(&path)
-            .map_err(|d| ApiError::diags("无法读取这个文件", &d))?;
-        let fingerprint = files::fingerprint(&bytes);
-        let text = String::from_utf8(bytes).map_err(|_| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "文件不是 UTF-8 编码的文本",
-                Some("请用记事本“另存为”UTF-8 编码后再打开"),
-            )
-        })?;
-        let draft = edit::draft_from_yaml(&text, Some(&path))
-            .map_err(|d| ApiError::diags("这份报告有无法读取的内容，请先用文本编辑器改正", &d))?;
-        let form = edit::form(&draft).map_err(|d| ApiError::diags("无法显示这份报告", &d))?;
-        let previous = previous_of(&a, &draft.organ, draft.year, Some(&q.file));
-        let findings = edit::check_draft(&draft, previous.as_ref().map(|(_, r)| r.as_ref()));
-        Ok(Json(json!({
-            "file": q.file, "draft": draft, "form": form, "findings": findings,
-            "fingerprint": fingerprint, "previous": previous.map(|(n, _)| n),
-        })))
-    })
-    .await?
+pub(crate) fn open(app: &App, call: &Call) -> Result<Reply, ApiError> {
+    let file = call.file()?;
+    let path = files::existing(&app.root, &file, REPORT_EXTS)?;
+    let bytes =
+        crate::render::read_input(&path).map_err(|d| ApiError::diags("无法读取这个文件", &d))?;
+    let fingerprint = files::fingerprint(&bytes);
+    let text = String::from_utf8(bytes).map_err(|_| {
+        ApiError::new(
+            422,
+            "文件不是 UTF-8 编码的文本",
+            Some("请用记事本“另存为”UTF-8 编码后再打开"),
+        )
+    })?;
+    let draft = edit::draft_from_yaml(&text, Some(&path))
+        .map_err(|d| ApiError::diags("这份报告有无法读取的内容，请先用文本编辑器改正", &d))?;
+    let form = edit::form(&draft).map_err(|d| ApiError::diags("无法显示这份报告", &d))?;
+    let previous = previous_of(app, &draft.organ, draft.year, Some(&file));
+    let findings = edit::check_draft(&draft, previous.as_ref().map(|(_, r)| r.as_ref()));
+    Ok(Reply::json(&json!({
+        "file": file, "draft": draft, "form": form, "findings": findings,
+        "fingerprint": fingerprint, "previous": previous.map(|(n, _)| n),
+    })))
 }
 
 /// A draft from the page, with the file it belongs to.
@@ -222,19 +203,16 @@ pub(crate) struct DraftBody {
 }
 
 /// `POST /api/check`: the draft's findings, and the 总计 the program computes for empty cells.
-pub(crate) async fn check(
-    State(app): State<Shared>,
-    Json(body): Json<DraftBody>,
-) -> Result<Json<Value>, ApiError> {
+pub(crate) fn check(app: &App, call: &Call) -> Result<Reply, ApiError> {
+    let body: DraftBody = call.json()?;
     let t0 = Instant::now();
-    blocking(move || {
-        let d = &body.draft;
-        let previous = previous_of(&app, &d.organ, d.year, body.file.as_deref());
-        let findings = edit::check_draft(d, previous.as_ref().map(|(_, r)| r.as_ref()));
-        let computed = super::render::computed_totals(d);
-        Json(json!({ "findings": findings, "computed": computed, "ms": ms(t0) }))
-    })
-    .await
+    let d = &body.draft;
+    let previous = previous_of(app, &d.organ, d.year, body.file.as_deref());
+    let findings = edit::check_draft(d, previous.as_ref().map(|(_, r)| r.as_ref()));
+    let computed = super::render::computed_totals(d);
+    Ok(Reply::json(
+        &json!({ "findings": findings, "computed": computed, "ms": ms(t0) }),
+    ))
 }
 
 /// `POST /api/preview`'s body.
@@ -252,19 +230,14 @@ pub(crate) struct PreviewBody {
 
 /// `POST /api/preview`: the pages as they will print, one SVG each (`null` for a page the page
 /// already shows), their fingerprints, and each page's lines.
-pub(crate) async fn preview(
-    State(app): State<Shared>,
-    Json(body): Json<PreviewBody>,
-) -> Result<Json<Value>, ApiError> {
+pub(crate) fn preview(app: &App, call: &Call) -> Result<Reply, ApiError> {
+    let body: PreviewBody = call.json()?;
     let t0 = Instant::now();
-    blocking(move || {
-        let key = body.file.as_deref().unwrap_or("");
-        let p = super::render::preview(&app, key, &body.draft, &body.have)?;
-        Ok(Json(json!({
-            "pages": p.svgs, "fingerprints": p.fingerprints, "lines": p.lines, "ms": ms(t0),
-        })))
-    })
-    .await?
+    let key = body.file.as_deref().unwrap_or("");
+    let p = super::render::preview(app, key, &body.draft, &body.have)?;
+    Ok(Reply::json(&json!({
+        "pages": p.svgs, "fingerprints": p.fingerprints, "lines": p.lines, "ms": ms(t0),
+    })))
 }
 
 /// `POST /api/save`'s body.
@@ -285,16 +258,10 @@ pub(crate) struct SaveBody {
 /// `POST /api/save`: the draft → YAML, written atomically over the file only if the file still
 /// holds what the page opened; otherwise 409 with both versions, nothing written. With `copy`, a
 /// new file whose name did not exist.
-pub(crate) async fn save(
-    State(app): State<Shared>,
-    Json(body): Json<SaveBody>,
-) -> Result<Json<Value>, ApiError> {
-    let yaml = blocking({
-        let d = body.draft.clone();
-        move || edit::draft_to_yaml(&d)
-    })
-    .await?
-    .map_err(|d| ApiError::diags("无法保存：报告中有无法写入的内容", &d))?;
+pub(crate) fn save(app: &App, call: &Call) -> Result<Reply, ApiError> {
+    let body: SaveBody = call.json()?;
+    let yaml = edit::draft_to_yaml(&body.draft)
+        .map_err(|d| ApiError::diags("无法保存：报告中有无法写入的内容", &d))?;
     let bytes = yaml.into_bytes();
     let fp = files::fingerprint(&bytes);
     let write = |path: &std::path::Path| {
@@ -307,9 +274,9 @@ pub(crate) async fn save(
             let _ = std::fs::remove_file(&path);
             return Err(e);
         }
-        return Ok(Json(json!({ "file": name, "fingerprint": fp })));
+        return Ok(Reply::json(&json!({ "file": name, "fingerprint": fp })));
     }
-    let _held = app.saving.lock().await;
+    let _held = app.saving.lock().unwrap_or_else(|e| e.into_inner());
     let disk = match files::existing(&app.root, &body.file, REPORT_EXTS) {
         Ok(path) => Some((path.clone(), std::fs::read(&path).ok())),
         Err(Refused::Missing) => None,
@@ -321,7 +288,7 @@ pub(crate) async fn save(
             |b| json!({ "yaml": String::from_utf8_lossy(b), "fingerprint": files::fingerprint(b) }),
         );
         return Err(ApiError {
-            status: StatusCode::CONFLICT,
+            status: 409,
             body: json!({
                 "message": if on_disk.is_some() { "这份报告在打开之后被其他程序或其他人改过了，没有保存" }
                            else { "这份报告在打开之后被移走或删除了，没有保存" },
@@ -335,7 +302,9 @@ pub(crate) async fn save(
         return Err(Refused::Missing.into());
     };
     write(&path)?;
-    Ok(Json(json!({ "file": body.file, "fingerprint": fp })))
+    Ok(Reply::json(
+        &json!({ "file": body.file, "fingerprint": fp }),
+    ))
 }
 
 /// `POST /api/new`'s body.
@@ -351,41 +320,29 @@ pub(crate) struct NewBody {
 }
 
 /// `POST /api/new`: a new report `机关-年度.yaml` in the folder (never over an existing file).
-pub(crate) async fn new_report(
-    State(app): State<Shared>,
-    Json(body): Json<NewBody>,
-) -> Result<Json<Value>, ApiError> {
-    let organ = body.organ.trim().to_string();
+pub(crate) fn new_report(app: &App, call: &Call) -> Result<Reply, ApiError> {
+    let body: NewBody = call.json()?;
+    let organ = body.organ.trim();
     if organ.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "请填写机关名称",
-            None,
-        ));
+        return Err(ApiError::new(422, "请填写机关名称", None));
     }
     let from = match body.from.as_deref().filter(|f| !f.is_empty()) {
         Some(f) => Some(files::existing(&app.root, f, REPORT_EXTS)?),
         None => None,
     };
     let year = body.year;
-    let yaml = blocking(move || {
-        let previous = match from.as_deref().map(crate::load) {
-            None => None,
-            Some(Ok(p)) => Some(p),
-            Some(Err(d)) => return Err(ApiError::diags("无法读取上一年度的报告", &d)),
-        };
-        let draft = edit::new_draft(&organ, year, previous.as_ref())
-            .map_err(|d| ApiError::diags("无法生成新报告", &d))?;
-        let yaml =
-            edit::draft_to_yaml(&draft).map_err(|d| ApiError::diags("无法生成新报告", &d))?;
-        Ok((organ, yaml))
-    })
-    .await??;
-    let (organ, yaml) = yaml;
-    let name = format!("{}-{year}.yaml", crate::render::file_name_component(&organ));
+    let previous = match from.as_deref().map(crate::load) {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(d)) => return Err(ApiError::diags("无法读取上一年度的报告", &d)),
+    };
+    let draft = edit::new_draft(organ, year, previous.as_ref())
+        .map_err(|d| ApiError::diags("无法生成新报告", &d))?;
+    let yaml = edit::draft_to_yaml(&draft).map_err(|d| ApiError::diags("无法生成新报告", &d))?;
+    let name = format!("{}-{year}.yaml", crate::render::file_name_component(organ));
     let Some(path) = files::reserve(&app.root, &name, REPORT_EXTS)? else {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
+            409,
             &format!("文件夹中已有“{name}”，没有覆盖"),
             Some("请在文件夹列表中打开它，或换一个机关名称、年度"),
         ));
@@ -394,5 +351,5 @@ pub(crate) async fn new_report(
         let _ = std::fs::remove_file(&path);
         return Err(ApiError::diags("无法写入新报告", &d));
     }
-    Ok(Json(json!({ "file": name })))
+    Ok(Reply::json(&json!({ "file": name })))
 }

@@ -1,13 +1,9 @@
 //! Who may talk to the editor: the access token, the Host header, same-origin requests.
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use tiny_http::{Header, Method, Request};
 
-use super::Shared;
+use super::{App, Reply};
 
 /// A fresh access token: 128 random bits from the operating system, as 32 hex digits.
 pub fn new_token() -> Result<String, getrandom::Error> {
@@ -41,17 +37,21 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Every value of the header `name` (any case), in order.
+fn values<'a>(headers: &'a [Header], name: &'static str) -> impl Iterator<Item = &'a str> + 'a {
+    headers
+        .iter()
+        .filter(move |h| h.field.equiv(name))
+        .map(|h| h.value.as_str())
+}
+
 /// The token a request carries: `?token=` in the URL, or the cookie.
 fn token_of<'a>(req: &'a Request, cookie: &str) -> (Option<&'a str>, Option<&'a str>) {
     let query = req
-        .uri()
-        .query()
-        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
-    let cookie = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
+        .url()
+        .split_once('?')
+        .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
+    let cookie = values(req.headers(), "cookie")
         .flat_map(|v| v.split(';'))
         .find_map(|kv| {
             let (k, v) = kv.trim().split_once('=')?;
@@ -60,27 +60,17 @@ fn token_of<'a>(req: &'a Request, cookie: &str) -> (Option<&'a str>, Option<&'a 
     (query, cookie)
 }
 
-/// A refusal: status and a Chinese sentence (plain text; the page shows it).
-fn refuse(status: StatusCode, message: &str) -> Response {
-    let mut r = (status, message.to_string()).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    r
-}
-
 /// Whether a request that changes something comes from the page itself: not from another site
 /// (`Sec-Fetch-Site`, `Origin`), and with a JSON body (which a form on another site cannot send
 /// without asking first, and this server never answers that question).
-fn same_origin(headers: &HeaderMap, host: &str) -> bool {
+fn same_origin(headers: &[Header], host: &str) -> bool {
     // a header given twice is not trusted either way
     for name in ["sec-fetch-site", "origin", "content-type", "host"] {
-        if headers.get_all(name).iter().count() > 1 {
+        if values(headers, name).count() > 1 {
             return false;
         }
     }
-    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let get = |name: &'static str| values(headers, name).next();
     if let Some(site) = get("sec-fetch-site") {
         if site != "same-origin" && site != "none" {
             return false;
@@ -98,66 +88,59 @@ fn same_origin(headers: &HeaderMap, host: &str) -> bool {
     })
 }
 
-/// Every request passes here: the Host header (with the default address: only this server's
-/// names, so a web page cannot reach it through a name of its own that points at 127.0.0.1), the
-/// token, and for anything but GET the same-origin check. The first visit with the token in the URL
-/// gets it as a cookie (HttpOnly, SameSite=Strict) for the page's later requests.
-pub(crate) async fn guard(State(app): State<Shared>, req: Request<Body>, next: Next) -> Response {
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    if !app.hosts.is_empty() && !app.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
-        return refuse(StatusCode::FORBIDDEN, "拒绝访问：地址不是本程序的地址");
+/// Every request passes here first: the Host header (with the default address: only this
+/// server's names, so a web page cannot reach it through a name of its own that points at
+/// 127.0.0.1), the token, and for anything but GET the same-origin check. `Ok(true)`: the token
+/// came in the URL only, and the answer sets the cookie ([`stamp`]); `Err`: the refusal.
+pub(crate) fn check(app: &App, req: &Request) -> Result<bool, Reply> {
+    let host = values(req.headers(), "host").next().unwrap_or("");
+    if !app.hosts.is_empty() && !app.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        return Err(Reply::text(403, "拒绝访问：地址不是本程序的地址"));
     }
-    let (query, cookie) = token_of(&req, &app.cookie);
+    let (query, cookie) = token_of(req, &app.cookie);
     let by_cookie = cookie.is_some_and(|t| same(t.as_bytes(), app.token.as_bytes()));
     let by_query = query.is_some_and(|t| same(t.as_bytes(), app.token.as_bytes()));
     if !by_cookie && !by_query {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
+        return Err(Reply::text(
+            401,
             "需要访问口令：请打开 gongkai edit 显示的完整地址（含 ?token=…）",
-        );
+        ));
     }
-    let changes = !matches!(*req.method(), Method::GET | Method::HEAD);
-    if changes && !same_origin(req.headers(), &host) {
-        return refuse(
-            StatusCode::FORBIDDEN,
+    let changes = !matches!(req.method(), Method::Get | Method::Head);
+    if changes && !same_origin(req.headers(), host) {
+        return Err(Reply::text(
+            403,
             "拒绝访问：修改文件的请求只接受来自本页面的",
-        );
+        ));
     }
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    if by_query && !by_cookie {
-        let c = format!(
-            "{}={}; Path=/; HttpOnly; SameSite=Strict",
-            app.cookie, app.token
-        );
-        if let Ok(v) = HeaderValue::from_str(&c) {
-            h.insert(header::SET_COOKIE, v);
-        }
+    Ok(by_query && !by_cookie)
+}
+
+/// The headers of every answer: the token as a cookie (HttpOnly, SameSite=Strict) for the page's
+/// later requests when it came in the URL (`set_cookie`), and what keeps the page to itself.
+pub(crate) fn stamp(app: &App, set_cookie: bool, mut reply: Reply) -> Reply {
+    let h = &mut reply.headers;
+    if set_cookie {
+        h.push((
+            "Set-Cookie",
+            format!(
+                "{}={}; Path=/; HttpOnly; SameSite=Strict",
+                app.cookie, app.token
+            ),
+        ));
     }
     // the token is in the address: never sent on to another site
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    res
+    h.push(("Referrer-Policy", "no-referrer".into()));
+    h.push(("X-Content-Type-Options", "nosniff".into()));
+    h.push(("Cache-Control", "no-store".into()));
+    h.push((
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            .into(),
+    ));
+    h.push(("X-Frame-Options", "DENY".into()));
+    reply
 }
 
 #[cfg(test)]
@@ -183,22 +166,25 @@ mod tests {
 
     #[test]
     fn a_request_from_another_site_is_not_same_origin() {
-        let mut h = HeaderMap::new();
-        h.insert("content-type", HeaderValue::from_static("application/json"));
-        assert!(same_origin(&h, "127.0.0.1:5"));
-        h.insert("origin", HeaderValue::from_static("http://127.0.0.1:5"));
-        assert!(same_origin(&h, "127.0.0.1:5"));
-        h.insert("origin", HeaderValue::from_static("http://evil.example"));
-        assert!(!same_origin(&h, "127.0.0.1:5"));
-        h.remove("origin");
-        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(!same_origin(&h, "127.0.0.1:5"));
-        h.remove("sec-fetch-site");
-        h.append("origin", HeaderValue::from_static("http://127.0.0.1:5"));
-        h.append("origin", HeaderValue::from_static("http://evil.example"));
-        assert!(!same_origin(&h, "127.0.0.1:5"));
-        h.remove("origin");
-        h.insert("content-type", HeaderValue::from_static("text/plain"));
-        assert!(!same_origin(&h, "127.0.0.1:5"));
+        let h = |pairs: &[(&str, &str)]| -> Vec<Header> {
+            pairs
+                .iter()
+                .map(|(k, v)| Header::from_bytes(*k, *v).unwrap())
+                .collect()
+        };
+        let json = ("Content-Type", "application/json");
+        let here = ("Origin", "http://127.0.0.1:5");
+        assert!(same_origin(&h(&[json]), "127.0.0.1:5"));
+        assert!(same_origin(&h(&[json, here]), "127.0.0.1:5"));
+        let evil = ("Origin", "http://evil.example");
+        assert!(!same_origin(&h(&[json, evil]), "127.0.0.1:5"));
+        let cross = ("Sec-Fetch-Site", "cross-site");
+        assert!(!same_origin(&h(&[json, cross]), "127.0.0.1:5"));
+        assert!(!same_origin(&h(&[json, here, evil]), "127.0.0.1:5"));
+        assert!(!same_origin(
+            &h(&[("content-type", "text/plain")]),
+            "127.0.0.1:5"
+        ));
+        assert!(!same_origin(&h(&[here]), "127.0.0.1:5"));
     }
 }

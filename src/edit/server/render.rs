@@ -4,17 +4,13 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::api::{blocking, ms, ApiError, FileQuery};
+use super::api::{ms, ApiError};
 use super::files::{self, OUTPUT_EXTS, REPORT_EXTS};
 use super::guard::percent_encode;
-use super::Shared;
+use super::{App, Call, Reply};
 use crate::backend::svg;
 use crate::edit::{self, Draft};
 use crate::fonts::FontSet;
@@ -59,7 +55,7 @@ fn quick_fingerprint(svg: &str) -> String {
 /// the report's last preview are drawn again, and only pages the page does not hold (`have`: the
 /// fingerprints it shows) are sent.
 pub(crate) fn preview(
-    app: &Shared,
+    app: &App,
     key: &str,
     d: &Draft,
     have: &[String],
@@ -162,7 +158,7 @@ pub(crate) struct RenderBody {
 }
 
 /// The notice-board style and its fonts, loaded the first time 公开栏版 is asked for.
-fn notice_board(app: &Shared) -> Result<(&Style, &FontSet), ApiError> {
+fn notice_board(app: &App) -> Result<(&Style, &FontSet), ApiError> {
     let loaded = app.notice.get_or_init(|| {
         let style = Style::builtin("notice-board").ok_or_else(|| {
             vec![crate::diag::Diagnostic::error(
@@ -181,100 +177,78 @@ fn notice_board(app: &Shared) -> Result<(&Style, &FontSet), ApiError> {
 
 /// `POST /api/render`: what `gongkai render` (or `--style notice-board`) makes of the saved file,
 /// written beside it; a report that fails its checks makes nothing, and the page shows why.
-pub(crate) async fn render(
-    State(app): State<Shared>,
-    Json(body): Json<RenderBody>,
-) -> Result<Json<Value>, ApiError> {
+pub(crate) fn render(app: &App, call: &Call) -> Result<Reply, ApiError> {
+    let body: RenderBody = call.json()?;
     let t0 = Instant::now();
     let path = files::existing(&app.root, &body.file, REPORT_EXTS)?;
     let notice = match body.style.as_deref().unwrap_or("gbt9704") {
         "gbt9704" => false,
         "notice-board" => true,
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "没有这个版式",
-                None,
-            ))
-        }
+        _ => return Err(ApiError::new(422, "没有这个版式", None)),
     };
-    let a = app.clone();
-    blocking(move || {
-        let (style, fonts, formats, suffix) = if notice {
-            let (s, f) = notice_board(&a)?;
-            (s, f, Formats::Pdf, NOTICE_BOARD_SUFFIX)
-        } else {
-            (&a.style, &a.fonts, Formats::All, "")
-        };
-        let loaded = crate::load(&path).map_err(|d| ApiError::diags("无法读取这份报告", &d))?;
-        let previous = super::api::previous_of(
-            &a,
-            &loaded.report.organ.value,
-            loaded.report.year.value,
-            Some(&body.file),
-        );
-        let others: Vec<_> = previous.iter().map(|(n, _)| a.root.join(n)).collect();
-        let plan = crate::render::plan(std::slice::from_ref(&path), None, formats, suffix, &others)
-            .map_err(|d| ApiError::diags("没有生成文件", &d))?;
-        let Some(targets) = plan.first() else {
-            return Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "没有生成文件",
-                None,
-            ));
-        };
-        let docx = crate::backend::docx::DocxOptions::default();
-        let opts = crate::Options {
-            style,
-            fonts,
-            previous: previous.as_ref().map(|(_, r)| r.as_ref()),
-            formats,
-            force: false,
-            docx: &docx,
-            epoch: crate::render::source_date_epoch(),
-        };
-        let made = crate::build(&path, &opts).map_err(|f| {
-            ApiError::diags(
-                "报告未通过检查，没有生成文件；请按提示改正后再生成",
-                &f.diagnostics,
-            )
-        })?;
-        let written =
-            crate::render::write_outputs(targets, made.pdf.as_deref(), made.docx.as_deref())
-                .map_err(|d| ApiError::diags("写入文件失败", &d))?;
-        let names: Vec<String> = written
-            .iter()
-            .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
-            .collect();
-        Ok(Json(json!({
-            "files": names,
-            "warnings": super::api::diags_json(&made.diagnostics),
-            "ms": ms(t0),
-        })))
-    })
-    .await?
+    let (style, fonts, formats, suffix) = if notice {
+        let (s, f) = notice_board(app)?;
+        (s, f, Formats::Pdf, NOTICE_BOARD_SUFFIX)
+    } else {
+        (&app.style, &app.fonts, Formats::All, "")
+    };
+    let loaded = crate::load(&path).map_err(|d| ApiError::diags("无法读取这份报告", &d))?;
+    let previous = super::api::previous_of(
+        app,
+        &loaded.report.organ.value,
+        loaded.report.year.value,
+        Some(&body.file),
+    );
+    let others: Vec<_> = previous.iter().map(|(n, _)| app.root.join(n)).collect();
+    let plan = crate::render::plan(std::slice::from_ref(&path), None, formats, suffix, &others)
+        .map_err(|d| ApiError::diags("没有生成文件", &d))?;
+    let Some(targets) = plan.first() else {
+        return Err(ApiError::new(500, "没有生成文件", None));
+    };
+    let docx = crate::backend::docx::DocxOptions::default();
+    let opts = crate::Options {
+        style,
+        fonts,
+        previous: previous.as_ref().map(|(_, r)| r.as_ref()),
+        formats,
+        force: false,
+        docx: &docx,
+        epoch: crate::render::source_date_epoch(),
+    };
+    let made = crate::build(&path, &opts).map_err(|f| {
+        ApiError::diags(
+            "报告未通过检查，没有生成文件；请按提示改正后再生成",
+            &f.diagnostics,
+        )
+    })?;
+    let written = crate::render::write_outputs(targets, made.pdf.as_deref(), made.docx.as_deref())
+        .map_err(|d| ApiError::diags("写入文件失败", &d))?;
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
+        .collect();
+    Ok(Reply::json(&json!({
+        "files": names,
+        "warnings": super::api::diags_json(&made.diagnostics),
+        "ms": ms(t0),
+    })))
 }
 
 /// `GET /api/download?file=`: a PDF or DOCX of the folder, as a download.
-pub(crate) async fn download(
-    State(app): State<Shared>,
-    Query(q): Query<FileQuery>,
-) -> Result<Response, ApiError> {
-    let path = files::existing(&app.root, &q.file, OUTPUT_EXTS)?;
-    let bytes = blocking(move || std::fs::read(path))
-        .await?
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "无法读取这个文件", None))?;
-    let kind = if q.file.to_ascii_lowercase().ends_with(".pdf") {
+pub(crate) fn download(app: &App, call: &Call) -> Result<Reply, ApiError> {
+    let file = call.file()?;
+    let path = files::existing(&app.root, &file, OUTPUT_EXTS)?;
+    let bytes = std::fs::read(path).map_err(|_| ApiError::new(404, "无法读取这个文件", None))?;
+    let kind = if file.to_ascii_lowercase().ends_with(".pdf") {
         "application/pdf"
     } else {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     };
-    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&q.file));
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&file));
+    Ok(Reply {
+        status: 200,
+        kind,
+        body: bytes,
+        headers: vec![("Content-Disposition", disposition)],
+    })
 }
