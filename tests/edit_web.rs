@@ -547,3 +547,31 @@ fn a_request_still_sending_its_body_does_not_hold_up_the_others() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     drop(stalled);
 }
+
+/// Out of file handles, tiny_http's accept thread stops for good; the editor must take
+/// connections again once they close (the clerk's page would otherwise be left with a server
+/// that answers nothing new). Run with a limit of 48 open files (`prlimit`, util-linux).
+#[cfg(target_os = "linux")]
+#[test]
+fn out_of_file_handles_the_server_takes_connections_again() {
+    use std::io::Write;
+    let dir = folder_with(&[SAMPLE]);
+    let ed = Editor::start_with_prefix(&["prlimit", "--nofile=48:48", "--"], dir.path(), &[]);
+    assert_eq!(get(&ed.at("/api/folder")).0, 200);
+    // more connections than the process has handles left: accept fails (EMFILE)
+    let mut flood: Vec<std::net::TcpStream> = (0..80)
+        .filter_map(|_| std::net::TcpStream::connect(ed.host()).ok())
+        .collect();
+    for c in &mut flood {
+        let _ = c.write_all(b"GET / HTTP/1.1\r\n");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(flood);
+    let request = format!(
+        "GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        ed.at("/api/folder").trim_start_matches(&ed.base),
+        ed.host()
+    );
+    let answer = raw_answer(&ed, &request).expect("an answer once the connections closed");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

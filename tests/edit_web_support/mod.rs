@@ -39,7 +39,21 @@ impl Editor {
     /// `gongkai edit --no-browser --bundled-fonts FOLDER` (and `extra` arguments); waits for the
     /// address it prints.
     pub fn start(folder: &Path, extra: &[&str]) -> Editor {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        Editor::start_with_prefix(&[], folder, extra)
+    }
+
+    /// As [`Editor::start`], run through the command `prefix` (e.g. `prlimit --nofile=…`).
+    pub fn start_with_prefix(prefix: &[&str], folder: &Path, extra: &[&str]) -> Editor {
+        let bin = env!("CARGO_BIN_EXE_gongkai");
+        let mut command = match prefix.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let mut child = command
             .args(["edit", "--no-browser", "--bundled-fonts"])
             .args(extra)
             .arg(folder)
