@@ -1,7 +1,7 @@
 //! Who may talk to the editor: the access token, the Host header, same-origin requests.
 
+use oxhttp::model::{Body, HeaderMap, Method, Request};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use tiny_http::{Header, Method, Request};
 
 use super::{App, Reply};
 
@@ -37,20 +37,21 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Every value of the header `name` (any case), in order.
-fn values<'a>(headers: &'a [Header], name: &'static str) -> impl Iterator<Item = &'a str> + 'a {
+/// Every value of the header `name` (lower case), in order; a value that is not visible ASCII
+/// reads as empty.
+fn values<'a>(headers: &'a HeaderMap, name: &'static str) -> impl Iterator<Item = &'a str> + 'a {
     headers
+        .get_all(name)
         .iter()
-        .filter(move |h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
+        .map(|v| v.to_str().unwrap_or(""))
 }
 
 /// The token a request carries: `?token=` in the URL, or the cookie.
-fn token_of<'a>(req: &'a Request, cookie: &str) -> (Option<&'a str>, Option<&'a str>) {
+fn token_of<'a>(req: &'a Request<Body>, cookie: &str) -> (Option<&'a str>, Option<&'a str>) {
     let query = req
-        .url()
-        .split_once('?')
-        .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
     let cookie = values(req.headers(), "cookie")
         .flat_map(|v| v.split(';'))
         .find_map(|kv| {
@@ -63,7 +64,7 @@ fn token_of<'a>(req: &'a Request, cookie: &str) -> (Option<&'a str>, Option<&'a 
 /// Whether a request that changes something comes from the page itself: not from another site
 /// (`Sec-Fetch-Site`, `Origin`), and with a JSON body (which a form on another site cannot send
 /// without asking first, and this server never answers that question).
-fn same_origin(headers: &[Header], host: &str) -> bool {
+fn same_origin(headers: &HeaderMap, host: &str) -> bool {
     // a header given twice is not trusted either way
     for name in ["sec-fetch-site", "origin", "content-type", "host"] {
         if values(headers, name).count() > 1 {
@@ -92,7 +93,7 @@ fn same_origin(headers: &[Header], host: &str) -> bool {
 /// server's names, so a web page cannot reach it through a name of its own that points at
 /// 127.0.0.1), the token, and for anything but GET the same-origin check. `Ok(true)`: the token
 /// came in the URL only, and the answer sets the cookie ([`stamp`]); `Err`: the refusal.
-pub(crate) fn check(app: &App, req: &Request) -> Result<bool, Reply> {
+pub(crate) fn check(app: &App, req: &Request<Body>) -> Result<bool, Reply> {
     let host = values(req.headers(), "host").next().unwrap_or("");
     if !app.hosts.is_empty() && !app.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         return Err(Reply::text(403, "拒绝访问：地址不是本程序的地址"));
@@ -106,7 +107,7 @@ pub(crate) fn check(app: &App, req: &Request) -> Result<bool, Reply> {
             "需要访问口令：请打开 gongkai edit 显示的完整地址（含 ?token=…）",
         ));
     }
-    let changes = !matches!(req.method(), Method::Get | Method::Head);
+    let changes = req.method() != Method::GET && req.method() != Method::HEAD;
     if changes && !same_origin(req.headers(), host) {
         return Err(Reply::text(
             403,
@@ -166,11 +167,13 @@ mod tests {
 
     #[test]
     fn a_request_from_another_site_is_not_same_origin() {
-        let h = |pairs: &[(&str, &str)]| -> Vec<Header> {
-            pairs
-                .iter()
-                .map(|(k, v)| Header::from_bytes(*k, *v).unwrap())
-                .collect()
+        let h = |pairs: &[(&str, &str)]| -> HeaderMap {
+            let mut map = HeaderMap::new();
+            for (k, v) in pairs {
+                let name = oxhttp::model::HeaderName::try_from(*k).unwrap();
+                map.append(name, v.parse().unwrap());
+            }
+            map
         };
         let json = ("Content-Type", "application/json");
         let here = ("Origin", "http://127.0.0.1:5");

@@ -13,25 +13,30 @@
 //! ([`files`]); nothing runs a shell.
 
 //!
-//! The HTTP plumbing is [`tiny_http`] with plain threads: the editor is a local server for one
-//! clerk and a handful of requests a second, so it needs no async runtime. [`WORKERS`] threads take
-//! the requests in turn and do their work (load, check, preview, render) in the same thread; a
-//! panic answers 500 and the thread goes on.
+//! The HTTP plumbing is [`oxhttp`] with plain threads: the editor is a local server for one clerk
+//! and a handful of requests a second, so it needs no async runtime. Each connection has a thread
+//! of its own (at most [`MAX_CONNECTIONS`]) that does the work of its requests (load, check,
+//! preview, render); a panic answers 500. oxhttp caps the request head (8 KB of headers, refused
+//! with 400), waits at most [`TIMEOUT`] for each read or write, and goes on accepting after an
+//! accept fails (out of file handles, say).
 
 mod api;
 pub mod files;
 pub(crate) mod guard;
 mod render;
 
-use std::io::{Cursor, Read};
-use std::net::{SocketAddr, TcpListener};
+use std::io::{ErrorKind, Read};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
+use oxhttp::model::header::CONNECTION;
+use oxhttp::model::{Body, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use oxhttp::{ListeningServer, Server};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{FontOptions, FontSet};
@@ -42,8 +47,24 @@ use api::ApiError;
 /// report file `gongkai` reads is [`crate::report::MAX_INPUT_BYTES`], but nobody types that much).
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
-/// Threads answering requests: a 生成 that takes a second leaves the others to answer keystrokes.
-pub const WORKERS: usize = 4;
+/// Connections answered at once, each by a thread of its own (a 生成 that takes a second leaves
+/// the others to answer keystrokes; a browser opens six). Further connections wait to be
+/// accepted, so the program never runs out of threads or file handles however many are opened.
+pub const MAX_CONNECTIONS: usize = 64;
+
+/// The longest wait for a client between two reads (or writes) of a connection; then it is
+/// closed. A clerk's page that is open but idle holds no thread longer than this.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest body left unread (refused, or over [`MAX_BODY`]) that is still read to its end
+/// and discarded, so the connection serves the page's next request and the browser is not cut
+/// off while it sends (it would show a broken connection instead of the answer). A longer body,
+/// or one of unknown length, is not read: its connection is closed after the answer.
+const MAX_DRAINED: u64 = 16 * MAX_BODY as u64;
+
+/// Attempts at a free port: one is found, then bound by the server, and another program may
+/// take it in between.
+const PORT_ATTEMPTS: usize = 5;
 
 /// What `gongkai edit` was asked for.
 #[derive(Debug, Clone)]
@@ -171,11 +192,11 @@ impl Reply {
 /// A handler: the work of one route, run in the thread that took the request.
 type Handler = fn(&App, &Call) -> Result<Reply, ApiError>;
 
-/// Binds the address, loads the fonts and prepares the server; `serve` then answers requests
-/// until the process ends.
+/// Loads the fonts and starts the server on its address; `serve` then waits while it answers
+/// requests, until the process ends.
 pub struct Editor {
-    server: Server,
-    app: App,
+    server: ListeningServer,
+    app: Arc<App>,
     /// Where it listens and what to open.
     pub started: Started,
 }
@@ -196,39 +217,18 @@ impl Editor {
         let style = Style::builtin("gbt9704")
             .ok_or_else(|| vec![Diagnostic::error("edit", "内置版式 gbt9704 缺失")])?;
         let fonts = FontSet::load(&style, &config.fonts)?;
-        let addr = config
-            .listen
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
-        let listener = TcpListener::bind(addr).and_then(|l| Ok((l.local_addr()?, l)));
-        let (addr, listener) = listener.map_err(|e| {
-            vec![Diagnostic::error(
-                "edit",
-                format!("无法在 {addr} 上监听（{}）", crate::diag::io_reason(&e)),
-            )
-            .with_hint("请换一个地址或端口（--listen 127.0.0.1:8080），或不加 --listen 自动选择")]
-        })?;
-        let server = Server::from_listener(listener, None)
-            .map_err(|e| vec![Diagnostic::error("edit", format!("无法启动服务（{e}）"))])?;
         let token = guard::new_token().map_err(|e| {
             vec![Diagnostic::error(
                 "edit",
                 format!("无法生成访问口令（{e}）"),
             )]
         })?;
-        let hosts = match config.listen {
-            Some(_) => Vec::new(),
-            None => guard::loopback_hosts(addr.port()),
-        };
-        let mut url = format!("http://{addr}/?token={token}");
-        if let Some(f) = &config.open {
-            url.push_str("#/r/");
-            url.push_str(&guard::percent_encode(f));
-        }
-        let app = App {
+        let mut app = Arc::new(App {
             root,
-            cookie: format!("gongkai_{}", addr.port()),
             token,
-            hosts,
+            // set for the address below ([`App::place`])
+            cookie: String::new(),
+            hosts: Vec::new(),
             style,
             fonts,
             notice: OnceLock::new(),
@@ -236,7 +236,22 @@ impl Editor {
             index: Mutex::new(files::Index::default()),
             saving: Mutex::new(()),
             previews: Mutex::new(render::Previews::default()),
-        };
+        });
+        let wanted = config
+            .listen
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let (addr, server) = start(&mut app, wanted, config.listen.is_some()).map_err(|e| {
+            vec![Diagnostic::error(
+                "edit",
+                format!("无法在 {wanted} 上监听（{}）", crate::diag::io_reason(&e)),
+            )
+            .with_hint("请换一个地址或端口（--listen 127.0.0.1:8080），或不加 --listen 自动选择")]
+        })?;
+        let mut url = format!("http://{addr}/?token={}", app.token);
+        if let Some(f) = &config.open {
+            url.push_str("#/r/");
+            url.push_str(&guard::percent_encode(f));
+        }
         Ok(Editor {
             server,
             app,
@@ -249,33 +264,70 @@ impl Editor {
         self.app.fonts.warnings()
     }
 
-    /// Answers requests until the process ends (or the listener fails: then every thread stops
-    /// and the error is returned).
+    /// Waits while the server answers requests, until the process ends (or the server's listening
+    /// thread fails: then its error is returned).
     pub fn serve(self) -> Result<(), Diagnostics> {
-        let (server, app) = (&self.server, &self.app);
-        let failed: OnceLock<String> = OnceLock::new();
-        std::thread::scope(|s| {
-            for _ in 0..WORKERS {
-                s.spawn(|| loop {
-                    match server.recv() {
-                        // a panic the handler's own guard did not catch (in writing the answer)
-                        // costs that request only
-                        Ok(req) => {
-                            let _ = catch_unwind(AssertUnwindSafe(|| answer(app, req)));
-                        }
-                        Err(e) => {
-                            // the first to fail holds the listener's error; it wakes the next
-                            let _ = failed.set(e.to_string());
-                            server.unblock();
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        let e = failed.into_inner().unwrap_or_default();
+        let e = match self.server.join() {
+            Ok(()) => "停止监听".to_string(),
+            Err(e) => e.to_string(),
+        };
         Err(vec![Diagnostic::error("edit", format!("服务中断（{e}）"))])
     }
+}
+
+impl App {
+    /// What depends on the port: the cookie's name and, unless `--listen` was given (`any_host`),
+    /// the Host header values taken.
+    fn place(&mut self, addr: SocketAddr, any_host: bool) {
+        self.cookie = format!("gongkai_{}", addr.port());
+        self.hosts = match any_host {
+            true => Vec::new(),
+            false => guard::loopback_hosts(addr.port()),
+        };
+    }
+}
+
+/// Starts the server on `wanted`; port 0 is a free port of its IP address, found by binding a
+/// listener there and asking its port, then given to the server (which binds it again itself: it
+/// takes an address, not a listener). Another program may take the port in between: then another
+/// free port is tried, up to [`PORT_ATTEMPTS`] times. The address bound and the running server.
+fn start(
+    app: &mut Arc<App>,
+    wanted: SocketAddr,
+    any_host: bool,
+) -> std::io::Result<(SocketAddr, ListeningServer)> {
+    let mut attempt = 1;
+    loop {
+        let addr = match wanted.port() {
+            0 => SocketAddr::new(wanted.ip(), free_port(wanted.ip())?),
+            _ => wanted,
+        };
+        // nobody else holds the app before the server starts, nor after it failed to
+        Arc::get_mut(app)
+            .ok_or_else(|| std::io::Error::other("服务的状态仍被占用"))?
+            .place(addr, any_host);
+        let shared = Arc::clone(app);
+        let started = Server::new(move |req| respond(&shared, req))
+            .bind(addr)
+            .with_global_timeout(TIMEOUT)
+            .with_max_concurrent_connections(MAX_CONNECTIONS)
+            .spawn();
+        match started {
+            Ok(server) => return Ok((addr, server)),
+            Err(e) if wanted.port() == 0 && e.kind() == ErrorKind::AddrInUse => {
+                if attempt == PORT_ATTEMPTS {
+                    return Err(e);
+                }
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// A port of `ip` that is free now.
+fn free_port(ip: IpAddr) -> std::io::Result<u16> {
+    Ok(TcpListener::bind((ip, 0))?.local_addr()?.port())
 }
 
 /// The routes: the page and its assets, and the JSON API under `/api/`. `Err` is the status for a
@@ -295,10 +347,10 @@ fn route(method: &Method, path: &str) -> Result<Handler, u16> {
         "/api/download" => (true, render::download),
         _ => return Err(404),
     };
-    let takes = match method {
-        Method::Get | Method::Head => reads,
-        Method::Post => !reads,
-        _ => false,
+    let takes = if method == Method::GET || method == Method::HEAD {
+        reads
+    } else {
+        method == Method::POST && !reads
     };
     if takes {
         Ok(handler)
@@ -328,7 +380,7 @@ fn query_pairs(query: &str) -> Vec<(String, String)> {
 
 /// The body of a request, at most [`MAX_BODY`] bytes: 413 (unread) when it says or turns out to be
 /// longer, 400 when it breaks off.
-fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
+fn read_body(req: &mut Request<Body>) -> Result<Vec<u8>, ApiError> {
     let too_long = || {
         ApiError::new(
             413,
@@ -336,34 +388,68 @@ fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
             Some("一份报告的内容不会这么多；请检查是否粘贴了其他内容"),
         )
     };
-    if req.body_length().is_some_and(|n| n > MAX_BODY) {
+    if req.body().len().is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_long());
     }
     let mut body = Vec::new();
-    req.as_reader()
+    let read = (&mut *req.body_mut())
         .take(MAX_BODY as u64 + 1)
-        .read_to_end(&mut body)
-        .map_err(|_| ApiError::new(400, "请求的内容没有读完整", None))?;
+        .read_to_end(&mut body);
+    if read.is_err() {
+        // what is left of it will not come either
+        close_after(req);
+        return Err(ApiError::new(400, "请求的内容没有读完整", None));
+    }
     if body.len() > MAX_BODY {
         return Err(too_long());
     }
     Ok(body)
 }
 
-/// One request: the guard, the route, the body, the handler (a panic in it answers 500), and the
-/// answer with the guard's headers.
-fn answer(app: &App, mut req: Request) {
-    let reply = match guard::check(app, &req) {
+/// Leaves the rest of the request's body unread and closes the connection after the answer.
+/// oxhttp reads a body's unread rest once the answer is made, before sending it, and keeps the
+/// connection unless the request says `Connection: close` (both as its `Server` does it in 0.3).
+fn close_after(req: &mut Request<Body>) {
+    *req.body_mut() = Body::empty();
+    req.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+}
+
+/// One request, as oxhttp hands it over: the answer ([`answer`]; a panic there answers 500), with
+/// the body's unread rest left to be read only when it is short enough ([`MAX_DRAINED`]).
+fn respond(app: &App, req: &mut Request<Body>) -> Response<Body> {
+    let reply = catch_unwind(AssertUnwindSafe(|| answer(app, req)))
+        .unwrap_or_else(|_| Reply::text(500, "处理时出现内部错误"));
+    if req.body().len().is_none_or(|n| n > MAX_DRAINED) {
+        close_after(req);
+    }
+    let head = req.method() == Method::HEAD;
+    let mut res = Response::new(Body::from(if head { Vec::new() } else { reply.body }));
+    *res.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // the length is always known: oxhttp sends it as Content-Length, never chunked
+    let headers = std::iter::once(("Content-Type", reply.kind.to_string())).chain(reply.headers);
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            res.headers_mut().append(name, value);
+        }
+    }
+    res
+}
+
+/// The answer to one request: the guard, the route, the body, the handler (a panic in it answers
+/// 500), and the guard's headers.
+fn answer(app: &App, req: &mut Request<Body>) -> Reply {
+    match guard::check(app, req) {
         Err(refused) => guard::stamp(app, false, refused),
         Ok(set_cookie) => {
-            let (path, query) = req.url().split_once('?').unwrap_or((req.url(), ""));
-            let reply = match route(req.method(), path) {
+            let reply = match route(req.method(), req.uri().path()) {
                 Err(status) => Reply::text(status, ""),
                 Ok(handler) => {
-                    let query = query_pairs(query);
-                    let body = match req.method() {
-                        Method::Post => read_body(&mut req),
-                        _ => Ok(Vec::new()),
+                    let query = query_pairs(req.uri().query().unwrap_or(""));
+                    let body = match req.method() == Method::POST {
+                        true => read_body(req),
+                        false => Ok(Vec::new()),
                     };
                     let done = body.and_then(|body| {
                         let call = Call { query, body };
@@ -375,47 +461,7 @@ fn answer(app: &App, mut req: Request) {
             };
             guard::stamp(app, set_cookie, reply)
         }
-    };
-    let headers: Vec<Header> = std::iter::once(("Content-Type", reply.kind.to_string()))
-        .chain(reply.headers)
-        .filter_map(|(name, value)| Header::from_bytes(name, value).ok())
-        .collect();
-    if req.body_length().is_some_and(|n| n > MAX_DECLARED) {
-        answer_and_keep(req, reply.status, headers, &reply.body);
-        return;
     }
-    let length = reply.body.len();
-    let res = Response::new(
-        StatusCode(reply.status),
-        headers,
-        Cursor::new(reply.body),
-        Some(length),
-        None,
-    )
-    // the length is always known: sent as Content-Length, never chunked
-    .with_chunked_threshold(usize::MAX);
-    // the clerk's browser went away: nothing to tell anyone
-    let _ = req.respond(res);
-}
-
-/// The longest body a request may declare and be dropped as usual. tiny_http 0.12 drops the
-/// unread rest of a body by reading it into one buffer of the declared size (`EqualReader`'s
-/// `Drop`), so a request declaring a terabyte would end the program when that allocation fails,
-/// whatever the answer. A browser never declares more than it sends, and the page's drafts are
-/// tens of KB.
-const MAX_DECLARED: usize = 16 * MAX_BODY;
-
-/// Answers a request that declared a body over [`MAX_DECLARED`], then never drops it: its
-/// connection stays open until the program ends (the only way past tiny_http's buffer). The
-/// answer goes out through `upgrade`, which writes the status and headers (and `Connection:
-/// upgrade`, harmless without a 101) and hands over the connection, on which the body follows.
-fn answer_and_keep(req: Request, status: u16, mut headers: Vec<Header>, body: &[u8]) {
-    use std::io::Write;
-    headers.extend(Header::from_bytes("Content-Length", body.len().to_string()).ok());
-    let head = Response::new(StatusCode(status), headers, std::io::empty(), Some(0), None);
-    let mut connection = req.upgrade("gongkai", head);
-    let _ = connection.write_all(body).and_then(|()| connection.flush());
-    std::mem::forget(connection);
 }
 
 #[cfg(test)]
@@ -470,13 +516,13 @@ mod tests {
 
     #[test]
     fn routes_take_their_methods_only() {
-        assert!(route(&Method::Get, "/api/folder").is_ok());
-        assert!(route(&Method::Head, "/").is_ok());
-        assert!(route(&Method::Post, "/api/save").is_ok());
-        assert_eq!(route(&Method::Get, "/api/save").err(), Some(405));
-        assert_eq!(route(&Method::Post, "/api/folder").err(), Some(405));
-        assert_eq!(route(&Method::Put, "/api/save").err(), Some(405));
-        assert_eq!(route(&Method::Get, "/api/nothing").err(), Some(404));
-        assert_eq!(route(&Method::Get, "/app.js/../x").err(), Some(404));
+        assert!(route(&Method::GET, "/api/folder").is_ok());
+        assert!(route(&Method::HEAD, "/").is_ok());
+        assert!(route(&Method::POST, "/api/save").is_ok());
+        assert_eq!(route(&Method::GET, "/api/save").err(), Some(405));
+        assert_eq!(route(&Method::POST, "/api/folder").err(), Some(405));
+        assert_eq!(route(&Method::PUT, "/api/save").err(), Some(405));
+        assert_eq!(route(&Method::GET, "/api/nothing").err(), Some(404));
+        assert_eq!(route(&Method::GET, "/app.js/../x").err(), Some(404));
     }
 }
