@@ -548,9 +548,10 @@ fn a_request_still_sending_its_body_does_not_hold_up_the_others() {
     drop(stalled);
 }
 
-/// Out of file handles, tiny_http's accept thread stops for good; the editor must take
-/// connections again once they close (the clerk's page would otherwise be left with a server
-/// that answers nothing new). Run with a limit of 48 open files (`prlimit`, util-linux).
+/// Out of file handles, accepting a connection fails (tiny_http 0.12's accept thread panicked
+/// there, and the editor never answered again); the editor must take connections again once
+/// they close (the clerk's page would otherwise be left with a server that answers nothing new).
+/// Run with a limit of 48 open files (`prlimit`, util-linux).
 #[cfg(target_os = "linux")]
 #[test]
 fn out_of_file_handles_the_server_takes_connections_again() {
@@ -574,4 +575,52 @@ fn out_of_file_handles_the_server_takes_connections_again() {
     );
     let answer = raw_answer(&ed, &request).expect("an answer once the connections closed");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// A request whose header line never ends (a megabyte without a line break, no token): refused
+/// (4xx) or cut off, never waited on or buffered without end (tiny_http 0.12 read such a line
+/// whole); the editor goes on answering.
+#[test]
+fn an_endless_header_line_is_refused_and_the_server_goes_on() {
+    use std::io::{Read, Write};
+    let dir = folder_with(&[SAMPLE]);
+    let ed = Editor::start(dir.path(), &[]);
+    let mut conn = std::net::TcpStream::connect(ed.host()).expect("connect");
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let head = format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Endless: ", ed.host());
+    let mut writer = conn.try_clone().expect("clone");
+    let sending = std::thread::spawn(move || {
+        let _ = writer.write_all(head.as_bytes());
+        let chunk = vec![b'a'; 64 * 1024];
+        for _ in 0..16 {
+            if writer.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut answer = Vec::new();
+    match conn.read_to_end(&mut answer) {
+        // the connection cut off while the line was still coming: refused too
+        Err(e) => assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "no answer within a minute: the server waits for the line's end"
+        ),
+        Ok(_) => {
+            let answer = String::from_utf8_lossy(&answer);
+            assert!(
+                answer.is_empty() || answer.starts_with("HTTP/1.1 4"),
+                "{answer}"
+            );
+        }
+    }
+    let _ = sending.join();
+    assert_eq!(
+        get(&ed.at("/api/folder")).0,
+        200,
+        "the server still answers"
+    );
 }
