@@ -476,6 +476,23 @@ fn a_report_given_is_opened_and_a_missing_folder_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("找不到这个文件夹"));
 }
 
+#[test]
+fn an_address_in_use_is_refused_in_chinese() {
+    let dir = folder_with(&[SAMPLE]);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["edit", "--no-browser", "--bundled-fonts", "--listen", &addr])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(&format!("无法在 {addr} 上监听")), "{said}");
+    assert!(out.stdout.is_empty(), "no address printed");
+    drop(taken);
+}
+
 /// What the server answers to `request` (raw bytes on a new connection), up to the first 400
 /// bytes; `None` when it does not answer within a minute.
 fn raw_answer(ed: &Editor, request: &str) -> Option<String> {
