@@ -11,7 +11,6 @@
 //! changes something must come from the page itself (Origin, `Sec-Fetch-Site`, a JSON body); request
 //! bodies are bounded ([`MAX_BODY`]); only files directly in the opened folder are read or written
 //! ([`files`]); nothing runs a shell.
-
 //!
 //! The HTTP plumbing is [`oxhttp`] with plain threads: the editor is a local server for one clerk
 //! and a handful of requests a second, so it needs no async runtime. Each connection has a thread
@@ -202,7 +201,8 @@ pub struct Editor {
 }
 
 impl Editor {
-    /// Binds (127.0.0.1 on a free port unless `--listen`), checks the folder, loads the fonts.
+    /// Checks the folder, loads the fonts and starts the server (127.0.0.1 on a free port unless
+    /// `--listen`), which answers requests from then on.
     pub fn bind(config: &Config) -> Result<Editor, Diagnostics> {
         let root = std::fs::canonicalize(&config.folder)
             .ok()
