@@ -49,6 +49,8 @@ pub const MAX_BODY: usize = 4 * 1024 * 1024;
 /// Connections answered at once, each by a thread of its own (a 生成 that takes a second leaves
 /// the others to answer keystrokes; a browser opens six). Further connections wait to be
 /// accepted, so the program never runs out of threads or file handles however many are opened.
+/// A refused request's connection is closed at once; a program on the same computer that holds
+/// this many connections open can still make the editor wait (up to [`TIMEOUT`] per idle one).
 pub const MAX_CONNECTIONS: usize = 64;
 
 /// The longest wait for a client between two reads (or writes) of a connection; then it is
@@ -441,7 +443,12 @@ fn respond(app: &App, req: &mut Request<Body>) -> Response<Body> {
 /// 500), and the guard's headers.
 fn answer(app: &App, req: &mut Request<Body>) -> Reply {
     match guard::check(app, req) {
-        Err(refused) => guard::stamp(app, false, refused),
+        // a refused client keeps no connection (a page elsewhere must not hold the editor's
+        // connection slots open with requests it cannot make)
+        Err(refused) => {
+            close_after(req);
+            guard::stamp(app, false, refused)
+        }
         Ok(set_cookie) => {
             let reply = match route(req.method(), req.uri().path()) {
                 Err(status) => Reply::text(status, ""),
