@@ -698,22 +698,26 @@ fn a_chunked_body_over_the_limit_is_refused() {
         ed.at("/api/check").trim_start_matches(&ed.base),
         h = ed.host()
     );
-    conn.write_all(head.as_bytes()).unwrap();
-    // 5 MiB in 64 KiB chunks, more than the 4 MiB the server reads; the server may stop reading
-    // (and close) before all of it is sent
-    let chunk = vec![b' '; 64 * 1024];
-    for _ in 0..80 {
-        let sent = conn
-            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-            .and_then(|_| conn.write_all(&chunk))
-            .and_then(|_| conn.write_all(b"\r\n"));
-        if sent.is_err() {
-            break;
-        }
-    }
-    let _ = conn.write_all(b"0\r\n\r\n");
+    // 5 MiB in 64 KiB chunks, more than the 4 MiB the server reads, sent from another thread: the
+    // server answers and closes before all of it is sent, and the answer is read as it comes
+    let mut sender = conn.try_clone().unwrap();
+    let sending = std::thread::spawn(move || {
+        let chunk = vec![b' '; 64 * 1024];
+        let mut send = || -> std::io::Result<()> {
+            sender.write_all(head.as_bytes())?;
+            for _ in 0..80 {
+                sender.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+                sender.write_all(&chunk)?;
+                sender.write_all(b"\r\n")?;
+            }
+            sender.write_all(b"0\r\n\r\n")
+        };
+        let _ = send();
+    });
     let mut answer = vec![0; 400];
     let n = conn.read(&mut answer).expect("an answer");
     let answer = String::from_utf8_lossy(&answer[..n]);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    drop(conn);
+    sending.join().unwrap();
 }
