@@ -206,7 +206,7 @@ const MAX_NAME_CHARS: usize = 60;
 /// `text` (an organ's name, say) as one safe file name: no folder separators, no control
 /// characters, invisible characters or characters Windows forbids (`<>:"/\|?*`), no leading dots or spaces, no
 /// trailing dots or spaces, no device name of Windows (`CON`, `NUL`, …), at most
-/// [`MAX_NAME_CHARS`] characters; "报告" when nothing is left.
+/// 60 characters (`MAX_NAME_CHARS`); "报告" when nothing is left.
 pub fn file_name_component(text: &str) -> String {
     let kept: String = text
         .chars()

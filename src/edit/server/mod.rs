@@ -6,7 +6,7 @@
 //! layout as the PDF) and, on 保存, the report's YAML, written atomically and only over the version
 //! the page opened. 生成 PDF 和 Word and 公开栏版 run what `gongkai render` runs.
 //!
-//! Security ([`guard`]): every request needs the random access token (in the URL the program prints,
+//! Security (`guard`): every request needs the random access token (in the URL the program prints,
 //! then a cookie); the Host header must name this server (no DNS rebinding); every request that
 //! changes something must come from the page itself (Origin, `Sec-Fetch-Site`, a JSON body); request
 //! bodies are bounded ([`MAX_BODY`]); only files directly in the opened folder are read or written
