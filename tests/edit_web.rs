@@ -7,6 +7,10 @@ mod browser;
 mod edit_web_support;
 
 use edit_web_support::*;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
 use serde_json::json;
 
 const SAMPLE: &str = "qinghe-2021.yaml";
@@ -493,13 +497,53 @@ fn an_address_in_use_is_refused_in_chinese() {
     drop(taken);
 }
 
+/// A new connection to the editor whose reads wait at most `secs`.
+fn connect(ed: &Editor, secs: u64) -> TcpStream {
+    let conn = TcpStream::connect(ed.host()).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(secs)))
+        .unwrap();
+    conn
+}
+
+/// The request target of `path` with the token (the URL without `http://host`).
+fn target(ed: &Editor, path: &str) -> String {
+    ed.at(path).trim_start_matches(&ed.base).to_string()
+}
+
+/// A GET of `target` that asks for the connection to be closed after the answer.
+fn get_request(ed: &Editor, target: &str) -> String {
+    format!(
+        "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        ed.host()
+    )
+}
+
+/// The head of a JSON POST to `target` as the page sends it (Host, Origin), with the body's
+/// `framing` header (`Content-Length: …` or `Transfer-Encoding: chunked`).
+fn post_head(ed: &Editor, target: &str, framing: &str) -> String {
+    format!(
+        "POST {target} HTTP/1.1\r\nHost: {h}\r\nOrigin: http://{h}\r\n\
+         Content-Type: application/json\r\n{framing}\r\n\r\n",
+        h = ed.host()
+    )
+}
+
+/// Writes what `send` writes on `conn` from another thread, so the answer can be read while the
+/// request is still being sent; a write error (the server closed) ends it.
+fn send_meanwhile(
+    conn: &TcpStream,
+    send: impl FnOnce(&mut TcpStream) -> std::io::Result<()> + Send + 'static,
+) -> std::thread::JoinHandle<()> {
+    let mut sender = conn.try_clone().expect("clone");
+    std::thread::spawn(move || {
+        let _ = send(&mut sender);
+    })
+}
+
 /// What the server answers to `request` (raw bytes on a new connection), up to the first 400
 /// bytes; `None` when it does not answer within a minute.
 fn raw_answer(ed: &Editor, request: &str) -> Option<String> {
-    use std::io::{Read, Write};
-    let mut conn = std::net::TcpStream::connect(ed.host()).expect("connect");
-    conn.set_read_timeout(Some(std::time::Duration::from_secs(60)))
-        .unwrap();
+    let mut conn = connect(ed, 60);
     conn.write_all(request.as_bytes()).expect("send");
     let mut answer = vec![0; 400];
     let n = conn.read(&mut answer).ok()?;
@@ -514,15 +558,9 @@ fn a_body_declared_enormous_does_not_stop_the_server() {
     // connection closed by the client with the body's rest unsent
     for (path, status) in [
         ("/api/check".to_string(), "401"),
-        (ed.at("/api/check"), "413"),
+        (target(&ed, "/api/check"), "413"),
     ] {
-        let path = path.trim_start_matches(&ed.base);
-        let request = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nOrigin: http://{}\r\n\
-             Content-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\nabc",
-            ed.host(),
-            ed.host()
-        );
+        let request = post_head(&ed, &path, "Content-Length: 1000000000000") + "abc";
         let answer = raw_answer(&ed, &request).expect("an answer");
         assert!(
             answer.starts_with(&format!("HTTP/1.1 {status}")),
@@ -541,25 +579,15 @@ fn a_request_still_sending_its_body_does_not_hold_up_the_others() {
     let dir = folder_with(&[SAMPLE]);
     let ed = Editor::start(dir.path(), &[]);
     // three requests whose bodies never come (each keeps a thread waiting for it)
-    let stalled: Vec<std::net::TcpStream> = (0..3)
+    let stalled: Vec<TcpStream> = (0..3)
         .map(|_| {
-            let mut conn = std::net::TcpStream::connect(ed.host()).expect("connect");
-            let head = format!(
-                "POST {} HTTP/1.1\r\nHost: {}\r\nOrigin: http://{}\r\n\
-                 Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{{\"draft\":",
-                ed.at("/api/check").trim_start_matches(&ed.base),
-                ed.host(),
-                ed.host()
-            );
-            std::io::Write::write_all(&mut conn, head.as_bytes()).unwrap();
+            let mut conn = TcpStream::connect(ed.host()).expect("connect");
+            let head = post_head(&ed, &target(&ed, "/api/check"), "Content-Length: 100000");
+            conn.write_all((head + "{\"draft\":").as_bytes()).unwrap();
             conn
         })
         .collect();
-    let request = format!(
-        "GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        ed.at("/api/folder").trim_start_matches(&ed.base),
-        ed.host()
-    );
+    let request = get_request(&ed, &target(&ed, "/api/folder"));
     let answer = raw_answer(&ed, &request).expect("an answer while the others wait");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     drop(stalled);
@@ -573,24 +601,19 @@ fn a_request_still_sending_its_body_does_not_hold_up_the_others() {
 #[test]
 #[ignore = "external: needs prlimit (util-linux)"]
 fn out_of_file_handles_the_server_takes_connections_again() {
-    use std::io::Write;
     let dir = folder_with(&[SAMPLE]);
     let ed = Editor::start_with_prefix(&["prlimit", "--nofile=48:48", "--"], dir.path(), &[]);
     assert_eq!(get(&ed.at("/api/folder")).0, 200);
     // more connections than the process has handles left: accept fails (EMFILE)
-    let mut flood: Vec<std::net::TcpStream> = (0..80)
-        .filter_map(|_| std::net::TcpStream::connect(ed.host()).ok())
+    let mut flood: Vec<TcpStream> = (0..80)
+        .filter_map(|_| TcpStream::connect(ed.host()).ok())
         .collect();
     for c in &mut flood {
         let _ = c.write_all(b"GET / HTTP/1.1\r\n");
     }
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(500));
     drop(flood);
-    let request = format!(
-        "GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        ed.at("/api/folder").trim_start_matches(&ed.base),
-        ed.host()
-    );
+    let request = get_request(&ed, &target(&ed, "/api/folder"));
     let answer = raw_answer(&ed, &request).expect("an answer once the connections closed");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
@@ -600,22 +623,17 @@ fn out_of_file_handles_the_server_takes_connections_again() {
 /// whole); the editor goes on answering.
 #[test]
 fn an_endless_header_line_is_refused_and_the_server_goes_on() {
-    use std::io::{Read, Write};
     let dir = folder_with(&[SAMPLE]);
     let ed = Editor::start(dir.path(), &[]);
-    let mut conn = std::net::TcpStream::connect(ed.host()).expect("connect");
-    conn.set_read_timeout(Some(std::time::Duration::from_secs(60)))
-        .unwrap();
+    let mut conn = connect(&ed, 60);
     let head = format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Endless: ", ed.host());
-    let mut writer = conn.try_clone().expect("clone");
-    let sending = std::thread::spawn(move || {
-        let _ = writer.write_all(head.as_bytes());
+    let sending = send_meanwhile(&conn, move |w| {
+        w.write_all(head.as_bytes())?;
         let chunk = vec![b'a'; 64 * 1024];
         for _ in 0..16 {
-            if writer.write_all(&chunk).is_err() {
-                break;
-            }
+            w.write_all(&chunk)?;
         }
+        Ok(())
     });
     let mut answer = Vec::new();
     match conn.read_to_end(&mut answer) {
@@ -647,12 +665,9 @@ fn an_endless_header_line_is_refused_and_the_server_goes_on() {
 /// the editor's connection slots with requests it is refused.
 #[test]
 fn a_refused_request_closes_its_connection() {
-    use std::io::{Read, Write};
     let dir = folder_with(&[SAMPLE]);
     let ed = Editor::start(dir.path(), &[]);
-    let mut conn = std::net::TcpStream::connect(ed.host()).expect("connect");
-    conn.set_read_timeout(Some(std::time::Duration::from_secs(30)))
-        .unwrap();
+    let mut conn = connect(&ed, 30);
     let request = format!("GET /api/folder HTTP/1.1\r\nHost: {}\r\n\r\n", ed.host());
     conn.write_all(request.as_bytes()).unwrap();
     let mut answer = Vec::new();
@@ -670,11 +685,7 @@ fn an_authority_form_request_does_not_stop_the_editor() {
     let dir = folder_with(&[SAMPLE]);
     let ed = Editor::start(dir.path(), &[]);
     for _ in 0..3 {
-        let request = format!(
-            "GET {h} HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\n\r\n",
-            h = ed.host()
-        );
-        let _ = raw_answer(&ed, &request);
+        let _ = raw_answer(&ed, &get_request(&ed, ed.host()));
     }
     assert_eq!(
         get(&ed.at("/api/folder")).0,
@@ -686,33 +697,25 @@ fn an_authority_form_request_does_not_stop_the_editor() {
 /// A chunked body (no Content-Length to refuse up front) is read only up to the cap: 413.
 #[test]
 fn a_chunked_body_over_the_limit_is_refused() {
-    use std::io::{Read, Write};
     let dir = folder_with(&[SAMPLE]);
     let ed = Editor::start(dir.path(), &[]);
-    let mut conn = std::net::TcpStream::connect(ed.host()).expect("connect");
-    conn.set_read_timeout(Some(std::time::Duration::from_secs(60)))
-        .unwrap();
-    let head = format!(
-        "POST {} HTTP/1.1\r\nHost: {h}\r\nOrigin: http://{h}\r\n\
-         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
-        ed.at("/api/check").trim_start_matches(&ed.base),
-        h = ed.host()
+    let mut conn = connect(&ed, 60);
+    let head = post_head(
+        &ed,
+        &target(&ed, "/api/check"),
+        "Transfer-Encoding: chunked",
     );
-    // 5 MiB in 64 KiB chunks, more than the 4 MiB the server reads, sent from another thread: the
-    // server answers and closes before all of it is sent, and the answer is read as it comes
-    let mut sender = conn.try_clone().unwrap();
-    let sending = std::thread::spawn(move || {
+    // 5 MiB in 64 KiB chunks, more than the 4 MiB the server reads: the server answers and closes
+    // before all of it is sent, and the answer is read as it comes
+    let sending = send_meanwhile(&conn, move |w| {
+        w.write_all(head.as_bytes())?;
         let chunk = vec![b' '; 64 * 1024];
-        let mut send = || -> std::io::Result<()> {
-            sender.write_all(head.as_bytes())?;
-            for _ in 0..80 {
-                sender.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
-                sender.write_all(&chunk)?;
-                sender.write_all(b"\r\n")?;
-            }
-            sender.write_all(b"0\r\n\r\n")
-        };
-        let _ = send();
+        for _ in 0..80 {
+            w.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+            w.write_all(&chunk)?;
+            w.write_all(b"\r\n")?;
+        }
+        w.write_all(b"0\r\n\r\n")
     });
     let mut answer = vec![0; 400];
     let n = conn.read(&mut answer).expect("an answer");

@@ -110,20 +110,10 @@ pub(crate) fn flow(
     };
     // Every block is shaped and set (or its table measured) on its own, then registered in
     // document order.
-    let made: Vec<(Made, Vec<Diagnostic>)> = doc
-        .blocks
-        .iter()
-        .map(|b| {
-            let mut d = Vec::new();
-            let m = make_block(b, fonts, cfg, &mut d);
-            (m, d)
-        })
-        .collect();
     let mut prepared = Vec::new();
     let mut title_block = None;
-    for (bi, (m, d)) in made.into_iter().enumerate() {
-        diags.extend(d);
-        match m {
+    for (bi, b) in doc.blocks.iter().enumerate() {
+        match make_block(b, fonts, cfg, diags) {
             Made::Title(tb) => title_block = Some(f.add(tb)),
             Made::Text(tb, heading) => {
                 let block = f.add(tb);

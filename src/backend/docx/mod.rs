@@ -2,7 +2,7 @@
 //!
 //! Editable first: the file says what a clerk's Word would say — built-in styles (`Normal`,
 //! `Title`, `heading 1`–`4`, `header`, `footer`) carry the GB/T 9704 settings, with one character
-//! spacing per style (the measured recipe of `../shared/spec/docx-in-libreoffice.md`), so an edited
+//! spacing per style (the recipe measured in LibreOffice, in the project's DOCX spec), so an edited
 //! paragraph reflows like every other; custom styles only for table text and the signature.
 //! Word processors break lines themselves; the only fitting left is one spacing for a whole
 //! paragraph that would otherwise end with one character alone (`measure::ends_alone`).

@@ -92,12 +92,7 @@ pub(crate) fn ms(t0: Instant) -> f64 {
 }
 
 fn asset(kind: &'static str, text: &'static str) -> Result<Reply, ApiError> {
-    Ok(Reply {
-        status: 200,
-        kind,
-        body: text.as_bytes().to_vec(),
-        headers: Vec::new(),
-    })
+    Ok(Reply::new(200, kind, text.as_bytes().to_vec()))
 }
 
 /// `GET /`: the page.

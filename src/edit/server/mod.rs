@@ -169,24 +169,28 @@ impl Reply {
         Reply::with_json(200, value)
     }
 
-    /// `status` with a JSON body.
-    pub fn with_json(status: u16, value: &Value) -> Reply {
+    /// `status` with a body of type `kind`, no further headers.
+    pub fn new(status: u16, kind: &'static str, body: Vec<u8>) -> Reply {
         Reply {
             status,
-            kind: "application/json",
-            body: value.to_string().into_bytes(),
+            kind,
+            body,
             headers: Vec::new(),
         }
     }
 
+    /// `status` with a JSON body.
+    pub fn with_json(status: u16, value: &Value) -> Reply {
+        Reply::new(status, "application/json", value.to_string().into_bytes())
+    }
+
     /// `status` with a Chinese sentence as plain text.
     pub fn text(status: u16, text: &str) -> Reply {
-        Reply {
+        Reply::new(
             status,
-            kind: "text/plain; charset=utf-8",
-            body: text.as_bytes().to_vec(),
-            headers: Vec::new(),
-        }
+            "text/plain; charset=utf-8",
+            text.as_bytes().to_vec(),
+        )
     }
 }
 

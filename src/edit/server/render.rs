@@ -245,10 +245,7 @@ pub(crate) fn download(app: &App, call: &Call) -> Result<Reply, ApiError> {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     };
     let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&file));
-    Ok(Reply {
-        status: 200,
-        kind,
-        body: bytes,
-        headers: vec![("Content-Disposition", disposition)],
-    })
+    let mut reply = Reply::new(200, kind, bytes);
+    reply.headers.push(("Content-Disposition", disposition));
+    Ok(reply)
 }
